@@ -1,0 +1,42 @@
+/* What netflap reads out of a running lwIP stack: the socket table, the
+ * heap and the pools. Free of lwIP headers so report code can use it. */
+#ifndef NETFLAP_NF_PROBE_H
+#define NETFLAP_NF_PROBE_H
+
+#include <stddef.h>
+
+#define NF_PROBE_MAX_POOLS 32
+
+struct nf_pool_stat {
+	const char *name; /* lwIP's pool name, e.g. "NETCONN", "TCP_PCB" */
+	unsigned used, max, err;
+};
+
+struct nf_probe {
+	int num_sockets;      /* NUM_SOCKETS: size of lwIP's static socket table */
+	int socket_limit;     /* slots alloc_socket may use (run-time limit) */
+	int slots_in_use;     /* slots whose conn is set */
+	int slots_pinned;     /* conn cleared but fd_used still held: not reusable */
+	int slots_closing;    /* in-use slots marked closing (vendor field; else 0) */
+	int lowest_free_slot; /* index socket() would get next, -1 if none */
+	unsigned heap_avail, heap_free, heap_min_free, heap_err;
+	int tcp_time_wait; /* TCP pcbs lingering in TIME_WAIT (not a leak) */
+	size_t npools;
+	struct nf_pool_stat pools[NF_PROBE_MAX_POOLS];
+};
+
+/* Reads the figures under the core lock. 0 or -errno. */
+int nf_probe_read(struct nf_probe *out);
+
+/* Restricts alloc_socket to the first n slots (1 <= n <= NUM_SOCKETS) by
+ * pinning the rest, the field report's shrunken NUM_SOCKETS at run time.
+ * -EINVAL for n out of range, -EBUSY if a slot beyond n is in use. */
+int nf_probe_set_socket_limit(int n);
+
+/* The pool named name in p, or NULL. */
+const struct nf_pool_stat *nf_probe_pool(const struct nf_probe *p, const char *name);
+
+/* The lwIP variant this library was built as: "upstream", "vendor", ... */
+const char *nf_probe_variant(void);
+
+#endif

@@ -1,0 +1,137 @@
+/* The probe: reads lwIP's socket table, heap and pool statistics without
+ * changing sockets.c. Compiled into every variant library. */
+#include <errno.h>
+#include <string.h>
+
+#include "lwip/memp.h"
+#include "lwip/priv/sockets_priv.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/sockets.h"
+#include "lwip/stats.h"
+#include "lwip/tcpip.h"
+
+#include "nf_probe.h"
+
+#ifndef NETFLAP_VARIANT
+#error "NETFLAP_VARIANT must name the sockets.c variant"
+#endif
+
+/* Slots pinned to enforce the run-time limit; guarded by SYS_ARCH_PROTECT
+ * like the socket table itself. */
+static unsigned char limit_pinned[NUM_SOCKETS];
+static int socket_limit = NUM_SOCKETS;
+
+/* A patch that adds `closing` to struct lwip_sock defines
+ * LWIP_SOCK_HAS_CLOSING next to it (see lwip-port/patches/). */
+static int slot_closing(const struct lwip_sock *s)
+{
+#ifdef LWIP_SOCK_HAS_CLOSING
+	return s->closing != 0;
+#else
+	(void)s;
+	return 0;
+#endif
+}
+
+static void read_sockets(struct nf_probe *p)
+{
+	SYS_ARCH_DECL_PROTECT(lev);
+
+	p->num_sockets = NUM_SOCKETS;
+	p->lowest_free_slot = -1;
+	SYS_ARCH_PROTECT(lev);
+	p->socket_limit = socket_limit;
+	for (int i = 0; i < NUM_SOCKETS; i++) {
+		struct lwip_sock *s = lwip_socket_dbg_get_socket(i + LWIP_SOCKET_OFFSET);
+
+		if (s->conn) {
+			p->slots_in_use++;
+			p->slots_closing += slot_closing(s);
+		} else if (s->fd_used && !limit_pinned[i]) {
+			p->slots_pinned++;
+		} else if (!s->fd_used && p->lowest_free_slot < 0) {
+			p->lowest_free_slot = i;
+		}
+	}
+	SYS_ARCH_UNPROTECT(lev);
+}
+
+static void read_stats(struct nf_probe *p)
+{
+	const struct stats_mem *heap = &lwip_stats.mem;
+
+	p->heap_avail = (unsigned)heap->avail;
+	p->heap_free = (unsigned)(heap->avail - heap->used);
+	p->heap_min_free = (unsigned)(heap->avail - heap->max);
+	p->heap_err = heap->err;
+	for (int i = 0; i < MEMP_MAX && p->npools < NF_PROBE_MAX_POOLS; i++) {
+		const struct stats_mem *m = lwip_stats.memp[i];
+		struct nf_pool_stat *o = &p->pools[p->npools++];
+
+		o->name = m->name;
+		o->used = m->used;
+		o->max = m->max;
+		o->err = m->err;
+	}
+	for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb; pcb = pcb->next)
+		p->tcp_time_wait++;
+}
+
+int nf_probe_read(struct nf_probe *out)
+{
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	LOCK_TCPIP_CORE();
+	read_sockets(out);
+	read_stats(out);
+	UNLOCK_TCPIP_CORE();
+	return 0;
+}
+
+int nf_probe_set_socket_limit(int n)
+{
+	SYS_ARCH_DECL_PROTECT(lev);
+	int rc = 0;
+
+	if (n < 1 || n > NUM_SOCKETS)
+		return -EINVAL;
+	SYS_ARCH_PROTECT(lev);
+	for (int i = n; i < NUM_SOCKETS; i++) {
+		struct lwip_sock *s = lwip_socket_dbg_get_socket(i + LWIP_SOCKET_OFFSET);
+
+		if (!limit_pinned[i] && (s->conn || s->fd_used)) {
+			rc = -EBUSY;
+			goto out;
+		}
+	}
+	/* alloc_socket skips a slot whose fd_used is set even when its conn is
+	 * NULL: pinning is the limit, with no change to sockets.c. */
+	for (int i = 0; i < NUM_SOCKETS; i++) {
+		struct lwip_sock *s = lwip_socket_dbg_get_socket(i + LWIP_SOCKET_OFFSET);
+		int pin = i >= n;
+
+		if (pin && !limit_pinned[i])
+			s->fd_used = 1;
+		else if (!pin && limit_pinned[i])
+			s->fd_used = 0;
+		limit_pinned[i] = (unsigned char)pin;
+	}
+	socket_limit = n;
+out:
+	SYS_ARCH_UNPROTECT(lev);
+	return rc;
+}
+
+const struct nf_pool_stat *nf_probe_pool(const struct nf_probe *p, const char *name)
+{
+	for (size_t i = 0; i < p->npools; i++)
+		if (p->pools[i].name && strcmp(p->pools[i].name, name) == 0)
+			return &p->pools[i];
+	return NULL;
+}
+
+const char *nf_probe_variant(void)
+{
+	return NETFLAP_VARIANT;
+}
