@@ -27,7 +27,7 @@ done
 packages=(
 	build-essential cmake pkg-config patch xz-utils dpkg-dev ca-certificates
 	libpcap-dev libnl-3-dev libnl-route-3-dev libinih-dev libwpa-client-dev check
-	mosquitto mosquitto-clients dnsmasq-base hostapd iproute2 tcpdump gnuplot-nox
+	mosquitto mosquitto-clients dnsmasq-base hostapd iproute2 ethtool tcpdump gnuplot-nox
 )
 lwip_version=2.1.3
 lwip_orig="lwip_${lwip_version}+dfsg1.orig.tar.xz"

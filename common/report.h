@@ -1,0 +1,93 @@
+/* The device's per-cycle report: one list of fields feeds the struct, the
+ * line format on the control channel and its parser. A line is
+ *   REPORT key=value key=value ...
+ * with integers, '-' for "not reached", and one word for status. */
+#ifndef NETFLAP_REPORT_H
+#define NETFLAP_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* X(name, help). Times are CLOCK_MONOTONIC milliseconds. */
+#define NF_REPORT_FIELDS(X)                                                                        \
+	X(phase, "carrier-up phases seen so far (1 = the first association)")                      \
+	X(attempt, "reconnect attempt within this phase, from 1")                                  \
+	X(t_carrier_down, "carrier loss seen")                                                     \
+	X(t_teardown, "teardown done after the carrier loss")                                      \
+	X(t_carrier_up, "carrier seen back")                                                       \
+	X(t_lease, "address bound (DHCP ACK or static)")                                           \
+	X(t_dns, "broker name resolved")                                                           \
+	X(t_tcp, "TCP connected")                                                                  \
+	X(t_connack, "CONNACK accepted")                                                           \
+	X(socket_fd, "what socket() returned this attempt (-1: failed)")                           \
+	X(socket_errno, "errno of a failed socket()")                                              \
+	X(shutdown_rc, "shutdown() return code of the last teardown")                              \
+	X(shutdown_errno, "errno after that shutdown() (0 when none was set)")                     \
+	X(close_rc, "close() return code of the last teardown")                                    \
+	X(close_errno, "errno after that close() (0 when none was set)")                           \
+	X(slots_in_use, "socket slots with a netconn")                                             \
+	X(slots_pinned, "slots held by fd_used without a netconn")                                 \
+	X(slots_closing, "in-use slots marked closing")                                            \
+	X(slots_after_teardown, "slots in use right after the last teardown")                      \
+	X(socket_limit, "usable socket slots")                                                     \
+	X(num_sockets, "NUM_SOCKETS")                                                              \
+	X(heap_free, "lwIP heap free bytes")                                                       \
+	X(heap_min_free, "lwIP heap lowest-ever free bytes")                                       \
+	X(netconn_used, "NETCONN pool in use")                                                     \
+	X(netconn_max, "NETCONN pool high-water mark")                                             \
+	X(netconn_err, "NETCONN pool allocation failures")                                         \
+	X(tcp_pcb_used, "TCP_PCB pool in use")                                                     \
+	X(tcp_pcb_max, "TCP_PCB high-water mark")                                                  \
+	X(tcp_pcb_err, "TCP_PCB allocation failures")                                              \
+	X(tcp_pcb_listen_used, "TCP_PCB_LISTEN in use")                                            \
+	X(tcp_pcb_listen_max, "TCP_PCB_LISTEN high-water mark")                                    \
+	X(tcp_pcb_listen_err, "TCP_PCB_LISTEN allocation failures")                                \
+	X(udp_pcb_used, "UDP_PCB in use")                                                          \
+	X(udp_pcb_max, "UDP_PCB high-water mark")                                                  \
+	X(udp_pcb_err, "UDP_PCB allocation failures")                                              \
+	X(raw_pcb_used, "RAW_PCB in use")                                                          \
+	X(raw_pcb_max, "RAW_PCB high-water mark")                                                  \
+	X(raw_pcb_err, "RAW_PCB allocation failures")                                              \
+	X(pbuf_pool_used, "PBUF_POOL in use")                                                      \
+	X(pbuf_pool_max, "PBUF_POOL high-water mark")                                              \
+	X(pbuf_pool_err, "PBUF_POOL allocation failures")                                          \
+	X(tcp_time_wait, "TCP pcbs in TIME_WAIT (lingering, not leaked)")                          \
+	X(ping_ok, "1: the gateway answered the echo; 0: it did not")                              \
+	X(ping_errno, "errno when the ping's socket() failed")                                     \
+	X(reconnect_total, "reconnect attempts so far")                                            \
+	X(reconnect_ok, "successful reconnects so far")                                            \
+	X(reconnect_fail, "failed reconnects so far")                                              \
+	X(publishes, "PUBLISH packets sent so far")
+
+enum nf_report_field {
+#define NF_X(name, help) NF_R_##name,
+	NF_REPORT_FIELDS(NF_X)
+#undef NF_X
+	    NF_R_COUNT
+};
+
+#define NF_UNSET INT64_MIN
+#define NF_STATUS_MAX 24
+
+struct nf_report {
+	int64_t v[NF_R_COUNT];
+	char status[NF_STATUS_MAX]; /* ok, socket_failed, connect_failed, ... */
+};
+
+/* All fields unset, status empty. */
+void nf_report_clear(struct nf_report *r);
+
+const char *nf_report_field_name(enum nf_report_field f);
+const char *nf_report_field_help(enum nf_report_field f);
+
+/* Writes "<verb> k=v ... status=word\n" into buf. Returns the length, or
+ * -ENOSPC. */
+int nf_report_format(const struct nf_report *r, const char *verb, char *buf, size_t cap);
+
+/* Parses the fields of a line that starts with verb (after it, the
+ * key=value pairs). Unknown keys are skipped (a newer device may send
+ * more); a malformed pair is an error. 0, -EINVAL (not this verb, or a bad
+ * pair: *bad_at gets its offset). */
+int nf_report_parse(const char *line, const char *verb, struct nf_report *r, size_t *bad_at);
+
+#endif

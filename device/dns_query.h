@@ -1,0 +1,19 @@
+/* A minimal DNS A query and answer parser (RFC 1035) for the kernel-stack
+ * device, which must ask the run's own dnsmasq and never the host's
+ * resolver. Pure functions. */
+#ifndef NETFLAP_DNS_QUERY_H
+#define NETFLAP_DNS_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes a recursive A query for name. Its length, -EINVAL for a name DNS
+ * cannot carry, -ENOSPC. */
+int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name);
+
+/* The first A record of the answer to query id, in network byte order.
+ * 0; -ENOENT (an error rcode or no A record); -EPROTO (not our answer, or
+ * malformed). */
+int dns_parse_a(const uint8_t *buf, size_t len, uint16_t id, uint32_t *ip);
+
+#endif

@@ -1,0 +1,35 @@
+/* An lwIP netif on a live Linux interface through libpcap: one handle
+ * receives (polled by the device's main loop), another sends from the
+ * tcpip thread, so neither handle is shared between threads. */
+#ifndef NETFLAP_NETIF_PCAP_H
+#define NETFLAP_NETIF_PCAP_H
+
+#include <stdint.h>
+
+struct netif;
+struct pcapif;
+
+/* Opens ifname in the current network namespace for a netif whose MAC is
+ * mac (locally administered, not the interface's own). 0 or -errno; a
+ * message in err (errlen bytes) says what failed. */
+int pcapif_open(struct pcapif **out, const char *ifname, const uint8_t mac[6], char *err,
+		unsigned errlen);
+void pcapif_close(struct pcapif *pi);
+
+/* lwIP netif init function; pass the pcapif as the netif's state. */
+signed char pcapif_netif_init(struct netif *netif);
+
+/* The receive handle's fd for poll/epoll. */
+int pcapif_rx_fd(const struct pcapif *pi);
+
+/* Reads what is pending and hands each frame to netif->input. Returns
+ * the number of frames or -errno. */
+int pcapif_rx(struct pcapif *pi, struct netif *netif);
+
+/* Frames received, sent, and dropped (no pbuf, send failed). */
+struct pcapif_stats {
+	unsigned long rx, tx, rx_drop, tx_drop;
+};
+void pcapif_stats(const struct pcapif *pi, struct pcapif_stats *out);
+
+#endif

@@ -1,0 +1,499 @@
+/* The device's reconnect state machine and MQTT session (see session.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mqtt_codec.h"
+#include "session.h"
+
+#define SLICE_MS 20 /* longest a socket wait goes without checking the carrier */
+#define RXBUF 4096
+
+enum { CNT_TOTAL, CNT_OK, CNT_FAIL };
+
+static const char *const close_mode_names[] = {
+    [NF_CLOSE_ONLY] = "close",
+    [NF_SHUTDOWN_CLOSE] = "shutdown+close",
+    [NF_CLOSE_SHUTDOWN] = "close+shutdown",
+};
+
+const char *nf_close_mode_name(enum nf_close_mode m)
+{
+	return close_mode_names[m];
+}
+
+int nf_close_mode_parse(const char *s, enum nf_close_mode *out)
+{
+	for (size_t i = 0; i < sizeof(close_mode_names) / sizeof(close_mode_names[0]); i++) {
+		if (strcmp(s, close_mode_names[i]) == 0) {
+			*out = (enum nf_close_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void logf_(const struct nf_session *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void logf_(const struct nf_session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "netflap-device[%s] %lld: ", s->cfg->client_id, (long long)nf_now_ms());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,
+		     const struct nf_stack_ops *ops, struct nf_stack *st, struct nf_shared *sh,
+		     struct nf_chan *chan)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->ops = ops;
+	s->st = st;
+	s->sh = sh;
+	s->chan = chan;
+	s->fd = -1;
+	s->next_id = 1;
+	nf_report_clear(&s->last_teardown);
+	nf_report_clear(&s->last);
+	pthread_mutex_init(&s->report_mu, NULL);
+}
+
+void nf_session_destroy(struct nf_session *s)
+{
+	pthread_mutex_destroy(&s->report_mu);
+}
+
+/* conditions the session waits on */
+
+static bool carrier_lost(const struct nf_session *s)
+{
+	return s->sh->carrier_downs != s->downs_seen || s->sh->quit;
+}
+
+static bool pred_up_or_quit(const struct nf_shared *sh, const void *arg)
+{
+	(void)arg;
+	return sh->carrier || sh->quit;
+}
+
+static bool pred_bound_or_lost(const struct nf_shared *sh, const void *arg)
+{
+	const struct nf_session *s = arg;
+	return sh->bound || sh->carrier_downs != s->downs_seen || sh->quit;
+}
+
+static bool pred_lost(const struct nf_shared *sh, const void *arg)
+{
+	const struct nf_session *s = arg;
+	return sh->carrier_downs != s->downs_seen || sh->quit;
+}
+
+static bool is_lost(struct nf_session *s)
+{
+	bool lost;
+
+	pthread_mutex_lock(&s->sh->mu);
+	lost = carrier_lost(s);
+	pthread_mutex_unlock(&s->sh->mu);
+	return lost;
+}
+
+/* the stack's figures into a report: pools by name, one table */
+
+static const struct {
+	const char *pool;
+	enum nf_report_field used; /* used, max, err are consecutive fields */
+} pool_fields[] = {
+    {"NETCONN", NF_R_netconn_used},
+    {"TCP_PCB", NF_R_tcp_pcb_used},
+    {"TCP_PCB_LISTEN", NF_R_tcp_pcb_listen_used},
+    {"UDP_PCB", NF_R_udp_pcb_used},
+    {"RAW_PCB", NF_R_raw_pcb_used},
+    {"PBUF_POOL", NF_R_pbuf_pool_used},
+};
+
+static void fill_probe(struct nf_session *s, struct nf_report *r)
+{
+	struct nf_probe p;
+
+	if (s->ops->probe(s->st, &p) < 0)
+		return; /* the kernel stack: no table to read */
+	r->v[NF_R_slots_in_use] = p.slots_in_use;
+	r->v[NF_R_slots_pinned] = p.slots_pinned;
+	r->v[NF_R_slots_closing] = p.slots_closing;
+	r->v[NF_R_socket_limit] = p.socket_limit;
+	r->v[NF_R_num_sockets] = p.num_sockets;
+	r->v[NF_R_heap_free] = p.heap_free;
+	r->v[NF_R_heap_min_free] = p.heap_min_free;
+	r->v[NF_R_tcp_time_wait] = p.tcp_time_wait;
+	for (size_t i = 0; i < sizeof(pool_fields) / sizeof(pool_fields[0]); i++) {
+		const struct nf_pool_stat *ps = nf_probe_pool(&p, pool_fields[i].pool);
+		if (!ps)
+			continue;
+		r->v[pool_fields[i].used] = ps->used;
+		r->v[pool_fields[i].used + 1] = ps->max;
+		r->v[pool_fields[i].used + 2] = ps->err;
+	}
+}
+
+static void fill_common(struct nf_session *s, struct nf_report *r)
+{
+	static const enum nf_report_field carried[] = {
+	    NF_R_t_carrier_down, NF_R_t_teardown,  NF_R_shutdown_rc,          NF_R_shutdown_errno,
+	    NF_R_close_rc,       NF_R_close_errno, NF_R_slots_after_teardown,
+	};
+
+	for (size_t i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
+		r->v[carried[i]] = s->last_teardown.v[carried[i]];
+	r->v[NF_R_reconnect_total] = s->counters[CNT_TOTAL];
+	r->v[NF_R_reconnect_ok] = s->counters[CNT_OK];
+	r->v[NF_R_reconnect_fail] = s->counters[CNT_FAIL];
+	r->v[NF_R_publishes] = s->publishes;
+	fill_probe(s, r);
+}
+
+static void emit(struct nf_session *s, const char *verb, struct nf_report *r)
+{
+	char line[2048];
+	int n = nf_report_format(r, verb, line, sizeof(line));
+
+	if (n > 0 && nf_chan_write(s->chan, line, (size_t)n) < 0)
+		logf_(s, "control channel write failed");
+	pthread_mutex_lock(&s->report_mu);
+	s->last = *r;
+	pthread_mutex_unlock(&s->report_mu);
+}
+
+int nf_session_status(struct nf_session *s, char *buf, size_t cap)
+{
+	struct nf_report r;
+
+	pthread_mutex_lock(&s->report_mu);
+	r = s->last;
+	pthread_mutex_unlock(&s->report_mu);
+	fill_probe(s, &r);
+	return nf_report_format(&r, "STATUS", buf, cap);
+}
+
+/* net_free(): the teardown of the TLS layer the field report describes */
+
+static void net_free(struct nf_session *s)
+{
+	struct nf_report *t = &s->last_teardown;
+	int e = 0;
+
+	if (s->fd < 0)
+		return;
+	t->v[NF_R_shutdown_rc] = NF_UNSET;
+	t->v[NF_R_shutdown_errno] = NF_UNSET;
+	switch (s->cfg->close_mode) {
+	case NF_SHUTDOWN_CLOSE:
+		t->v[NF_R_shutdown_rc] = s->ops->shutdown(s->st, s->fd, NF_SHUT_RDWR, &e);
+		t->v[NF_R_shutdown_errno] = e;
+		t->v[NF_R_close_rc] = s->ops->close_fd(s->st, s->fd, &e);
+		t->v[NF_R_close_errno] = e;
+		break;
+	case NF_CLOSE_ONLY:
+		t->v[NF_R_close_rc] = s->ops->close_fd(s->st, s->fd, &e);
+		t->v[NF_R_close_errno] = e;
+		break;
+	case NF_CLOSE_SHUTDOWN:
+		t->v[NF_R_close_rc] = s->ops->close_fd(s->st, s->fd, &e);
+		t->v[NF_R_close_errno] = e;
+		t->v[NF_R_shutdown_rc] = s->ops->shutdown(s->st, s->fd, NF_SHUT_RDWR, &e);
+		t->v[NF_R_shutdown_errno] = e;
+		break;
+	}
+	s->fd = -1;
+}
+
+/* MQTT over the stack's socket */
+
+struct rx {
+	uint8_t buf[RXBUF];
+	size_t len;
+	uint8_t cur[RXBUF]; /* the packet last returned; its pointers point here */
+};
+
+static int send_packet(struct nf_session *s, const uint8_t *p, ssize_t n)
+{
+	if (n < 0)
+		return (int)n;
+	return s->ops->send_all(s->st, s->fd, p, (size_t)n, (int)s->cfg->attempt_timeout_ms);
+}
+
+/* One packet, waiting at most until deadline (in SLICE_MS steps, so a
+ * carrier loss ends the wait). 0; -ETIMEDOUT; -ENETDOWN (carrier lost);
+ * -ECONNRESET (broker closed); -EPROTO; -errno. */
+static int next_packet(struct nf_session *s, struct rx *rx, struct mqtt_packet *pk,
+		       int64_t deadline)
+{
+	for (;;) {
+		ssize_t n = mqtt_decode(rx->buf, rx->len, sizeof(rx->buf), pk);
+		if (n > 0) {
+			memcpy(rx->cur, rx->buf, (size_t)n);
+			mqtt_decode(rx->cur, (size_t)n, sizeof(rx->cur), pk);
+			rx->len -= (size_t)n;
+			memmove(rx->buf, rx->buf + n, rx->len);
+			return 0;
+		}
+		if (n != -EAGAIN)
+			return (int)n;
+		if (is_lost(s))
+			return -ENETDOWN;
+		int64_t left = deadline - nf_now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		n = s->ops->recv(s->st, s->fd, rx->buf + rx->len, sizeof(rx->buf) - rx->len,
+				 (int)(left < SLICE_MS ? left : SLICE_MS));
+		if (n == 0)
+			return -ECONNRESET;
+		if (n < 0 && n != -ETIMEDOUT)
+			return (int)n;
+		if (n > 0)
+			rx->len += (size_t)n;
+	}
+}
+
+static const char *attempt(struct nf_session *s, struct nf_report *r, struct rx *rx)
+{
+	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
+	uint8_t pkt[512];
+	struct mqtt_packet pk;
+	uint32_t gw, broker_ip;
+	int rc, e = 0;
+
+	if (nf_shared_wait(s->sh, pred_bound_or_lost, s, deadline) < 0)
+		return "dhcp_timeout";
+	pthread_mutex_lock(&s->sh->mu);
+	bool lost = carrier_lost(s);
+	gw = s->sh->gw;
+	r->v[NF_R_t_lease] = s->sh->t_lease;
+	pthread_mutex_unlock(&s->sh->mu);
+	if (lost)
+		return "carrier_lost";
+
+	/* the field report's check: is the network there, can we make a socket */
+	rc = s->ops->ping(s->st, gw, (int)s->cfg->ping_timeout_ms, &e);
+	r->v[NF_R_ping_ok] = rc == 1;
+	if (rc < 0) {
+		r->v[NF_R_ping_errno] = e;
+		logf_(s, "ping: create socket failed (errno %d)", e);
+	}
+
+	rc = s->ops->resolve(s->st, s->cfg->broker, &broker_ip, (int)(deadline - nf_now_ms()));
+	if (rc < 0)
+		return "dns_failed";
+	r->v[NF_R_t_dns] = nf_now_ms();
+
+	s->fd = s->ops->tcp_socket(s->st, &e);
+	r->v[NF_R_socket_fd] = s->fd;
+	if (s->fd < 0) {
+		r->v[NF_R_socket_errno] = e;
+		logf_(s, "socket() failed: errno %d", e);
+		return "socket_failed";
+	}
+	rc = s->ops->connect(s->st, s->fd, broker_ip, s->cfg->port, (int)(deadline - nf_now_ms()));
+	if (rc < 0)
+		return rc == -ETIMEDOUT ? "timeout" : "connect_failed";
+	r->v[NF_R_t_tcp] = nf_now_ms();
+
+	struct mqtt_connect c = {.client_id = s->cfg->client_id,
+				 .keepalive_s = s->cfg->keepalive_s,
+				 .clean_session = true};
+	rx->len = 0;
+	if (send_packet(s, pkt, mqtt_encode_connect(pkt, sizeof(pkt), &c)) < 0)
+		return "connect_failed";
+	rc = next_packet(s, rx, &pk, deadline);
+	if (rc == -ETIMEDOUT)
+		return "timeout";
+	if (rc == -ENETDOWN)
+		return "carrier_lost";
+	if (rc < 0 || pk.type != MQTT_CONNACK)
+		return "connack_failed";
+	if (pk.return_code != 0)
+		return "connack_refused";
+	r->v[NF_R_t_connack] = nf_now_ms();
+
+	char topic[160];
+	snprintf(topic, sizeof(topic), "netflap/%s/cmd", s->cfg->client_id);
+	if (send_packet(s, pkt, mqtt_encode_subscribe(pkt, sizeof(pkt), s->next_id++, topic, 1)) <
+	    0)
+		return "connect_failed";
+	return "ok";
+}
+
+/* Connected: publish, keep alive, answer the broker, until the carrier
+ * goes, the broker closes, or something fails. Returns why. */
+static const char *connected(struct nf_session *s, struct rx *rx)
+{
+	int64_t now = nf_now_ms(), next_pub = now, last_tx = now;
+	int64_t ka_ms = (int64_t)s->cfg->keepalive_s * 1000;
+	int64_t ping_sent = -1, puback_since = -1;
+	uint16_t puback_id = 0;
+	uint8_t pkt[512];
+	char topic[160], payload[160];
+	struct mqtt_packet pk;
+
+	snprintf(topic, sizeof(topic), "netflap/%s/telemetry", s->cfg->client_id);
+	for (;;) {
+		now = nf_now_ms();
+		if (s->cfg->publish_interval_ms > 0 && now >= next_pub && !puback_id) {
+			uint16_t id = s->cfg->qos ? s->next_id++ : 0;
+			int n =
+			    snprintf(payload, sizeof(payload), "{\"t\":%lld,\"publishes\":%lld}",
+				     (long long)now, (long long)s->publishes);
+			if (!s->next_id)
+				s->next_id = 1;
+			if (send_packet(s, pkt,
+					mqtt_encode_publish(pkt, sizeof(pkt), topic, payload,
+							    (size_t)n, s->cfg->qos, id)) < 0)
+				return "send_failed";
+			s->publishes++;
+			last_tx = now;
+			next_pub = now + s->cfg->publish_interval_ms;
+			if (id) {
+				puback_id = id;
+				puback_since = now;
+			}
+		}
+		if (ka_ms && ping_sent < 0 && now - last_tx >= ka_ms / 2) {
+			if (send_packet(s, pkt, mqtt_encode_pingreq(pkt, sizeof(pkt))) < 0)
+				return "send_failed";
+			ping_sent = last_tx = now;
+		}
+		if (ka_ms && ((ping_sent >= 0 && now - ping_sent > ka_ms) ||
+			      (puback_id && now - puback_since > ka_ms)))
+			return "keepalive_timeout";
+
+		int rc = next_packet(s, rx, &pk, now + SLICE_MS);
+		if (rc == -ETIMEDOUT)
+			continue;
+		if (rc == -ENETDOWN)
+			return "carrier_lost";
+		if (rc == -ECONNRESET)
+			return "broker_closed";
+		if (rc < 0)
+			return rc == -EPROTO || rc == -EMSGSIZE ? "protocol_error" : "recv_failed";
+		switch (pk.type) {
+		case MQTT_PINGRESP:
+			ping_sent = -1;
+			break;
+		case MQTT_PUBACK:
+			if (pk.id == puback_id)
+				puback_id = 0;
+			break;
+		case MQTT_PUBLISH:
+			if (pk.qos == 1 &&
+			    send_packet(s, pkt, mqtt_encode_puback(pkt, sizeof(pkt), pk.id)) < 0)
+				return "send_failed";
+			break;
+		case MQTT_SUBACK:
+			if (pk.return_code == 0x80)
+				logf_(s, "broker refused the cmd subscription");
+			break;
+		default:
+			return "protocol_error";
+		}
+	}
+}
+
+static void wait_backoff(struct nf_session *s, int64_t ms)
+{
+	nf_shared_wait(s->sh, pred_lost, s, nf_now_ms() + ms);
+}
+
+/* One carrier-up phase: attempts until one holds, the carrier goes, or quit. */
+static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
+{
+	int64_t backoff = s->cfg->backoff_min_ms;
+	struct rx *rx = &(struct rx){.len = 0};
+
+	if (s->ops->ip_start(s->st) < 0)
+		logf_(s, "bringing the address up failed");
+	for (int64_t n = 1; !is_lost(s); n++) {
+		struct nf_report r;
+		const char *status;
+
+		nf_report_clear(&r);
+		r.v[NF_R_phase] = phase_no;
+		r.v[NF_R_attempt] = n;
+		r.v[NF_R_t_carrier_up] = t_up;
+		status = attempt(s, &r, rx);
+		s->counters[CNT_TOTAL]++;
+		s->counters[strcmp(status, "ok") == 0 ? CNT_OK : CNT_FAIL]++;
+		snprintf(r.status, sizeof(r.status), "%s", status);
+		fill_common(s, &r);
+		emit(s, "REPORT", &r);
+		if (strcmp(status, "ok") == 0) {
+			status = connected(s, rx);
+			logf_(s, "session ended: %s", status);
+			backoff = s->cfg->backoff_min_ms;
+		} else {
+			logf_(s, "reconnect attempt %lld failed: %s", (long long)n, status);
+		}
+		if (strcmp(status, "carrier_lost") == 0 || is_lost(s))
+			break;
+		net_free(s);
+		wait_backoff(s, backoff);
+		backoff =
+		    backoff * 2 > s->cfg->backoff_max_ms ? s->cfg->backoff_max_ms : backoff * 2;
+	}
+}
+
+static void teardown(struct nf_session *s, int64_t phase_no)
+{
+	struct nf_report r;
+	struct nf_probe p;
+
+	net_free(s);
+	s->ops->ip_stop(s->st);
+	pthread_mutex_lock(&s->sh->mu);
+	s->last_teardown.v[NF_R_t_carrier_down] = s->sh->t_carrier_down;
+	pthread_mutex_unlock(&s->sh->mu);
+	s->last_teardown.v[NF_R_t_teardown] = nf_now_ms();
+	s->last_teardown.v[NF_R_slots_after_teardown] =
+	    s->ops->probe(s->st, &p) == 0 ? p.slots_in_use : NF_UNSET;
+	nf_report_clear(&r);
+	r.v[NF_R_phase] = phase_no;
+	snprintf(r.status, sizeof(r.status), "ok");
+	fill_common(s, &r);
+	emit(s, "TEARDOWN", &r);
+}
+
+void *nf_session_run(void *arg)
+{
+	struct nf_session *s = arg;
+	int64_t phase_no = 0;
+
+	for (;;) {
+		nf_shared_wait(s->sh, pred_up_or_quit, NULL, -1);
+		pthread_mutex_lock(&s->sh->mu);
+		bool quit = s->sh->quit;
+		int64_t t_up = s->sh->t_carrier_up;
+		s->downs_seen = s->sh->carrier_downs;
+		pthread_mutex_unlock(&s->sh->mu);
+		if (quit)
+			break;
+		phase(s, ++phase_no, t_up);
+		pthread_mutex_lock(&s->sh->mu);
+		quit = s->sh->quit;
+		pthread_mutex_unlock(&s->sh->mu);
+		if (quit)
+			break;
+		teardown(s, phase_no);
+	}
+	if (s->fd >= 0) {
+		uint8_t pkt[4];
+		send_packet(s, pkt, mqtt_encode_disconnect(pkt, sizeof(pkt)));
+		net_free(s);
+	}
+	return NULL;
+}

@@ -1,0 +1,67 @@
+/* The device's firmware behaviour: wait for the AP, get a lease, check the
+ * gateway, resolve the broker, connect MQTT, publish; on carrier loss tear
+ * the session down with the configured close sequence and leave the
+ * network. One report per reconnect attempt, one per teardown. */
+#ifndef NETFLAP_SESSION_H
+#define NETFLAP_SESSION_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "chan.h"
+#include "report.h"
+#include "shared.h"
+#include "stack.h"
+
+enum nf_close_mode {
+	NF_CLOSE_ONLY,     /* close(fd) */
+	NF_SHUTDOWN_CLOSE, /* shutdown(fd, SHUT_RDWR); close(fd): mbedtls_net_free */
+	NF_CLOSE_SHUTDOWN, /* close(fd); shutdown(fd, SHUT_RDWR): invalid use */
+};
+
+const char *nf_close_mode_name(enum nf_close_mode m);
+int nf_close_mode_parse(const char *s, enum nf_close_mode *out);
+
+struct nf_session_cfg {
+	const char *client_id;
+	const char *broker;
+	uint16_t port;
+	uint16_t keepalive_s;
+	int64_t publish_interval_ms;
+	uint8_t qos;
+	enum nf_close_mode close_mode;
+	int64_t backoff_min_ms, backoff_max_ms;
+	int64_t attempt_timeout_ms;
+	int64_t ping_timeout_ms;
+};
+
+struct nf_session {
+	const struct nf_session_cfg *cfg;
+	const struct nf_stack_ops *ops;
+	struct nf_stack *st;
+	struct nf_shared *sh;
+	struct nf_chan *chan;
+	/* the session thread's own state */
+	int fd;
+	unsigned downs_seen;
+	uint16_t next_id;
+	int64_t counters[3]; /* total, ok, fail */
+	int64_t publishes;
+	struct nf_report last_teardown; /* rc/errno fields and times */
+	/* the last report, for STATUS; guarded by report_mu */
+	pthread_mutex_t report_mu;
+	struct nf_report last;
+};
+
+void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,
+		     const struct nf_stack_ops *ops, struct nf_stack *st, struct nf_shared *sh,
+		     struct nf_chan *chan);
+void nf_session_destroy(struct nf_session *s);
+
+/* The session thread's body; returns when sh->quit is set. */
+void *nf_session_run(void *arg);
+
+/* The last report with the stack's figures read now, as a STATUS line. */
+int nf_session_status(struct nf_session *s, char *buf, size_t cap);
+
+#endif

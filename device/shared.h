@@ -1,0 +1,36 @@
+/* What the device's threads share: carrier and lease state (set by the
+ * main loop and the stack's callbacks), read by the session thread, which
+ * waits on it with deadlines. */
+#ifndef NETFLAP_SHARED_H
+#define NETFLAP_SHARED_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct nf_shared {
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* CLOCK_MONOTONIC */
+	bool carrier;
+	unsigned carrier_downs; /* transitions to down, ever */
+	int64_t t_carrier_up, t_carrier_down;
+	bool bound;           /* an address is configured */
+	uint32_t ip, gw, dns; /* network byte order */
+	int64_t t_lease;
+	bool quit;
+};
+
+int64_t nf_now_ms(void); /* CLOCK_MONOTONIC */
+
+void nf_shared_init(struct nf_shared *sh);
+void nf_shared_destroy(struct nf_shared *sh);
+void nf_shared_set_carrier(struct nf_shared *sh, bool up);
+void nf_shared_set_lease(struct nf_shared *sh, bool bound, uint32_t ip, uint32_t gw, uint32_t dns);
+void nf_shared_quit(struct nf_shared *sh);
+
+/* Waits until pred(sh, arg) holds (called with sh->mu held) or the
+ * deadline (nf_now_ms() clock; < 0: none) passes. 0 or -ETIMEDOUT. */
+int nf_shared_wait(struct nf_shared *sh, bool (*pred)(const struct nf_shared *, const void *),
+		   const void *arg, int64_t deadline_ms);
+
+#endif

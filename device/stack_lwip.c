@@ -1,0 +1,393 @@
+/* The lwIP stack backend: lwIP 2.1.3 (this binary's sockets.c variant) on
+ * a libpcap netif, DHCP and DNS from lwIP, BSD sockets from lwIP. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/netif.h"
+#include "lwip/sockets.h"
+#include "lwip/tcpip.h"
+
+#include "icmp_echo.h"
+#include "netif_pcap.h"
+#include "shared.h"
+#include "stack.h"
+
+struct nf_stack {
+	struct nf_stack_cfg cfg;
+	struct nf_shared *sh;
+	struct pcapif *pcap;
+	struct netif netif;
+	bool netif_added;
+	/* DNS answer handed over from the tcpip thread */
+	sys_mutex_t dns_mu;
+	sys_sem_t dns_sem;
+	bool dns_done, dns_ok;
+	ip_addr_t dns_ip;
+	u16_t ping_seq;
+};
+
+/* tcpip thread: the address came or went */
+static void on_status(struct netif *netif)
+{
+	/* netif->state is the pcapif; the stack embeds the netif */
+	struct nf_stack *s = (struct nf_stack *)((char *)netif - offsetof(struct nf_stack, netif));
+	const ip_addr_t *dns = dns_getserver(0);
+	bool bound = !ip4_addr_isany_val(*netif_ip4_addr(netif));
+
+	nf_shared_set_lease(s->sh, bound, ip4_addr_get_u32(netif_ip4_addr(netif)),
+			    ip4_addr_get_u32(netif_ip4_gw(netif)), ip4_addr_get_u32(ip_2_ip4(dns)));
+}
+
+static int lwip_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, struct nf_shared *sh,
+		     char *err, unsigned errlen)
+{
+	struct nf_stack *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (!st)
+		return -ENOMEM;
+	st->cfg = *cfg;
+	st->sh = sh;
+	tcpip_init(NULL, NULL);
+	if (sys_mutex_new(&st->dns_mu) != ERR_OK || sys_sem_new(&st->dns_sem, 0) != ERR_OK) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "lwIP: no memory for the DNS wait");
+		goto fail;
+	}
+	if (cfg->socket_limit) {
+		rc = nf_probe_set_socket_limit(cfg->socket_limit);
+		if (rc < 0) {
+			struct nf_probe p;
+			nf_probe_read(&p);
+			snprintf(err, errlen, "socket limit %d: must be 1..%d", cfg->socket_limit,
+				 p.num_sockets);
+			goto fail;
+		}
+	}
+	rc = pcapif_open(&st->pcap, cfg->ifname, cfg->mac, err, errlen);
+	if (rc < 0)
+		goto fail;
+	LOCK_TCPIP_CORE();
+	if (!netif_add(&st->netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, st->pcap,
+		       pcapif_netif_init, tcpip_input)) {
+		UNLOCK_TCPIP_CORE();
+		snprintf(err, errlen, "lwIP netif_add on %s failed", cfg->ifname);
+		rc = -EIO;
+		goto fail;
+	}
+	st->netif_added = true;
+	netif_set_hostname(&st->netif, cfg->hostname);
+	netif_set_status_callback(&st->netif, on_status);
+	netif_set_default(&st->netif);
+	netif_set_link_down(&st->netif);
+	netif_set_up(&st->netif);
+	UNLOCK_TCPIP_CORE();
+	*out = st;
+	return 0;
+fail:
+	pcapif_close(st->pcap);
+	free(st);
+	return rc;
+}
+
+static void lwip_close_stack(struct nf_stack *st)
+{
+	if (!st)
+		return;
+	if (st->netif_added) {
+		LOCK_TCPIP_CORE();
+		dhcp_release_and_stop(&st->netif);
+		netif_set_down(&st->netif);
+		netif_remove(&st->netif);
+		UNLOCK_TCPIP_CORE();
+	}
+	pcapif_close(st->pcap);
+	/* the tcpip thread has no stop in lwIP 2.1: it ends with the process */
+	free(st);
+}
+
+static int lwip_rx_fd(struct nf_stack *st)
+{
+	return pcapif_rx_fd(st->pcap);
+}
+
+static void lwip_rx(struct nf_stack *st)
+{
+	pcapif_rx(st->pcap, &st->netif);
+}
+
+static void lwip_link(struct nf_stack *st, bool up)
+{
+	LOCK_TCPIP_CORE();
+	if (up)
+		netif_set_link_up(&st->netif);
+	else
+		netif_set_link_down(&st->netif);
+	UNLOCK_TCPIP_CORE();
+}
+
+static int lwip_ip_start(struct nf_stack *st)
+{
+	err_t e = ERR_OK;
+
+	LOCK_TCPIP_CORE();
+	if (st->cfg.dhcp) {
+		e = dhcp_start(&st->netif);
+	} else {
+		ip4_addr_t ip, mask, gw;
+		ip_addr_t dns;
+
+		ip4_addr_set_u32(&ip, st->cfg.ip);
+		ip4_addr_set_u32(&mask, st->cfg.netmask);
+		ip4_addr_set_u32(&gw, st->cfg.gw);
+		ip_addr_set_ip4_u32(&dns, st->cfg.dns);
+		dns_setserver(0, &dns);
+		netif_set_addr(&st->netif, &ip, &mask, &gw);
+	}
+	UNLOCK_TCPIP_CORE();
+	return e == ERR_OK ? 0 : -EIO;
+}
+
+/* Stopping DHCP and dropping the address aborts the TCP pcbs bound to it,
+ * as a station's stack does when it leaves the network. */
+static void lwip_ip_stop(struct nf_stack *st)
+{
+	LOCK_TCPIP_CORE();
+	if (st->cfg.dhcp)
+		dhcp_release_and_stop(&st->netif);
+	netif_set_addr(&st->netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4);
+	UNLOCK_TCPIP_CORE();
+}
+
+/* tcpip thread */
+static void on_dns(const char *name, const ip_addr_t *ip, void *arg)
+{
+	struct nf_stack *st = arg;
+
+	(void)name;
+	sys_mutex_lock(&st->dns_mu);
+	st->dns_done = true;
+	st->dns_ok = ip != NULL;
+	if (ip)
+		st->dns_ip = *ip;
+	sys_mutex_unlock(&st->dns_mu);
+	sys_sem_signal(&st->dns_sem);
+}
+
+static int lwip_resolve(struct nf_stack *st, const char *name, uint32_t *out, int timeout_ms)
+{
+	ip_addr_t ip;
+	err_t e;
+	int64_t deadline = nf_now_ms() + timeout_ms;
+
+	if (ipaddr_aton(name, &ip)) {
+		*out = ip4_addr_get_u32(ip_2_ip4(&ip));
+		return 0;
+	}
+	sys_mutex_lock(&st->dns_mu);
+	st->dns_done = false;
+	sys_mutex_unlock(&st->dns_mu);
+	while (sys_arch_sem_wait(&st->dns_sem, 1) != SYS_ARCH_TIMEOUT)
+		; /* drain answers to earlier, abandoned queries */
+	LOCK_TCPIP_CORE();
+	e = dns_gethostbyname(name, &ip, on_dns, st);
+	UNLOCK_TCPIP_CORE();
+	if (e == ERR_OK) {
+		*out = ip4_addr_get_u32(ip_2_ip4(&ip));
+		return 0;
+	}
+	if (e != ERR_INPROGRESS)
+		return -EHOSTUNREACH;
+	for (;;) {
+		int64_t left = deadline - nf_now_ms();
+		if (left <= 0 || sys_arch_sem_wait(&st->dns_sem, (u32_t)left) == SYS_ARCH_TIMEOUT)
+			return -ETIMEDOUT;
+		sys_mutex_lock(&st->dns_mu);
+		bool done = st->dns_done, ok = st->dns_ok;
+		ip = st->dns_ip;
+		sys_mutex_unlock(&st->dns_mu);
+		if (done) {
+			if (!ok)
+				return -EHOSTUNREACH;
+			*out = ip4_addr_get_u32(ip_2_ip4(&ip));
+			return 0;
+		}
+	}
+}
+
+static int lwip_tcp_socket(struct nf_stack *st, int *err)
+{
+	int fd;
+
+	(void)st;
+	errno = 0;
+	fd = lwip_socket(AF_INET, SOCK_STREAM, 0);
+	*err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+static int wait_fd(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+	int n;
+
+	if (timeout_ms < 0)
+		timeout_ms = 0;
+	n = lwip_poll(&p, 1, timeout_ms);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+static int lwip_connect_fd(struct nf_stack *st, int fd, uint32_t ip, uint16_t port, int timeout_ms)
+{
+	struct sockaddr_in sa;
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+	int rc;
+
+	(void)st;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_len = sizeof(sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = lwip_htons(port);
+	sa.sin_addr.s_addr = ip;
+	if (lwip_connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		return -errno;
+	rc = wait_fd(fd, POLLOUT, timeout_ms);
+	if (rc < 0)
+		return rc;
+	if (lwip_getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		return -errno;
+	return soerr ? -soerr : 0;
+}
+
+static int lwip_send_all(struct nf_stack *st, int fd, const void *buf, size_t len, int timeout_ms)
+{
+	const char *p = buf;
+	int64_t deadline = nf_now_ms() + timeout_ms;
+
+	(void)st;
+	while (len) {
+		ssize_t n = lwip_send(fd, p, len, 0);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EWOULDBLOCK && errno != EAGAIN)
+			return -errno;
+		int rc = wait_fd(fd, POLLOUT, (int)(deadline - nf_now_ms()));
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static ssize_t lwip_recv_fd(struct nf_stack *st, int fd, void *buf, size_t len, int timeout_ms)
+{
+	ssize_t n;
+	int rc;
+
+	(void)st;
+	rc = wait_fd(fd, POLLIN, timeout_ms);
+	if (rc < 0)
+		return rc;
+	n = lwip_recv(fd, buf, len, 0);
+	if (n < 0)
+		return (errno == EWOULDBLOCK || errno == EAGAIN) ? -ETIMEDOUT : -errno;
+	return n;
+}
+
+static int lwip_shutdown_fd(struct nf_stack *st, int fd, int how, int *err)
+{
+	int rc;
+
+	(void)st;
+	errno = 0;
+	rc = lwip_shutdown(fd, how);
+	*err = errno;
+	return rc;
+}
+
+static int lwip_close_fd(struct nf_stack *st, int fd, int *err)
+{
+	int rc;
+
+	(void)st;
+	errno = 0;
+	rc = lwip_close(fd);
+	*err = errno;
+	return rc;
+}
+
+static int lwip_ping(struct nf_stack *st, uint32_t ip, int timeout_ms, int *err)
+{
+	uint8_t req[ICMP_ECHO_LEN], buf[256];
+	struct sockaddr_in sa;
+	int64_t deadline = nf_now_ms() + timeout_ms;
+	u16_t seq = ++st->ping_seq;
+	int fd, answered = 0;
+
+	errno = 0;
+	fd = lwip_socket(AF_INET, SOCK_RAW, IP_PROTO_ICMP);
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	*err = 0;
+	lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
+	icmp_echo_request(req, 0x6e66, seq);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_len = sizeof(sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = ip;
+	if (lwip_sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto out;
+	while (!answered && wait_fd(fd, POLLIN, (int)(deadline - nf_now_ms())) == 0) {
+		ssize_t n = lwip_recv(fd, buf, sizeof(buf), 0);
+		if (n > 0)
+			answered = icmp_is_echo_reply(buf, (size_t)n, 0x6e66, seq);
+	}
+out:
+	lwip_close(fd);
+	return answered;
+}
+
+static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
+{
+	(void)st;
+	return nf_probe_read(out);
+}
+
+const struct nf_stack_ops nf_stack_lwip = {
+    .name = "lwip",
+    .open = lwip_open,
+    .close = lwip_close_stack,
+    .rx_fd = lwip_rx_fd,
+    .rx = lwip_rx,
+    .link = lwip_link,
+    .ip_start = lwip_ip_start,
+    .ip_stop = lwip_ip_stop,
+    .resolve = lwip_resolve,
+    .tcp_socket = lwip_tcp_socket,
+    .connect = lwip_connect_fd,
+    .send_all = lwip_send_all,
+    .recv = lwip_recv_fd,
+    .shutdown = lwip_shutdown_fd,
+    .close_fd = lwip_close_fd,
+    .ping = lwip_ping,
+    .probe = lwip_probe,
+};

@@ -1,0 +1,109 @@
+# Shared helpers for netflap's namespace tests; sourced, not run.
+# Every resource registers its undo when it is made (nf_defer); nf_cleanup
+# runs them last-first on every exit path. Names carry a per-run random
+# suffix so runs never collide; only processes this test started are killed.
+
+NF_SKIP=4 # ctest SKIP_RETURN_CODE, as kselftest
+nf_undo=()
+nf_defer() { nf_undo+=("$*"); }
+nf_cleanup() {
+	local i
+	for ((i = ${#nf_undo[@]} - 1; i >= 0; i--)); do
+		eval "${nf_undo[i]}" >/dev/null 2>&1 || true
+	done
+	nf_undo=()
+}
+trap nf_cleanup EXIT
+
+nf_fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+nf_need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root to create network namespaces"
+		exit $NF_SKIP
+	fi
+	for p in ip mosquitto mosquitto_sub dnsmasq; do
+		command -v "$p" >/dev/null || { echo "SKIP: $p not installed"; exit $NF_SKIP; }
+	done
+}
+
+# nf_wait SECONDS CMD...: poll a condition until it holds or the deadline passes.
+nf_wait() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.02
+	done
+}
+
+# nf_start_bg PIDVAR NETNS LOG CMD...: start a process in a namespace, register its kill.
+nf_start_bg() {
+	local var=$1 ns=$2 log=$3
+	shift 3
+	ip netns exec "$ns" "$@" >"$log" 2>&1 &
+	local pid=$!
+	printf -v "$var" '%s' "$pid"
+	nf_defer "kill $pid; wait $pid"
+}
+
+# nf_topology ID: an AP namespace with a bridge at 10.213.0.1/24 and a device
+# namespace joined by a veth whose AP end starts down (the AP is off).
+# Sets NF_AP NF_DEV NF_APIF NF_DEVIF.
+nf_topology() {
+	local id=$1
+	NF_AP=nf-t$id-ap NF_DEV=nf-t$id-d0 NF_APIF=nft${id}a NF_DEVIF=nft${id}d
+	ip netns add "$NF_AP" && nf_defer "ip netns del $NF_AP" || return 1
+	ip netns add "$NF_DEV" && nf_defer "ip netns del $NF_DEV" || return 1
+	ip link add "$NF_APIF" type veth peer name "$NF_DEVIF" || return 1
+	ip link set "$NF_APIF" netns "$NF_AP" && ip link set "$NF_DEVIF" netns "$NF_DEV" || return 1
+	ip -n "$NF_AP" link set lo up
+	ip -n "$NF_DEV" link set lo up
+	ip netns exec "$NF_AP" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$NF_DEV" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip -n "$NF_AP" link add br0 type bridge
+	# lwIP checks checksums: have the kernel fill them in before frames
+	# leave for the device instead of leaving them to an offload.
+	ip netns exec "$NF_AP" ethtool -K "$NF_APIF" tx off >/dev/null
+	ip -n "$NF_AP" link set "$NF_APIF" master br0
+	ip -n "$NF_AP" addr add 10.213.0.1/24 dev br0
+	ip -n "$NF_AP" link set br0 up
+	ip -n "$NF_DEV" link set "$NF_DEVIF" up
+}
+
+# nf_services DIR: mosquitto and dnsmasq in the AP namespace, ready when this returns.
+nf_services() {
+	local dir=$1
+	cat >"$dir/mosquitto.conf" <<CONF
+listener 1883 10.213.0.1
+allow_anonymous true
+persistence false
+log_dest stdout
+connection_messages true
+CONF
+	chmod 644 "$dir/mosquitto.conf"
+	nf_start_bg NF_MOSQ_PID "$NF_AP" "$dir/mosquitto.log" mosquitto -c "$dir/mosquitto.conf"
+	nf_start_bg NF_DNSMASQ_PID "$NF_AP" "$dir/dnsmasq.out" dnsmasq --keep-in-foreground \
+		--conf-file=/dev/null --no-resolv --no-hosts --no-poll --no-ping \
+		--interface=br0 --bind-interfaces --listen-address=10.213.0.1 \
+		--dhcp-range=10.213.0.100,10.213.0.199,255.255.255.0,2m \
+		--dhcp-leasefile="$dir/leases" --address=/broker.netflap/10.213.0.1 \
+		--pid-file= --user=root --log-facility="$dir/dnsmasq.log" --log-dhcp
+	nf_wait 10 nf_broker_answers ||
+		nf_fail "mosquitto did not come up: $(cat "$dir/mosquitto.log")"
+	nf_wait 10 grep -q 'started' "$dir/dnsmasq.log" ||
+		nf_fail "dnsmasq did not come up: $(cat "$dir/dnsmasq.out" "$dir/dnsmasq.log")"
+}
+
+nf_broker_answers() {
+	ip netns exec "$NF_AP" mosquitto_pub -h 10.213.0.1 -t netflap/probe -m up >/dev/null 2>&1
+}
+
+nf_ap() { ip -n "$NF_AP" link set "$NF_APIF" "$1"; }
+
+# nf_count FILE PATTERN: lines matching
+nf_count() { grep -c -E "$2" "$1" 2>/dev/null || true; }
+nf_at_least() { [ "$(nf_count "$1" "$2")" -ge "$3" ]; }
