@@ -453,6 +453,12 @@ static void teardown(struct nf_session *s, int64_t phase_no)
 	struct nf_report r;
 	struct nf_probe p;
 
+	if (s->fd < 0) { /* nothing was open: this teardown closed nothing */
+		static const enum nf_report_field none[] = {NF_R_shutdown_rc, NF_R_shutdown_errno,
+							    NF_R_close_rc, NF_R_close_errno};
+		for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+			s->last_teardown.v[none[i]] = NF_UNSET;
+	}
 	net_free(s);
 	s->ops->ip_stop(s->st);
 	pthread_mutex_lock(&s->sh->mu);

@@ -1,0 +1,32 @@
+/* AP backends behind one small ops struct: how "the AP goes off" is done. */
+#ifndef NETFLAP_AP_H
+#define NETFLAP_AP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "topo.h"
+
+struct nf_ap;
+
+struct nf_ap_ops {
+	const char *name;
+	/* 0 or -errno with a message; the AP starts off */
+	int (*start)(struct nf_ap *ap, const char *run_dir, struct nf_undo *u, char *err,
+		     unsigned errlen);
+	int (*set)(struct nf_ap *ap, bool on);
+};
+
+struct nf_ap {
+	const struct nf_ap_ops *ops;
+	struct nf_topo *topo;
+	uint64_t ports; /* which devices' AP ports flap (ap.adapters) */
+	void *priv;
+};
+
+extern const struct nf_ap_ops nf_ap_veth;
+
+/* The backend named name, or NULL. */
+const struct nf_ap_ops *nf_ap_find(const char *name);
+
+#endif

@@ -1,0 +1,46 @@
+/* AP backend "veth": the AP-side veth ends go down and up over netlink; the
+ * device-side ends lose carrier as a station loses its AP. */
+#include <stddef.h>
+#include <string.h>
+
+#include "ap.h"
+
+static int veth_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *u, char *err,
+		      unsigned errlen)
+{
+	(void)run_dir;
+	(void)u;
+	(void)err;
+	(void)errlen;
+	/* ports not flapped stay up for the whole run */
+	for (int i = 0; i < ap->topo->ndev; i++)
+		if (!(ap->ports >> i & 1))
+			nf_topo_ap_port(ap->topo, i, true);
+	return 0;
+}
+
+static int veth_set(struct nf_ap *ap, bool on)
+{
+	int rc = 0;
+
+	for (int i = 0; i < ap->topo->ndev; i++) {
+		if (!(ap->ports >> i & 1))
+			continue;
+		int r = nf_topo_ap_port(ap->topo, i, on);
+		if (r && !rc)
+			rc = r;
+	}
+	return rc;
+}
+
+const struct nf_ap_ops nf_ap_veth = {.name = "veth", .start = veth_start, .set = veth_set};
+
+static const struct nf_ap_ops *const backends[] = {&nf_ap_veth};
+
+const struct nf_ap_ops *nf_ap_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (strcmp(backends[i]->name, name) == 0)
+			return backends[i];
+	return NULL;
+}

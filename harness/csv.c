@@ -1,0 +1,157 @@
+/* cycles.csv writer (see csv.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "csv.h"
+
+enum src {
+	S_CYCLE,
+	S_DEVICE,
+	S_T_START,
+	S_DOWN,
+	S_UP,
+	S_CONNACK,
+	S_REPORT,
+	S_SYN,
+	S_FIN,
+	S_RST,
+	S_STATUS
+};
+
+static const struct col {
+	const char *name;
+	enum src src;
+	enum nf_report_field f; /* S_REPORT */
+} cols[] = {
+    {"cycle", S_CYCLE, 0},
+    {"device", S_DEVICE, 0},
+    {"t_start_ms", S_T_START, 0},
+    {"down_ms", S_DOWN, 0},
+    {"up_ms", S_UP, 0},
+    {"connack_ms", S_CONNACK, 0},
+    {"reconnect_ok", S_REPORT, NF_R_reconnect_ok},
+    {"reconnect_fail", S_REPORT, NF_R_reconnect_fail},
+    {"reconnect_total", S_REPORT, NF_R_reconnect_total},
+    {"socket_fd", S_REPORT, NF_R_socket_fd},
+    {"sockets_in_use", S_REPORT, NF_R_slots_in_use},
+    {"socket_slots", S_REPORT, NF_R_socket_limit},
+    {"close_rc", S_REPORT, NF_R_close_rc},
+    {"close_errno", S_REPORT, NF_R_close_errno},
+    {"heap_free", S_REPORT, NF_R_heap_free},
+    {"heap_min_free", S_REPORT, NF_R_heap_min_free},
+    {"memp_netconn_used", S_REPORT, NF_R_netconn_used},
+    {"memp_tcp_pcb_used", S_REPORT, NF_R_tcp_pcb_used},
+    {"memp_pbuf_pool_used", S_REPORT, NF_R_pbuf_pool_used},
+    {"ping_ok", S_REPORT, NF_R_ping_ok},
+    {"syn", S_SYN, 0},
+    {"fin", S_FIN, 0},
+    {"rst", S_RST, 0},
+    {"status", S_STATUS, 0},
+    /* v1 additions past the contract's minimum */
+    {"socket_errno", S_REPORT, NF_R_socket_errno},
+    {"shutdown_rc", S_REPORT, NF_R_shutdown_rc},
+    {"shutdown_errno", S_REPORT, NF_R_shutdown_errno},
+    {"slots_pinned", S_REPORT, NF_R_slots_pinned},
+    {"slots_closing", S_REPORT, NF_R_slots_closing},
+    {"slots_after_teardown", S_REPORT, NF_R_slots_after_teardown},
+    {"num_sockets", S_REPORT, NF_R_num_sockets},
+    {"memp_udp_pcb_used", S_REPORT, NF_R_udp_pcb_used},
+    {"memp_raw_pcb_used", S_REPORT, NF_R_raw_pcb_used},
+    {"memp_tcp_pcb_listen_used", S_REPORT, NF_R_tcp_pcb_listen_used},
+    {"memp_netconn_err", S_REPORT, NF_R_netconn_err},
+    {"tcp_time_wait", S_REPORT, NF_R_tcp_time_wait},
+    {"publishes", S_REPORT, NF_R_publishes},
+};
+#define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
+
+int nf_csv_ncols(void)
+{
+	return NCOLS;
+}
+
+const char *nf_csv_col(int i)
+{
+	return i >= 0 && i < NCOLS ? cols[i].name : NULL;
+}
+
+static int finish(FILE *f)
+{
+	if (fflush(f) == EOF || ferror(f))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int nf_csv_header(FILE *f)
+{
+	for (int i = 0; i < NCOLS; i++)
+		fprintf(f, "%s%s", i ? "," : "", cols[i].name);
+	fputc('\n', f);
+	return finish(f);
+}
+
+static void put_int(FILE *f, int64_t v)
+{
+	if (v != NF_UNSET)
+		fprintf(f, "%" PRId64, v);
+}
+
+int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
+{
+	const struct nf_report *r = &row->r;
+	char line[2048];
+	FILE *m = fmemopen(line, sizeof(line), "w");
+
+	/* build the whole line first: one fwrite, so a full disk never leaves
+	 * half a row behind in a file that otherwise parses */
+	if (!m)
+		return -errno;
+	for (int i = 0; i < NCOLS; i++) {
+		if (i)
+			fputc(',', m);
+		switch (cols[i].src) {
+		case S_CYCLE:
+			put_int(m, row->cycle);
+			break;
+		case S_DEVICE:
+			put_int(m, row->device);
+			break;
+		case S_T_START:
+			put_int(m, row->t_start_ms);
+			break;
+		case S_DOWN:
+			put_int(m, row->down_ms);
+			break;
+		case S_UP:
+			put_int(m, row->up_ms);
+			break;
+		case S_CONNACK:
+			if (r->v[NF_R_t_connack] != NF_UNSET && r->v[NF_R_t_carrier_up] != NF_UNSET)
+				put_int(m, r->v[NF_R_t_connack] - r->v[NF_R_t_carrier_up]);
+			break;
+		case S_REPORT:
+			put_int(m, r->v[cols[i].f]);
+			break;
+		case S_SYN:
+			put_int(m, w ? w->syn : NF_UNSET);
+			break;
+		case S_FIN:
+			put_int(m, w ? w->fin : NF_UNSET);
+			break;
+		case S_RST:
+			put_int(m, w ? w->rst : NF_UNSET);
+			break;
+		case S_STATUS:
+			fputs(row->status[0] ? row->status : "-", m);
+			break;
+		}
+	}
+	fputc('\n', m);
+	long len = ftell(m);
+	fclose(m);
+	if (len <= 0 || len >= (long)sizeof(line))
+		return -EOVERFLOW;
+	if (fwrite(line, 1, (size_t)len, f) != (size_t)len)
+		return errno ? -errno : -EIO;
+	return finish(f);
+}

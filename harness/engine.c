@@ -1,0 +1,190 @@
+/* The cycle engine (see engine.h). */
+#include <string.h>
+
+#include "engine.h"
+
+static uint32_t next_rand(struct nf_engine *e)
+{
+	uint32_t x = e->rng; /* xorshift32: the jitter repeats with the seed */
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return e->rng = x;
+}
+
+static int64_t with_jitter(struct nf_engine *e, int64_t ms)
+{
+	return e->jitter_ms ? ms + (int64_t)(next_rand(e) % (uint32_t)(e->jitter_ms + 1)) : ms;
+}
+
+void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
+		    const struct nf_engine_ops *ops, void *ctx)
+{
+	memset(e, 0, sizeof(*e));
+	e->ops = ops;
+	e->ctx = ctx;
+	e->loops = sc->loops;
+	e->disable_ms = sc->disable_interval_ms;
+	e->enable_ms = sc->enable_interval_ms;
+	e->timeout_ms = sc->reconnect_timeout_ms;
+	e->jitter_ms = sc->jitter_ms;
+	e->event_pace = sc->pace == NF_PACE_EVENT;
+	e->ndev = (int)sc->count;
+	e->rng = (uint32_t)sc->seed * 2654435761u + 1;
+	for (int i = 0; i < e->ndev; i++)
+		e->dev[i].last_phase = 0;
+}
+
+static void enter(struct nf_engine *e, enum nf_engine_phase ph, int64_t now, int64_t ms)
+{
+	e->phase = ph;
+	e->phase_start = now;
+	e->min_end = now + with_jitter(e, ms);
+	e->max_end = e->min_end + e->timeout_ms;
+	if (ph == NF_E_DOWN) {
+		e->cycle_start = now;
+		for (int i = 0; i < e->ndev; i++)
+			e->dev[i].torn_down = false;
+	} else if (ph == NF_E_UP) {
+		for (int i = 0; i < e->ndev; i++)
+			e->dev[i].have = false;
+	}
+	if (ph == NF_E_DOWN || ph == NF_E_UP)
+		if (e->ops->ap_set(e->ctx, ph == NF_E_UP) < 0)
+			e->ap_errors++;
+}
+
+void nf_engine_start(struct nf_engine *e, int64_t now)
+{
+	e->t0 = now;
+	e->cycle = 1;
+	enter(e, NF_E_DOWN, now, e->disable_ms);
+}
+
+void nf_engine_on_line(struct nf_engine *e, int dev, const char *verb, const struct nf_report *r,
+		       int64_t now)
+{
+	struct nf_engine_dev *d;
+
+	(void)now;
+	if (dev < 0 || dev >= e->ndev)
+		return;
+	d = &e->dev[dev];
+	if (strcmp(verb, "TEARDOWN") == 0) {
+		if (e->phase == NF_E_DOWN)
+			d->torn_down = true;
+		return;
+	}
+	if (strcmp(verb, "REPORT") != 0 || e->phase != NF_E_UP)
+		return;
+	/* a late line from an earlier phase is not this cycle's */
+	if (r->v[NF_R_phase] != NF_UNSET && r->v[NF_R_phase] <= d->last_phase)
+		return;
+	/* the first report decides; a later success in the same phase replaces
+	 * a failure (timed pace leaves the device time to retry) */
+	if (!d->have || (strcmp(d->rep.status, "ok") != 0 && strcmp(r->status, "ok") == 0 &&
+			 r->v[NF_R_phase] == d->rep.v[NF_R_phase])) {
+		d->rep = *r;
+		d->have = true;
+	}
+}
+
+void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now)
+{
+	(void)now;
+	if (dev >= 0 && dev < e->ndev)
+		e->dev[dev].crashed = true;
+}
+
+static bool all_acted(const struct nf_engine *e)
+{
+	for (int i = 0; i < e->ndev; i++) {
+		const struct nf_engine_dev *d = &e->dev[i];
+		if (d->crashed)
+			continue;
+		if (e->phase == NF_E_DOWN && !d->torn_down)
+			return false;
+		if (e->phase == NF_E_UP && !d->have)
+			return false;
+	}
+	return true;
+}
+
+static bool phase_over(const struct nf_engine *e, int64_t now)
+{
+	if (now < e->min_end)
+		return false;
+	if (!e->event_pace)
+		return true;
+	/* cycle 1's DOWN: the devices have not been up yet, nothing to tear down */
+	if (e->phase == NF_E_DOWN && e->cycle == 1)
+		return true;
+	return all_acted(e) || now >= e->max_end;
+}
+
+static void emit_rows(struct nf_engine *e, int64_t now)
+{
+	for (int i = 0; i < e->ndev; i++) {
+		struct nf_engine_dev *d = &e->dev[i];
+		struct nf_row row = {
+		    .cycle = e->cycle,
+		    .device = i,
+		    .t_start_ms = e->cycle_start - e->t0,
+		    .down_ms = e->down_ms,
+		    .up_ms = now - e->phase_start,
+		    .have_report = d->have,
+		};
+		if (d->have) {
+			row.r = d->rep;
+			memcpy(row.status, d->rep.status, sizeof(row.status));
+			if (d->rep.v[NF_R_phase] != NF_UNSET)
+				d->last_phase = d->rep.v[NF_R_phase];
+		} else {
+			nf_report_clear(&row.r);
+			strcpy(row.status, d->crashed ? "device_crashed" : "timeout");
+		}
+		e->ops->row(e->ctx, &row);
+	}
+}
+
+void nf_engine_tick(struct nf_engine *e, int64_t now)
+{
+	for (int guard = 0; guard < 4 && phase_over(e, now); guard++) {
+		if (e->phase == NF_E_DOWN) {
+			e->down_ms = now - e->phase_start;
+			enter(e, NF_E_UP, now, e->enable_ms);
+		} else if (e->phase == NF_E_UP) {
+			emit_rows(e, now);
+			if (e->ops->cycle_done)
+				e->ops->cycle_done(e->ctx, e->cycle);
+			if (e->stop || e->cycle >= e->loops) {
+				e->phase = NF_E_DONE;
+				return;
+			}
+			e->cycle++;
+			enter(e, NF_E_DOWN, now, e->disable_ms);
+		} else {
+			return;
+		}
+	}
+}
+
+int64_t nf_engine_deadline(const struct nf_engine *e, int64_t now)
+{
+	if (e->phase == NF_E_DONE || e->phase == NF_E_IDLE)
+		return -1;
+	if (now < e->min_end || !e->event_pace)
+		return e->min_end;
+	return e->max_end; /* meanwhile the devices' lines wake the loop */
+}
+
+void nf_engine_request_stop(struct nf_engine *e)
+{
+	e->stop = true;
+}
+
+bool nf_engine_done(const struct nf_engine *e)
+{
+	return e->phase == NF_E_DONE;
+}

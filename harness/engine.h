@@ -1,0 +1,74 @@
+/* The cycle engine: pure logic over a clock value, device lines and an AP
+ * switch, so it runs the same under the real loop and in unit tests with a
+ * fake clock, a fake AP and fake devices.
+ *
+ * Cycle i: the AP goes off (DOWN) and back on (UP); at the end of UP one
+ * row per device. The AP starts off and the devices boot without it, so
+ * cycle 1's UP is the first association. timed pace: each phase lasts its
+ * interval (+ jitter). event pace: each phase also lasts until every
+ * device has acted (DOWN: its TEARDOWN; UP: its first REPORT), bounded by
+ * reconnect_timeout; a timeout is a row status, not an abort. */
+#ifndef NETFLAP_ENGINE_H
+#define NETFLAP_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "report.h"
+#include "scenario.h"
+
+struct nf_row {
+	int64_t cycle;
+	int device;
+	int64_t t_start_ms, down_ms, up_ms; /* relative to the run's start */
+	bool have_report;
+	struct nf_report r;
+	char status[NF_STATUS_MAX];
+};
+
+struct nf_engine_ops {
+	int (*ap_set)(void *ctx, bool on);
+	void (*row)(void *ctx, const struct nf_row *row);
+	void (*cycle_done)(void *ctx, int64_t cycle);
+};
+
+enum nf_engine_phase { NF_E_IDLE, NF_E_DOWN, NF_E_UP, NF_E_DONE };
+
+struct nf_engine_dev {
+	bool crashed;
+	bool torn_down; /* a TEARDOWN since this DOWN began */
+	bool have;      /* a REPORT since this UP began */
+	int64_t last_phase;
+	struct nf_report rep;
+};
+
+struct nf_engine {
+	const struct nf_engine_ops *ops;
+	void *ctx;
+	int64_t loops, disable_ms, enable_ms, timeout_ms, jitter_ms;
+	bool event_pace;
+	int ndev;
+	uint32_t rng;
+	enum nf_engine_phase phase;
+	int64_t cycle, t0, cycle_start, phase_start, min_end, max_end, down_ms;
+	bool stop;
+	int ap_errors;
+	struct nf_engine_dev dev[NF_MAX_DEVICES];
+};
+
+void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
+		    const struct nf_engine_ops *ops, void *ctx);
+void nf_engine_start(struct nf_engine *e, int64_t now);
+/* verb is REPORT or TEARDOWN */
+void nf_engine_on_line(struct nf_engine *e, int dev, const char *verb, const struct nf_report *r,
+		       int64_t now);
+void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now);
+/* Advances phases whose time or condition has come. */
+void nf_engine_tick(struct nf_engine *e, int64_t now);
+/* When to tick next (absolute ms), or -1 when done. */
+int64_t nf_engine_deadline(const struct nf_engine *e, int64_t now);
+/* Finish the current cycle, then stop (SIGTERM, a dead service). */
+void nf_engine_request_stop(struct nf_engine *e);
+bool nf_engine_done(const struct nf_engine *e);
+
+#endif

@@ -1,0 +1,126 @@
+/* netflap: the flap harness's command line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "scenario.h"
+
+#define NETFLAP_VERSION "0.1.0"
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option lo[] = {{"set", required_argument, NULL, 's'},
+					   {"out", required_argument, NULL, 'o'},
+					   {"quiet", no_argument, NULL, 'q'},
+					   {"help", no_argument, NULL, 'h'},
+					   {0}};
+	struct nf_scenario sc;
+	struct nf_run_opts o = {0};
+	const char *sets[64];
+	int nsets = 0, c;
+	char err[600];
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (nsets == 64) {
+				fprintf(stderr, "netflap run: at most 64 --set\n");
+				return NF_EXIT_USAGE;
+			}
+			sets[nsets++] = optarg;
+			break;
+		case 'o':
+			o.out_dir = optarg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'h':
+			printf(
+			    "usage: netflap run SCENARIO [--set section.key=value]... [--out DIR] "
+			    "[--quiet]\n");
+			return 0;
+		default:
+			fprintf(stderr, "netflap run: unknown option %s\n", argv[optind - 1]);
+			return NF_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr,
+			"usage: netflap run SCENARIO [--set section.key=value]... [--out DIR]\n");
+		return NF_EXIT_USAGE;
+	}
+	nf_scenario_defaults(&sc);
+	if (nf_scenario_load(&sc, argv[optind], err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s\n", err);
+		return NF_EXIT_USAGE;
+	}
+	for (int i = 0; i < nsets; i++)
+		if (nf_scenario_set(&sc, sets[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "netflap: %s\n", err);
+			return NF_EXIT_USAGE;
+		}
+	if (nf_scenario_validate(&sc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s\n", err);
+		return NF_EXIT_USAGE;
+	}
+	return nf_run(&sc, &o);
+}
+
+static int cmd_keys(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	nf_scenario_print_keys(stdout);
+	return 0;
+}
+
+static int cmd_cleanup(int argc, char **argv)
+{
+	return nf_cleanup(argc > 1 && strcmp(argv[1], "--quiet") == 0);
+}
+
+static const struct cmd {
+	const char *name, *args, *help;
+	int (*fn)(int argc, char **argv);
+} cmds[] = {
+    {"run", "SCENARIO [--set section.key=value]... [--out DIR] [--quiet]",
+     "flap the AP as the scenario says; rows in the run folder", cmd_run},
+    {"keys", "", "every scenario key with its default, range and help", cmd_keys},
+    {"cleanup", "[--quiet]", "remove namespaces and processes a killed run left", cmd_cleanup},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: netflap COMMAND [ARGS]\n\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  netflap %s %s\n      %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
+	fprintf(f, "  netflap --help | --version\n\nexit codes: 0 clean, 1 leak or stall found, "
+		   "2 usage or scenario error, 3 environment error\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return NF_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("netflap %s (lwIP 2.1.3)\n", NETFLAP_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "netflap: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return NF_EXIT_USAGE;
+}

@@ -1,0 +1,26 @@
+/* Child processes started from argv arrays inside a network namespace,
+ * output to a log file, stopped by their own pid only. */
+#ifndef NETFLAP_PROC_H
+#define NETFLAP_PROC_H
+
+#include <sys/types.h>
+
+struct nf_spawn {
+	int nsfd;          /* -1: stay in ours */
+	const char *log;   /* stdout+stderr, created 0600; NULL: /dev/null */
+	int pass_fd;       /* -1, or an fd the child gets as fd 3 */
+	char *const *argv; /* argv[0] is a path or a name looked up in PATH */
+};
+
+/* Forks and execs; *pid on success. 0 or -errno. A failed exec shows up
+ * as exit status 127 with the reason in the log. */
+int nf_spawn(const struct nf_spawn *s, pid_t *pid);
+
+/* SIGTERM, a wait of at most grace_ms, then SIGKILL; reaps it. Returns the
+ * wait status, or -errno (-ECHILD when it was already reaped). */
+int nf_proc_stop(pid_t pid, int grace_ms);
+
+/* Whether the file at path is an executable program in PATH or a path. */
+int nf_have_program(const char *name);
+
+#endif

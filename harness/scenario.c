@@ -1,0 +1,432 @@
+/* Scenario key table, parser and validation (see scenario.h). */
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "duration.h"
+#include "scenario.h"
+
+enum key_type { T_INT, T_DUR, T_WORD, T_TEXT };
+
+struct key {
+	const char *section, *name;
+	enum key_type type;
+	size_t off, size; /* into struct nf_scenario; size for strings */
+	const char *def;
+	int64_t min, max;
+	const char *const *words; /* T_WORD: allowed values, NULL-terminated */
+	const char *help;
+};
+
+static const char *const w_pace[] = {"timed", "event", NULL};
+static const char *const w_backend[] = {"veth", "hostapd", NULL};
+static const char *const w_stack[] = {"upstream", "vendor", "fixed", "custom", "linux", NULL};
+static const char *const w_close[] = {"shutdown+close", "close", "close+shutdown", NULL};
+static const char *const w_ip[] = {"dhcp", "static", NULL};
+static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
+
+#define F(field) offsetof(struct nf_scenario, field)
+#define S(field) F(field), sizeof(((struct nf_scenario *)0)->field)
+#define DAY 86400000
+
+static const struct key keys[] = {
+    {"run", "loops", T_INT, F(loops), 0, "60", 1, 10000000, NULL,
+     "flap cycles to run (the field report's loop_time)"},
+    {"run", "disable_interval", T_DUR, F(disable_interval_ms), 0, "5s", 0, DAY, NULL,
+     "how long the AP stays off each cycle"},
+    {"run", "enable_interval", T_DUR, F(enable_interval_ms), 0, "15s", 0, DAY, NULL,
+     "how long the AP stays on each cycle"},
+    {"run", "pace", T_WORD, F(pace), 0, "timed", 0, 0, w_pace,
+     "timed: the intervals alone; event: each phase also lasts until the devices acted"},
+    {"run", "reconnect_timeout", T_DUR, F(reconnect_timeout_ms), 0, "10s", 100, DAY, NULL,
+     "longest an event-paced phase waits for the devices"},
+    {"run", "jitter", T_DUR, F(jitter_ms), 0, "0ms", 0, DAY, NULL,
+     "random extra added to each interval, up to this much (seeded)"},
+    {"run", "seed", T_INT, F(seed), 0, "1", 0, INT32_MAX, NULL, "seed for the jitter"},
+    {"ap", "backend", T_TEXT, S(backend), "veth", 0, 0, w_backend,
+     "veth: take the AP-side links down; hostapd: DISABLE/ENABLE a real hostapd"},
+    {"ap", "adapters", T_TEXT, S(adapters), "all", 0, 0, NULL,
+     "which AP ports flap: all, or device indexes (0,2,...)"},
+    {"device", "count", T_INT, F(count), 0, "1", 1, NF_MAX_DEVICES, NULL,
+     "devices, each its own namespace and process"},
+    {"device", "stack", T_TEXT, S(stack), "vendor", 0, 0, w_stack,
+     "the device's stack: an lwIP sockets.c variant or the host kernel"},
+    {"device", "close_mode", T_TEXT, S(close_mode), "shutdown+close", 0, 0, w_close,
+     "how the device tears MQTT down on carrier loss"},
+    {"device", "socket_limit", T_INT, F(socket_limit), 0, "0", 0, 38, NULL,
+     "usable lwIP socket slots, 0 = all 38 (the field report's shrunken table)"},
+    {"device", "ip", T_TEXT, S(ip), "dhcp", 0, 0, w_ip, "addressing: dhcp or static"},
+    {"device", "keepalive", T_DUR, F(keepalive_ms), 0, "10s", 1000, 65535000, NULL,
+     "MQTT keepalive (whole seconds)"},
+    {"device", "publish_interval", T_DUR, F(publish_interval_ms), 0, "1s", 0, DAY, NULL,
+     "telemetry period, 0 = none"},
+    {"device", "qos", T_WORD, F(qos), 0, "1", 0, 0, w_qos, "telemetry QoS"},
+    {"broker", "port", T_INT, F(port), 0, "1883", 1, 65535, NULL, "mosquitto's port"},
+    {"verdict", "stall_cycles", T_INT, F(stall_cycles), 0, "3", 1, 1000000, NULL,
+     "consecutive failed cycles that make a reconnect stall"},
+    {"verdict", "settle_cycles", T_INT, F(settle_cycles), 0, "2", 0, 1000000, NULL,
+     "cycles before the baseline is taken"},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static int errf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int errf(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof(cur));
+	}
+	return prev[lb];
+}
+
+/* the nearest candidate within a third of its length, else NULL */
+static const char *nearest(const char *s, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t bd = 99;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(s, cands[i]);
+		if (d < bd) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	return best && bd <= 1 + strlen(best) / 3 ? best : NULL;
+}
+
+static const struct key *find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static void unknown_key(const char *section, const char *name, char *hint, size_t len)
+{
+	const char *names[NKEYS], *sections[NKEYS];
+	size_t n = 0, ns = 0;
+
+	hint[0] = '\0';
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].section, section) == 0)
+			names[n++] = keys[i].name;
+		if (!ns || strcmp(sections[ns - 1], keys[i].section))
+			sections[ns++] = keys[i].section;
+	}
+	if (!find_key(section, "") && n == 0) {
+		const char *s = nearest(section, sections, ns);
+		snprintf(hint, len, "unknown section [%s]%s%s%s", section,
+			 s ? "; did you mean [" : "", s ? s : "",
+			 s ? "]?" : " (sections: run, ap, device, broker, verdict)");
+		return;
+	}
+	const char *k = nearest(name, names, n);
+	if (!k) { /* the right key in the wrong section? */
+		for (size_t i = 0; i < NKEYS; i++)
+			if (strcmp(keys[i].name, name) == 0) {
+				snprintf(hint, len, "unknown key '%s' in [%s]; it belongs in [%s]",
+					 name, section, keys[i].section);
+				return;
+			}
+	}
+	snprintf(hint, len, "unknown key '%s' in [%s]%s%s%s", name, section,
+		 k ? "; did you mean '" : "", k ? k : "", k ? "'?" : " (see `netflap keys`)");
+}
+
+static int word_index(const struct key *k, const char *v)
+{
+	for (int i = 0; k->words[i]; i++)
+		if (strcmp(k->words[i], v) == 0)
+			return i;
+	return -1;
+}
+
+/* Sets one key from text; a message (without the location) on error. */
+static int set_value(struct nf_scenario *sc, const struct key *k, const char *v, char *err,
+		     size_t len)
+{
+	char *p = (char *)sc + k->off;
+	int64_t x = 0;
+
+	switch (k->type) {
+	case T_INT: {
+		char *end;
+		errno = 0;
+		long long ll = strtoll(v, &end, 10);
+		if (errno || end == v || *end)
+			return errf(err, len, "%s.%s = '%s': not a whole number", k->section,
+				    k->name, v);
+		x = ll;
+		break;
+	}
+	case T_DUR: {
+		int rc = nf_parse_duration_ms(v, &x);
+		if (rc)
+			return errf(err, len, "%s.%s = '%s': not a duration (write 150ms, 5s, 2m)",
+				    k->section, k->name, v);
+		break;
+	}
+	case T_WORD:
+	case T_TEXT:
+		if (k->words && word_index(k, v) < 0) {
+			size_t n = 0;
+			while (k->words[n])
+				n++;
+			const char *near = nearest(v, (const char *const *)k->words, n);
+			char list[160] = "";
+			for (size_t i = 0; i < n; i++) {
+				strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
+				strncat(list, k->words[i], sizeof(list) - strlen(list) - 1);
+			}
+			return errf(err, len, "%s.%s = '%s': not one of %s%s%s%s", k->section,
+				    k->name, v, list, near ? "; did you mean '" : "",
+				    near ? near : "", near ? "'?" : "");
+		}
+		if (k->type == T_WORD) { /* stored as the word's index */
+			*(int64_t *)p = word_index(k, v);
+			return 0;
+		}
+		if (strlen(v) >= k->size)
+			return errf(err, len, "%s.%s: value longer than %zu characters", k->section,
+				    k->name, k->size - 1);
+		strcpy(p, v);
+		return 0;
+	}
+	if (x < k->min || x > k->max)
+		return errf(err, len, "%s.%s = '%s': out of range %lld..%lld%s", k->section,
+			    k->name, v, (long long)k->min, (long long)k->max,
+			    k->type == T_DUR ? " ms" : "");
+	*(int64_t *)p = x;
+	return 0;
+}
+
+void nf_scenario_defaults(struct nf_scenario *sc)
+{
+	char err[256];
+
+	memset(sc, 0, sizeof(*sc));
+	for (size_t i = 0; i < NKEYS; i++)
+		set_value(sc, &keys[i], keys[i].def, err, sizeof(err));
+	strcpy(sc->name, "scenario");
+}
+
+struct load_ctx {
+	struct nf_scenario *sc;
+	FILE *f;
+	int line;
+	char *err;
+	size_t errlen;
+	const char *path;
+	bool failed;
+};
+
+static char *counting_reader(char *str, int num, void *stream)
+{
+	struct load_ctx *c = stream;
+	char *r = fgets(str, num, c->f);
+
+	if (r)
+		c->line++;
+	return r;
+}
+
+static int on_pair(void *user, const char *section, const char *name, const char *value)
+{
+	struct load_ctx *c = user;
+	const struct key *k;
+	char msg[400];
+
+	if (c->failed)
+		return 0;
+	k = find_key(section, name);
+	if (!k) {
+		unknown_key(section, name, msg, sizeof(msg));
+		snprintf(c->err, c->errlen, "%s:%d: %s", c->path, c->line, msg);
+		c->failed = true;
+		return 0;
+	}
+	if (set_value(c->sc, k, value, msg, sizeof(msg)) < 0) {
+		snprintf(c->err, c->errlen, "%s:%d: %s", c->path, c->line, msg);
+		c->failed = true;
+		return 0;
+	}
+	return 1;
+}
+
+int nf_scenario_load(struct nf_scenario *sc, const char *path, char *err, size_t errlen)
+{
+	struct load_ctx c = {.sc = sc, .err = err, .errlen = errlen, .path = path};
+	struct stat st;
+	const char *base, *dot;
+	int rc;
+
+	c.f = fopen(path, "r");
+	if (!c.f) {
+		rc = -errno;
+		errf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (fstat(fileno(c.f), &st) == 0 &&
+	    (!S_ISREG(st.st_mode) || st.st_size > NF_SCENARIO_MAX_BYTES)) {
+		fclose(c.f);
+		return errf(err, errlen, "%s: not a regular file of at most %d bytes", path,
+			    NF_SCENARIO_MAX_BYTES);
+	}
+	rc = ini_parse_stream(counting_reader, &c, on_pair, &c);
+	fclose(c.f);
+	if (c.failed)
+		return -EINVAL;
+	if (rc > 0)
+		return errf(err, errlen, "%s:%d: not a 'key = value' line or a [section]", path,
+			    rc);
+	if (rc < 0)
+		return errf(err, errlen, "%s: cannot read", path);
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	snprintf(sc->name, sizeof(sc->name), "%.*s",
+		 (int)(dot && dot != base ? (size_t)(dot - base) : strlen(base)), base);
+	snprintf(sc->path, sizeof(sc->path), "%s", path);
+	return 0;
+}
+
+int nf_scenario_set(struct nf_scenario *sc, const char *a, char *err, size_t errlen)
+{
+	const char *dot = strchr(a, '.'), *eq = strchr(a, '=');
+	char section[32], name[48], msg[400];
+	const struct key *k;
+
+	if (!dot || !eq || dot > eq || (size_t)(dot - a) >= sizeof(section) ||
+	    (size_t)(eq - dot - 1) >= sizeof(name))
+		return errf(err, errlen, "--set %s: want section.key=value", a);
+	snprintf(section, sizeof(section), "%.*s", (int)(dot - a), a);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - dot - 1), dot + 1);
+	k = find_key(section, name);
+	if (!k) {
+		unknown_key(section, name, msg, sizeof(msg));
+		return errf(err, errlen, "--set %s: %s", a, msg);
+	}
+	if (set_value(sc, k, eq + 1, msg, sizeof(msg)) < 0)
+		return errf(err, errlen, "--set: %s", msg);
+	return 0;
+}
+
+uint64_t nf_scenario_adapter_mask(const struct nf_scenario *sc)
+{
+	uint64_t all = sc->count >= 64 ? ~0ULL : ((1ULL << sc->count) - 1), m = 0;
+	const char *p = sc->adapters;
+
+	if (strcmp(p, "all") == 0)
+		return all;
+	while (*p) {
+		char *end;
+		long i = strtol(p, &end, 10);
+		if (end == p || i < 0 || i >= sc->count)
+			return 0;
+		m |= 1ULL << i;
+		p = end;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return m;
+}
+
+int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
+{
+	const char *where = sc->path[0] ? sc->path : "scenario";
+
+	if (!nf_scenario_adapter_mask(sc))
+		return errf(err, errlen,
+			    "%s: ap.adapters = '%s': want all, or device indexes 0..%lld", where,
+			    sc->adapters, (long long)sc->count - 1);
+	if (strcmp(sc->stack, "linux") == 0 && sc->socket_limit)
+		return errf(err, errlen,
+			    "%s: device.socket_limit applies to lwIP stacks, not linux", where);
+	if (strcmp(sc->stack, "linux") == 0 && strcmp(sc->ip, "dhcp") == 0)
+		return errf(err, errlen, "%s: device.stack = linux needs device.ip = static",
+			    where);
+	if (sc->keepalive_ms % 1000)
+		return errf(err, errlen, "%s: device.keepalive must be whole seconds", where);
+	return 0;
+}
+
+static void value_text(const struct nf_scenario *sc, const struct key *k, char *buf, size_t len)
+{
+	const char *p = (const char *)sc + k->off;
+
+	switch (k->type) {
+	case T_INT:
+		snprintf(buf, len, "%lld", (long long)*(const int64_t *)p);
+		break;
+	case T_DUR:
+		snprintf(buf, len, "%lldms", (long long)*(const int64_t *)p);
+		break;
+	case T_WORD:
+		snprintf(buf, len, "%s", k->words[*(const int64_t *)p]);
+		break;
+	case T_TEXT:
+		snprintf(buf, len, "%s", p);
+		break;
+	}
+}
+
+void nf_scenario_write_json(const struct nf_scenario *sc, FILE *f, const char *indent)
+{
+	const char *open = NULL;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		char v[300];
+		if (!open || strcmp(open, keys[i].section)) {
+			fprintf(f, "%s%s\"%s\": {", open ? "},\n" : "", indent, keys[i].section);
+			open = keys[i].section;
+		} else {
+			fputc(',', f);
+		}
+		value_text(sc, &keys[i], v, sizeof(v));
+		fprintf(f, "\n%s  \"%s\": \"%s\"", indent, keys[i].name, v);
+	}
+	fprintf(f, "}\n");
+}
+
+void nf_scenario_print_keys(FILE *f)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		fprintf(f, "%s.%s = %s", keys[i].section, keys[i].name, keys[i].def);
+		if (keys[i].words) {
+			fprintf(f, "  (");
+			for (int j = 0; keys[i].words[j]; j++)
+				fprintf(f, "%s%s", j ? " | " : "", keys[i].words[j]);
+			fprintf(f, ")");
+		} else if (keys[i].type == T_INT || keys[i].type == T_DUR) {
+			fprintf(f, "  (%lld..%lld%s)", (long long)keys[i].min,
+				(long long)keys[i].max, keys[i].type == T_DUR ? " ms" : "");
+		}
+		fprintf(f, "\n    %s\n", keys[i].help);
+	}
+}

@@ -1,0 +1,67 @@
+/* Scenario files: INI ([run] [ap] [device] [broker] [verdict]), every key a
+ * row of one table (scenario.c) that feeds the parser, the defaults,
+ * --set, validation, run.json and `netflap keys`. */
+#ifndef NETFLAP_SCENARIO_H
+#define NETFLAP_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define NF_MAX_DEVICES 64
+#define NF_SCENARIO_MAX_BYTES (1 << 20) /* bigger files are refused, not read */
+
+enum nf_pace { NF_PACE_TIMED, NF_PACE_EVENT };
+
+struct nf_scenario {
+	/* [run] */
+	int64_t loops;
+	int64_t disable_interval_ms, enable_interval_ms;
+	int64_t pace; /* enum nf_pace */
+	int64_t reconnect_timeout_ms;
+	int64_t jitter_ms;
+	int64_t seed;
+	/* [ap] */
+	char backend[16];
+	char adapters[256]; /* "all" or a comma list of device indexes */
+	/* [device] */
+	int64_t count;
+	char stack[16];
+	char close_mode[24];
+	int64_t socket_limit;
+	char ip[8];
+	int64_t keepalive_ms, publish_interval_ms;
+	int64_t qos;
+	/* [broker] */
+	int64_t port;
+	/* [verdict] */
+	int64_t stall_cycles, settle_cycles;
+	/* where it came from */
+	char name[64]; /* the file's base name without .scn */
+	char path[512];
+};
+
+/* Defaults for every key. */
+void nf_scenario_defaults(struct nf_scenario *sc);
+
+/* Reads a scenario file over the defaults. 0, or -errno with a message
+ * "file:line: what is wrong" (and a did-you-mean) in err. */
+int nf_scenario_load(struct nf_scenario *sc, const char *path, char *err, size_t errlen);
+
+/* Applies "section.key=value" (--set). 0 or -EINVAL with a message. */
+int nf_scenario_set(struct nf_scenario *sc, const char *assignment, char *err, size_t errlen);
+
+/* Checks what single keys cannot: adapters name existing devices, etc. */
+int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen);
+
+/* adapters as a bitmap of device indexes. */
+uint64_t nf_scenario_adapter_mask(const struct nf_scenario *sc);
+
+/* Every key with its value, as JSON object members ("run": {...}, ...). */
+void nf_scenario_write_json(const struct nf_scenario *sc, FILE *f, const char *indent);
+
+/* The key table as text, for `netflap keys`. */
+void nf_scenario_print_keys(FILE *f);
+
+#endif

@@ -1,0 +1,283 @@
+/* Topology over rtnetlink (see topo.h). */
+#include <errno.h>
+#include <linux/ethtool.h>
+#include <linux/if.h>
+#include <linux/sockios.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "netns.h"
+#include "topo.h"
+
+static int nl_err(int rc)
+{
+	return rc == -NLE_EXIST ? -EEXIST : rc == -NLE_PERM ? -EPERM : -EIO;
+}
+
+/* a netlink socket that lives in nsfd's namespace from now on */
+static struct nl_sock *nl_in(int nsfd)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int saved;
+
+	if (!sk)
+		return NULL;
+	if (nf_netns_enter(nsfd, &saved) < 0) {
+		nl_socket_free(sk);
+		return NULL;
+	}
+	if (nl_connect(sk, NETLINK_ROUTE) < 0) {
+		nl_socket_free(sk);
+		sk = NULL;
+	}
+	nf_netns_leave(saved);
+	return sk;
+}
+
+static int ifindex_of(struct nl_sock *sk, const char *name)
+{
+	struct rtnl_link *l;
+	int idx;
+
+	if (rtnl_link_get_kernel(sk, 0, name, &l) < 0)
+		return -ENODEV;
+	idx = rtnl_link_get_ifindex(l);
+	rtnl_link_put(l);
+	return idx;
+}
+
+static int set_up(struct nl_sock *sk, int ifindex, bool up)
+{
+	struct rtnl_link *orig = NULL, *chg = rtnl_link_alloc();
+	int rc;
+
+	if (!chg)
+		return -ENOMEM;
+	rc = rtnl_link_get_kernel(sk, ifindex, NULL, &orig);
+	if (rc >= 0) {
+		if (up)
+			rtnl_link_set_flags(chg, IFF_UP);
+		else
+			rtnl_link_unset_flags(chg, IFF_UP);
+		rc = rtnl_link_change(sk, orig, chg, 0);
+	}
+	rtnl_link_put(chg);
+	if (orig)
+		rtnl_link_put(orig);
+	return rc < 0 ? nl_err(rc) : 0;
+}
+
+static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = NULL;
+	int rc;
+
+	if (!a)
+		return -ENOMEM;
+	rc = nl_addr_parse(cidr, AF_INET, &local);
+	if (rc >= 0) {
+		rtnl_addr_set_ifindex(a, ifindex);
+		rtnl_addr_set_local(a, local);
+		rc = rtnl_addr_add(sk, a, 0);
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(a);
+	return rc < 0 ? nl_err(rc) : 0;
+}
+
+/* The device's lwIP checks checksums; a veth passes on the partial ones
+ * the kernel leaves to offload. Have the kernel fill them in. */
+static int tx_csum_off(int nsfd, const char *ifname)
+{
+	struct ethtool_value ev = {.cmd = ETHTOOL_STXCSUM, .data = 0};
+	struct ifreq ifr;
+	int saved, fd, rc;
+
+	rc = nf_netns_enter(nsfd, &saved);
+	if (rc)
+		return rc;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = -errno;
+	} else {
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+		ifr.ifr_data = (void *)&ev;
+		rc = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+		close(fd);
+	}
+	nf_netns_leave(saved);
+	return rc;
+}
+
+static void undo_netns(void *ctx, const char *name, long x)
+{
+	(void)ctx;
+	(void)x;
+	nf_netns_delete(name);
+}
+
+static void undo_close(void *ctx, const char *name, long fd)
+{
+	(void)ctx;
+	(void)name;
+	close((int)fd);
+}
+
+static void undo_nl(void *ctx, const char *name, long x)
+{
+	(void)name;
+	(void)x;
+	nl_socket_free(ctx);
+}
+
+static int make_ns(const char *name, int *fd, struct nf_undo *u)
+{
+	int rc = nf_netns_create(name);
+
+	if (rc)
+		return rc;
+	if (nf_undo_push(u, undo_netns, NULL, name, 0) < 0) {
+		nf_netns_delete(name);
+		return -ENOSPC;
+	}
+	*fd = nf_netns_open(name);
+	if (*fd < 0)
+		return *fd;
+	return nf_undo_push(u, undo_close, NULL, name, *fd);
+}
+
+static int quiet_ns(int nsfd)
+{
+	/* no IPv6 chatter on the AP's LAN: the device speaks IPv4 */
+	int rc = nf_netns_sysctl(nsfd, "/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	if (!rc)
+		rc = nf_netns_sysctl(nsfd, "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	return rc == -ENOENT ? 0 : rc; /* a kernel without IPv6 */
+}
+
+static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, unsigned errlen)
+{
+	struct nf_topo_dev *d = &t->dev[i];
+	struct rtnl_link *veth = NULL, *peer;
+	struct nl_sock *dnl = NULL;
+	int rc;
+
+	snprintf(d->ns, sizeof(d->ns), NF_NETNS_PREFIX "%s-d%d", t->runid, i);
+	snprintf(d->ap_if, sizeof(d->ap_if), "nf%.6sa%u", t->runid, (unsigned)i % 100u);
+	snprintf(d->dev_if, sizeof(d->dev_if), "nf%.6sd%u", t->runid, (unsigned)i % 100u);
+	rc = make_ns(d->ns, &d->nsfd, u);
+	if (rc) {
+		snprintf(err, errlen, "namespace %s: %s", d->ns, strerror(-rc));
+		return rc;
+	}
+	if ((rc = quiet_ns(d->nsfd))) {
+		snprintf(err, errlen, "%s: disabling IPv6: %s", d->ns, strerror(-rc));
+		return rc;
+	}
+	/* the pair is made in the AP namespace; its peer goes straight to the device's */
+	veth = rtnl_link_veth_alloc();
+	if (!veth)
+		return -ENOMEM;
+	rtnl_link_set_name(veth, d->ap_if);
+	peer = rtnl_link_veth_get_peer(veth);
+	rtnl_link_set_name(peer, d->dev_if);
+	rtnl_link_set_ns_fd(peer, d->nsfd);
+	rtnl_link_put(peer);
+	rc = rtnl_link_add(t->ap_nl, veth, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_veth_release(veth);
+	if (rc < 0) {
+		snprintf(err, errlen, "veth %s/%s: %s", d->ap_if, d->dev_if, nl_geterror(rc));
+		return nl_err(rc);
+	}
+	d->ap_ifindex = ifindex_of(t->ap_nl, d->ap_if);
+	if (d->ap_ifindex < 0 || (rc = tx_csum_off(t->ap_nsfd, d->ap_if)) ||
+	    (rc = rtnl_link_enslave_ifindex(t->ap_nl, t->br_ifindex, d->ap_ifindex)) < 0) {
+		snprintf(err, errlen, "AP port %s: set-up failed (%d)", d->ap_if, rc);
+		return rc < 0 ? rc : -ENODEV;
+	}
+	dnl = nl_in(d->nsfd);
+	if (!dnl) {
+		snprintf(err, errlen, "netlink in %s failed", d->ns);
+		return -EIO;
+	}
+	int lo = ifindex_of(dnl, "lo"), dev = ifindex_of(dnl, d->dev_if);
+	rc = (lo < 0 || dev < 0) ? -ENODEV : set_up(dnl, lo, true);
+	if (!rc)
+		rc = set_up(dnl, dev, true);
+	nl_socket_free(dnl);
+	if (rc)
+		snprintf(err, errlen, "%s: bringing %s up: %s", d->ns, d->dev_if, strerror(-rc));
+	return rc;
+}
+
+int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, struct nf_undo *u, char *err,
+		  unsigned errlen)
+{
+	struct rtnl_link *br;
+	int rc, lo;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->runid, sizeof(t->runid), "%s", runid);
+	snprintf(t->ap_ns, sizeof(t->ap_ns), NF_NETNS_PREFIX "%s-ap", runid);
+	t->ndev = ndev;
+	rc = make_ns(t->ap_ns, &t->ap_nsfd, u);
+	if (rc) {
+		snprintf(err, errlen, "namespace %s: %s", t->ap_ns, strerror(-rc));
+		return rc;
+	}
+	if ((rc = quiet_ns(t->ap_nsfd))) {
+		snprintf(err, errlen, "%s: disabling IPv6: %s", t->ap_ns, strerror(-rc));
+		return rc;
+	}
+	t->ap_nl = nl_in(t->ap_nsfd);
+	if (!t->ap_nl || nf_undo_push(u, undo_nl, t->ap_nl, "netlink", 0) < 0) {
+		snprintf(err, errlen, "netlink in %s failed", t->ap_ns);
+		return -EIO;
+	}
+	br = rtnl_link_bridge_alloc();
+	if (!br)
+		return -ENOMEM;
+	rtnl_link_set_name(br, NF_BRIDGE);
+	rc = rtnl_link_add(t->ap_nl, br, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_put(br);
+	if (rc < 0) {
+		snprintf(err, errlen, "bridge %s in %s: %s", NF_BRIDGE, t->ap_ns, nl_geterror(rc));
+		return nl_err(rc);
+	}
+	t->br_ifindex = ifindex_of(t->ap_nl, NF_BRIDGE);
+	lo = ifindex_of(t->ap_nl, "lo");
+	rc = (t->br_ifindex < 0 || lo < 0) ? -ENODEV : set_up(t->ap_nl, lo, true);
+	if (!rc)
+		rc = add_addr(t->ap_nl, t->br_ifindex, NF_AP_ADDR "/24");
+	if (!rc)
+		rc = set_up(t->ap_nl, t->br_ifindex, true);
+	if (rc) {
+		snprintf(err, errlen, "%s: bridge set-up: %s", t->ap_ns, strerror(-rc));
+		return rc;
+	}
+	for (int i = 0; i < ndev; i++) {
+		rc = add_device(t, i, u, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int nf_topo_ap_port(struct nf_topo *t, int i, bool up)
+{
+	int rc = set_up(t->ap_nl, t->dev[i].ap_ifindex, up);
+
+	if (!rc)
+		t->dev[i].ap_up = up;
+	return rc;
+}

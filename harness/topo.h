@@ -1,0 +1,44 @@
+/* The run's network, built over rtnetlink (libnl-route-3): an AP
+ * namespace with bridge br0 (the AP's LAN, 10.213.0.1/24), one namespace
+ * per device joined to the bridge by a veth pair. Nothing routes out. */
+#ifndef NETFLAP_TOPO_H
+#define NETFLAP_TOPO_H
+
+#include <stdbool.h>
+
+#include "scenario.h"
+#include "undo.h"
+
+#define NF_AP_ADDR "10.213.0.1"
+#define NF_AP_PREFIX 24
+#define NF_BRIDGE "br0"
+
+struct nl_sock;
+
+struct nf_topo_dev {
+	char ns[48];
+	int nsfd;
+	char ap_if[16], dev_if[16];
+	int ap_ifindex;
+	bool ap_up;
+};
+
+struct nf_topo {
+	char runid[16];
+	char ap_ns[48];
+	int ap_nsfd;
+	struct nl_sock *ap_nl; /* bound to the AP namespace */
+	int br_ifindex;
+	int ndev;
+	struct nf_topo_dev dev[NF_MAX_DEVICES];
+};
+
+/* Builds it all with every step's undo in u. AP ports start down (the AP
+ * is off). 0 or -errno with a message. */
+int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, struct nf_undo *u, char *err,
+		  unsigned errlen);
+
+/* Takes device i's AP-side port up or down. 0 or -errno. */
+int nf_topo_ap_port(struct nf_topo *t, int i, bool up);
+
+#endif

@@ -1,0 +1,30 @@
+/* Undo steps registered as resources are made (kselftest's defer): the
+ * run's teardown runs them last-first, on every exit path. */
+#ifndef NETFLAP_UNDO_H
+#define NETFLAP_UNDO_H
+
+#include <stddef.h>
+
+#define NF_UNDO_MAX 512
+
+typedef void (*nf_undo_fn)(void *ctx, const char *name, long x);
+
+struct nf_undo_step {
+	nf_undo_fn fn;
+	void *ctx;
+	long x;
+	char name[96];
+};
+
+struct nf_undo {
+	struct nf_undo_step steps[NF_UNDO_MAX];
+	size_t n;
+};
+
+/* Registers fn(ctx, name, x). 0 or -ENOSPC (then the caller undoes now). */
+int nf_undo_push(struct nf_undo *u, nf_undo_fn fn, void *ctx, const char *name, long x);
+
+/* Runs and forgets every step, last-first. */
+void nf_undo_run(struct nf_undo *u);
+
+#endif
