@@ -558,6 +558,58 @@ static int loop(struct run *r, int sfd)
 	return rc;
 }
 
+/* /run/netflap/<runid> holds the pid of the run that owns the netflap-<runid>-*
+ * namespaces, so `netflap cleanup` leaves a live run alone */
+#define NF_RUN_DIR "/run/netflap"
+
+static void undo_unlink(void *ctx, const char *name, long x)
+{
+	(void)ctx;
+	(void)x;
+	unlink(name);
+}
+
+static int mark_live(struct run *r)
+{
+	char path[64];
+	FILE *f;
+
+	if (mkdir(NF_RUN_DIR, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), NF_RUN_DIR "/%s", r->runid);
+	f = fopen(path, "wx");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+	return nf_undo_push(&r->undo, undo_unlink, NULL, path, 0);
+}
+
+static bool run_alive(const char *runid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+	int pid = 0;
+
+	snprintf(path, sizeof(path), NF_RUN_DIR "/%s", runid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid <= 0 || kill(pid, 0) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "netflap", 7) == 0;
+}
+
 static void undo_capture(void *ctx, const char *name, long x)
 {
 	(void)name;
@@ -626,6 +678,10 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 	say(r, "netflap: run %s in %s: %lld cycles, %lld device%s, stack %s, %s, %s pace", r->runid,
 	    r->dir, (long long)sc->loops, (long long)sc->count, sc->count == 1 ? "" : "s",
 	    sc->stack, sc->close_mode, sc->pace == NF_PACE_EVENT ? "event" : "timed");
+	if ((rc = mark_live(r)) < 0) {
+		fprintf(stderr, "netflap: " NF_RUN_DIR "/%s: %s\n", r->runid, strerror(-rc));
+		goto out;
+	}
 	rc = nf_topo_build(&r->topo, r->runid, (int)sc->count, &r->undo, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "netflap: network set-up failed: %s\n", err);
@@ -734,6 +790,16 @@ int nf_cleanup(bool quiet)
 
 		if (strncmp(e->d_name, NF_NETNS_PREFIX, strlen(NF_NETNS_PREFIX)) != 0)
 			continue;
+		char runid[8];
+		snprintf(runid, sizeof(runid), "%.6s", e->d_name + strlen(NF_NETNS_PREFIX));
+		if (run_alive(runid)) {
+			if (!quiet)
+				printf("netflap: %s belongs to a live run, left alone\n",
+				       e->d_name);
+			continue;
+		}
+		snprintf(path, sizeof(path), NF_RUN_DIR "/%s", runid);
+		unlink(path);
 		snprintf(path, sizeof(path), NF_NETNS_DIR "/%s", e->d_name);
 		if (stat(path, &ns) == 0) {
 			/* the processes inside are ours: netflap made the namespace */

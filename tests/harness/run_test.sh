@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# netflap run end to end (root; exit 4, skipped, otherwise).
+# Usage: run_test.sh BUILD_DIR CASE
+#   seed-vendor  seed-quick as shipped: exit 1, socket_fd 0..37, socket_failed from 39
+#   seed-fixed   seed-quick --set device.stack=fixed: exit 0, one socket_fd throughout
+#   fleet        fixed-quick with device.count = 5: exit 0, every row ok
+#   sigint       SIGINT mid-run: the rows so far kept and whole, nothing left
+#   sigkill      SIGKILL mid-run, then `netflap cleanup`: nothing left
+#   bad          a scenario error: exit 2, file:line, nothing made
+set -uo pipefail
+build=$1 case=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$here/.." && pwd)
+. "$here/lib/netns.sh"
+nf_need_root
+out=$(mktemp -d "${TMPDIR:-/tmp}/nf-runtest.XXXXXX")
+nf_defer "rm -rf $out"
+nf=$build/netflap
+
+col() { # column NAME of cycles.csv, one value per line
+	awk -F, -v name="$1" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' \
+		"$out/run/cycles.csv"
+}
+nothing_left() {
+	local id
+	id=$(sed -n 's/.*"run_id": "\([0-9a-f]*\)".*/\1/p' "$out/run/run.json" 2>/dev/null)
+	[ -n "$id" ] || nf_fail "no run id in run.json"
+	! ip netns list | grep -q "netflap-$id" || nf_fail "namespaces of run $id left: $(ip netns list | grep "netflap-$id")"
+	! pgrep -f "netflap-$id|$out/run" >/dev/null || nf_fail "processes of run $id left: $(pgrep -af "netflap-$id|$out/run")"
+}
+well_formed() { # every row has the header's column count
+	awk -F, 'NR == 1 {n = NF; next} NF != n {bad++} END {exit bad > 0}' "$out/run/cycles.csv" ||
+		nf_fail "cycles.csv has a malformed row"
+}
+
+case "$case" in
+seed-vendor)
+	"$nf" run "$root/scenarios/seed-quick.scn" --out "$out/run" --quiet
+	rc=$?
+	[ $rc = 1 ] || nf_fail "exit $rc, want 1"
+	[ "$(col socket_fd | head -38 | tr '\n' ' ')" = "$(seq -s ' ' 0 37) " ] ||
+		nf_fail "socket_fd did not climb 0..37: $(col socket_fd | head -40 | tr '\n' ' ')"
+	first=$(col status | grep -n -m1 -v '^ok$' | cut -d: -f1)
+	[ "$first" = 39 ] || nf_fail "first failed cycle $first, want 39"
+	[ "$(col status | tail -n +39 | sort -u)" = socket_failed ] || nf_fail "cycles 39..60 not all socket_failed"
+	grep -q '"socket-slot leak"' "$out/run/verdict.json" || nf_fail "verdict misses the leak"
+	;;
+seed-fixed)
+	"$nf" run "$root/scenarios/seed-quick.scn" --set device.stack=fixed --out "$out/run" --quiet
+	rc=$?
+	[ $rc = 0 ] || nf_fail "exit $rc, want 0"
+	[ "$(col socket_fd | sort -u)" = 0 ] || nf_fail "socket_fd varied: $(col socket_fd | sort -u | tr '\n' ' ')"
+	[ "$(col status | sort -u)" = ok ] || nf_fail "not every cycle ok"
+	[ "$(col cycle | wc -l)" = 60 ] || nf_fail "want 60 rows"
+	;;
+fleet)
+	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.count=5 --set run.loops=10 \
+		--out "$out/run" --quiet
+	rc=$?
+	[ $rc = 0 ] || nf_fail "exit $rc, want 0"
+	[ "$(col status | grep -c '^ok$')" = 50 ] || nf_fail "want 50 ok rows, got $(col status | grep -c '^ok$')"
+	[ "$(col device | sort -u | tr '\n' ' ')" = "0 1 2 3 4 " ] || nf_fail "not 5 devices"
+	;;
+sigint | sigkill)
+	"$nf" run "$root/scenarios/fixed-quick.scn" --set run.pace=timed --set run.loops=1000 \
+		--set run.disable_interval=100ms --set run.enable_interval=200ms --out "$out/run" --quiet &
+	pid=$!
+	nf_wait 30 nf_at_least "$out/run/cycles.csv" '^[0-9]' 3 || nf_fail "no rows came"
+	if [ "$case" = sigint ]; then
+		kill -INT $pid
+		wait $pid
+		rc=$?
+		[ $rc = 0 ] || [ $rc = 1 ] || nf_fail "exit $rc after SIGINT"
+		grep -q '"state": "stopped"' "$out/run/run.json" || nf_fail "run.json does not say stopped"
+	else
+		kill -KILL $pid
+		wait $pid
+		id=$(sed -n 's/.*"run_id": "\([0-9a-f]*\)".*/\1/p' "$out/run/run.json")
+		ip netns list | grep -q "netflap-$id" || nf_fail "SIGKILL left nothing to clean? (unexpected)"
+		"$nf" cleanup --quiet || nf_fail "cleanup failed"
+	fi
+	well_formed
+	;;
+bad)
+	printf '[run]\nloops = 5\nloop = 6\n' >"$out/bad.scn"
+	msg=$("$nf" run "$out/bad.scn" --out "$out/run" 2>&1)
+	rc=$?
+	[ $rc = 2 ] || nf_fail "exit $rc, want 2"
+	grep -q "$out/bad.scn:3: unknown key 'loop' in \[run\]; did you mean 'loops'?" <<<"$msg" ||
+		nf_fail "message: $msg"
+	[ ! -e "$out/run" ] || nf_fail "a run folder was made for a bad scenario"
+	echo "PASS: bad"
+	exit 0
+	;;
+*) nf_fail "unknown case $case" ;;
+esac
+nothing_left
+rows=$(col cycle | wc -l)
+echo "PASS: $case ($rows rows)"

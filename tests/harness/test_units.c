@@ -1,0 +1,396 @@
+/* Harness units without privileges: the scenario parser and key table,
+ * the CSV writer, and the cycle engine under a fake clock, a fake AP and
+ * fake devices. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "engine.h"
+#include "scenario.h"
+
+static char dir[64];
+static char made[16][300];
+static int nmade;
+
+static const char *write_tmp(const char *name, const char *text)
+{
+	FILE *f;
+	char *path = made[nmade++];
+
+	snprintf(path, sizeof(made[0]), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/nf-unit.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	nmade = 0;
+}
+
+static void teardown(void)
+{
+	for (int i = 0; i < nmade; i++)
+		unlink(made[i]);
+	rmdir(dir);
+}
+
+/* scenario */
+
+START_TEST(test_scenario_good)
+{
+	struct nf_scenario sc;
+	char err[600];
+	const char *p =
+	    write_tmp("good.scn", "# comment\n[run]\nloops = 12\ndisable_interval = 150ms\n"
+				  "enable_interval = 2m\npace = event\n[device]\n"
+				  "count = 3\nstack = fixed\nqos = 0\n[ap]\nadapters = 0,2\n");
+
+	nf_scenario_defaults(&sc);
+	ck_assert_int_eq(nf_scenario_load(&sc, p, err, sizeof(err)), 0);
+	ck_assert_int_eq(sc.loops, 12);
+	ck_assert_int_eq(sc.disable_interval_ms, 150);
+	ck_assert_int_eq(sc.enable_interval_ms, 120000);
+	ck_assert_int_eq(sc.pace, NF_PACE_EVENT);
+	ck_assert_int_eq(sc.count, 3);
+	ck_assert_str_eq(sc.stack, "fixed");
+	ck_assert_int_eq(sc.qos, 0);
+	ck_assert_str_eq(sc.name, "good");
+	ck_assert_uint_eq(nf_scenario_adapter_mask(&sc), 0x5);
+	ck_assert_int_eq(nf_scenario_validate(&sc, err, sizeof(err)), 0);
+	/* defaults stay where the file is silent */
+	ck_assert_int_eq(sc.port, 1883);
+	ck_assert_str_eq(sc.close_mode, "shutdown+close");
+	ck_assert_int_eq(nf_scenario_set(&sc, "run.loops=7", err, sizeof(err)), 0);
+	ck_assert_int_eq(sc.loops, 7);
+}
+END_TEST
+
+/* every error names the file and line and, where it can, a suggestion */
+static const struct bad_case {
+	const char *text, *want;
+} bad_cases[] = {
+    {"[run]\nloop = 5\n", "bad.scn:2: unknown key 'loop' in [run]; did you mean 'loops'?"},
+    {"[run]\n\nloops = five\n", "bad.scn:3: run.loops = 'five': not a whole number"},
+    {"[run]\nloops = 0\n", "bad.scn:2: run.loops = '0': out of range 1..10000000"},
+    {"[run]\nenable_interval = 5 seconds\n",
+     "bad.scn:2: run.enable_interval = '5 seconds': not a duration"},
+    {"[run]\npace = evnt\n",
+     "bad.scn:2: run.pace = 'evnt': not one of timed, event; did you mean 'event'?"},
+    {"[devic]\ncount = 2\n", "bad.scn:2: unknown section [devic]; did you mean [device]?"},
+    {"[run]\ncount = 2\n", "bad.scn:2: unknown key 'count' in [run]; it belongs in [device]"},
+    {"[device]\nstack = vendr\n", "did you mean 'vendor'?"},
+    {"[device]\nsocket_limit = 39\n", "out of range 0..38"},
+    {"[broker]\nport = 70000\n", "bad.scn:2: broker.port = '70000': out of range 1..65535"},
+    {"[run]\nthis is not ini\n", "bad.scn:2: not a 'key = value' line"},
+    {"\x01\x02\xff\n", "bad.scn:1:"},
+};
+
+START_TEST(test_scenario_bad)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct nf_scenario sc;
+	char err[600];
+	const char *p = write_tmp("bad.scn", c->text);
+
+	nf_scenario_defaults(&sc);
+	ck_assert_int_eq(nf_scenario_load(&sc, p, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, c->want) != NULL, "error '%s' lacks '%s'", err, c->want);
+}
+END_TEST
+
+START_TEST(test_scenario_limits)
+{
+	struct nf_scenario sc;
+	char err[600], big[4096];
+	FILE *f;
+	const char *p = write_tmp("huge.scn", "");
+
+	/* a file past the limit is refused without being read */
+	f = fopen(p, "w");
+	memset(big, '#', sizeof(big));
+	for (int i = 0; i < (NF_SCENARIO_MAX_BYTES / (int)sizeof(big)) + 1; i++)
+		fwrite(big, 1, sizeof(big), f);
+	fclose(f);
+	nf_scenario_defaults(&sc);
+	ck_assert_int_eq(nf_scenario_load(&sc, p, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "at most"));
+	ck_assert_int_lt(nf_scenario_load(&sc, "/nonexistent/x.scn", err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/x.scn"));
+	ck_assert_int_eq(nf_scenario_set(&sc, "runloops=3", err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nf_scenario_set(&sc, "run.lops=3", err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "did you mean 'loops'"));
+	/* cross-key checks */
+	nf_scenario_defaults(&sc);
+	ck_assert_int_eq(nf_scenario_set(&sc, "ap.adapters=3", err, sizeof(err)), 0);
+	ck_assert_int_eq(nf_scenario_validate(&sc, err, sizeof(err)), -EINVAL);
+	nf_scenario_defaults(&sc);
+	ck_assert_int_eq(nf_scenario_set(&sc, "device.stack=linux", err, sizeof(err)), 0);
+	ck_assert_int_eq(nf_scenario_validate(&sc, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "static"));
+}
+END_TEST
+
+START_TEST(test_scenario_json_round_trip)
+{
+	struct nf_scenario sc;
+	char buf[8192];
+	FILE *m = fmemopen(buf, sizeof(buf), "w");
+
+	nf_scenario_defaults(&sc);
+	nf_scenario_write_json(&sc, m, "");
+	fclose(m);
+	/* every key of the table is in it, with its resolved value */
+	ck_assert_ptr_nonnull(strstr(buf, "\"run\": {"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"loops\": \"60\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"pace\": \"timed\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"disable_interval\": \"5000ms\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"close_mode\": \"shutdown+close\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"stall_cycles\": \"3\""));
+}
+END_TEST
+
+/* csv */
+
+START_TEST(test_csv)
+{
+	char buf[8192];
+	FILE *m = fmemopen(buf, sizeof(buf), "w");
+	struct nf_row row = {.cycle = 39, .device = 2, .t_start_ms = 100, .down_ms = 5, .up_ms = 7};
+	struct nf_wire w = {.syn = 1, .fin = 2, .rst = 0};
+
+	ck_assert_int_eq(nf_csv_header(m), 0);
+	nf_report_clear(&row.r);
+	row.r.v[NF_R_socket_fd] = -1;
+	row.r.v[NF_R_socket_errno] = 23;
+	row.r.v[NF_R_t_carrier_up] = 1000;
+	strcpy(row.status, "socket_failed");
+	ck_assert_int_eq(nf_csv_row(m, &row, &w), 0);
+	fclose(m);
+	char *second = strchr(buf, '\n') + 1;
+	ck_assert(strncmp(buf, "cycle,device,t_start_ms,down_ms,up_ms,connack_ms,", 49) == 0);
+	/* no CONNACK: connack_ms empty; fd -1; the wire counts; the status */
+	ck_assert_msg(strncmp(second, "39,2,100,5,7,,,,,-1,", 20) == 0, "row: %s", second);
+	ck_assert_ptr_nonnull(strstr(second, ",1,2,0,socket_failed,23,"));
+	/* the header and the row have the same number of columns */
+	int hc = 1, rc = 1;
+	for (char *p = buf; *p != '\n'; p++)
+		hc += *p == ',';
+	for (char *p = second; *p != '\n'; p++)
+		rc += *p == ',';
+	ck_assert_int_eq(hc, nf_csv_ncols());
+	ck_assert_int_eq(rc, nf_csv_ncols());
+	ck_assert_str_eq(nf_csv_col(23), "status");
+}
+END_TEST
+
+START_TEST(test_csv_full_disk)
+{
+	FILE *f = fopen("/dev/full", "w");
+	struct nf_row row = {.cycle = 1};
+
+	if (!f)
+		return; /* no /dev/full here: nothing to prove */
+	nf_report_clear(&row.r);
+	strcpy(row.status, "ok");
+	ck_assert_int_eq(nf_csv_row(f, &row, NULL), -ENOSPC);
+	fclose(f);
+}
+END_TEST
+
+/* engine, with a fake clock (the `now` passed in), AP and devices */
+
+struct fake {
+	int ap_calls;
+	bool ap_on;
+	int nrows;
+	struct nf_row rows[64];
+};
+
+static int fake_ap(void *ctx, bool on)
+{
+	struct fake *f = ctx;
+	f->ap_calls++;
+	f->ap_on = on;
+	return 0;
+}
+
+static void fake_row(void *ctx, const struct nf_row *row)
+{
+	struct fake *f = ctx;
+	if (f->nrows < 64)
+		f->rows[f->nrows++] = *row;
+}
+
+static const struct nf_engine_ops fake_ops = {.ap_set = fake_ap, .row = fake_row};
+
+static struct nf_report rep(int64_t phase, const char *status, int64_t fd)
+{
+	struct nf_report r;
+	nf_report_clear(&r);
+	r.v[NF_R_phase] = phase;
+	r.v[NF_R_socket_fd] = fd;
+	strcpy(r.status, status);
+	return r;
+}
+
+START_TEST(test_engine_timed)
+{
+	struct nf_scenario sc;
+	struct nf_engine e;
+	struct fake f = {0};
+	char err[200];
+
+	nf_scenario_defaults(&sc);
+	nf_scenario_set(&sc, "run.loops=2", err, sizeof(err));
+	nf_scenario_set(&sc, "run.disable_interval=5s", err, sizeof(err));
+	nf_scenario_set(&sc, "run.enable_interval=15s", err, sizeof(err));
+	nf_engine_init(&e, &sc, &fake_ops, &f);
+	nf_engine_start(&e, 1000);
+	ck_assert(!f.ap_on);
+	ck_assert_int_eq(nf_engine_deadline(&e, 1000), 6000);
+	nf_engine_tick(&e, 5999);
+	ck_assert(!f.ap_on);
+	nf_engine_tick(&e, 6000);
+	ck_assert(f.ap_on);
+	ck_assert_int_eq(nf_engine_deadline(&e, 6000), 21000);
+	struct nf_report r = rep(1, "ok", 0);
+	nf_engine_on_line(&e, 0, "REPORT", &r, 6100);
+	nf_engine_tick(&e, 6100); /* timed: the device being done ends nothing */
+	ck_assert_int_eq(f.nrows, 0);
+	nf_engine_tick(&e, 21000);
+	ck_assert_int_eq(f.nrows, 1);
+	ck_assert_int_eq(f.rows[0].cycle, 1);
+	ck_assert_int_eq(f.rows[0].down_ms, 5000);
+	ck_assert_int_eq(f.rows[0].up_ms, 15000);
+	ck_assert_str_eq(f.rows[0].status, "ok");
+	ck_assert(!f.ap_on); /* cycle 2 has begun: AP off */
+	/* cycle 2: no report at all: a timeout row, and the run ends */
+	nf_engine_tick(&e, 26000);
+	nf_engine_tick(&e, 41000);
+	ck_assert_int_eq(f.nrows, 2);
+	ck_assert_str_eq(f.rows[1].status, "timeout");
+	ck_assert_int_eq(f.rows[1].t_start_ms, 20000);
+	ck_assert(nf_engine_done(&e));
+	ck_assert_int_eq(nf_engine_deadline(&e, 41000), -1);
+}
+END_TEST
+
+START_TEST(test_engine_event)
+{
+	struct nf_scenario sc;
+	struct nf_engine e;
+	struct fake f = {0};
+	char err[200];
+	struct nf_report r;
+
+	nf_scenario_defaults(&sc);
+	nf_scenario_set(&sc, "run.loops=3", err, sizeof(err));
+	nf_scenario_set(&sc, "run.pace=event", err, sizeof(err));
+	nf_scenario_set(&sc, "run.disable_interval=0ms", err, sizeof(err));
+	nf_scenario_set(&sc, "run.enable_interval=0ms", err, sizeof(err));
+	nf_scenario_set(&sc, "run.reconnect_timeout=2s", err, sizeof(err));
+	nf_scenario_set(&sc, "device.count=2", err, sizeof(err));
+	nf_engine_init(&e, &sc, &fake_ops, &f);
+	nf_engine_start(&e, 0);
+	nf_engine_tick(&e, 0); /* cycle 1 DOWN: nothing to tear down yet */
+	ck_assert(f.ap_on);
+	r = rep(1, "ok", 0);
+	nf_engine_on_line(&e, 0, "REPORT", &r, 10);
+	nf_engine_tick(&e, 10);
+	ck_assert_int_eq(f.nrows, 0); /* device 1 has not acted */
+	r = rep(1, "ok", 0);
+	nf_engine_on_line(&e, 1, "REPORT", &r, 20);
+	nf_engine_tick(&e, 20);
+	ck_assert_int_eq(f.nrows, 2);
+	ck_assert(!f.ap_on); /* cycle 2 DOWN: waits for both teardowns */
+	r = rep(1, "ok", 0);
+	nf_engine_on_line(&e, 0, "TEARDOWN", &r, 30);
+	nf_engine_tick(&e, 30);
+	ck_assert(!f.ap_on);
+	/* device 1 crashes: it is no longer waited for */
+	nf_engine_on_crash(&e, 1, 40);
+	nf_engine_tick(&e, 40);
+	ck_assert(f.ap_on);
+	/* a late line from phase 1 is not cycle 2's report */
+	r = rep(1, "ok", 0);
+	nf_engine_on_line(&e, 0, "REPORT", &r, 50);
+	nf_engine_tick(&e, 50);
+	ck_assert_int_eq(f.nrows, 2);
+	r = rep(2, "socket_failed", -1);
+	nf_engine_on_line(&e, 0, "REPORT", &r, 60);
+	nf_engine_tick(&e, 60);
+	ck_assert_int_eq(f.nrows, 4);
+	ck_assert_str_eq(f.rows[2].status, "socket_failed");
+	ck_assert_str_eq(f.rows[3].status, "device_crashed");
+	/* cycle 3: the device never tears down: the timeout moves on */
+	nf_engine_request_stop(&e);
+	ck_assert_int_eq(nf_engine_deadline(&e, 100), 2060);
+	nf_engine_tick(&e, 2059);
+	ck_assert(!f.ap_on);
+	nf_engine_tick(&e, 2060);
+	ck_assert(f.ap_on);
+	nf_engine_tick(&e, 4060);
+	ck_assert_int_eq(f.nrows, 6);
+	ck_assert_str_eq(f.rows[4].status, "timeout");
+	ck_assert(nf_engine_done(&e)); /* stop honoured at the cycle's end */
+}
+END_TEST
+
+START_TEST(test_engine_jitter_seeded)
+{
+	struct nf_scenario sc;
+	struct nf_engine a, b;
+	struct fake fa = {0}, fb = {0};
+	char err[200];
+
+	nf_scenario_defaults(&sc);
+	nf_scenario_set(&sc, "run.jitter=1s", err, sizeof(err));
+	nf_scenario_set(&sc, "run.seed=42", err, sizeof(err));
+	nf_engine_init(&a, &sc, &fake_ops, &fa);
+	nf_engine_init(&b, &sc, &fake_ops, &fb);
+	nf_engine_start(&a, 0);
+	nf_engine_start(&b, 0);
+	int64_t da = nf_engine_deadline(&a, 0);
+	ck_assert_int_eq(da, nf_engine_deadline(&b, 0));
+	ck_assert_int_ge(da, 5000);
+	ck_assert_int_le(da, 6000);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("harness");
+	TCase *ts = tcase_create("scenario"), *tc = tcase_create("csv"),
+	      *te = tcase_create("engine");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(ts, setup, teardown);
+	tcase_add_test(ts, test_scenario_good);
+	tcase_add_loop_test(ts, test_scenario_bad, 0,
+			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(ts, test_scenario_limits);
+	tcase_add_test(ts, test_scenario_json_round_trip);
+	tcase_add_test(tc, test_csv);
+	tcase_add_test(tc, test_csv_full_disk);
+	tcase_add_test(te, test_engine_timed);
+	tcase_add_test(te, test_engine_event);
+	tcase_add_test(te, test_engine_jitter_seeded);
+	suite_add_tcase(s, ts);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, te);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
