@@ -21,10 +21,12 @@ struct nf_ap {
 	const struct nf_ap_ops *ops;
 	struct nf_topo *topo;
 	uint64_t ports; /* which devices' AP ports flap (ap.adapters) */
+	int daemon;     /* the backend's daemon pid, 0 if none (watched for deaths) */
 	void *priv;
 };
 
 extern const struct nf_ap_ops nf_ap_veth;
+extern const struct nf_ap_ops nf_ap_hostapd;
 
 /* The backend named name, or NULL. */
 const struct nf_ap_ops *nf_ap_find(const char *name);

@@ -35,7 +35,7 @@ static int veth_set(struct nf_ap *ap, bool on)
 
 const struct nf_ap_ops nf_ap_veth = {.name = "veth", .start = veth_start, .set = veth_set};
 
-static const struct nf_ap_ops *const backends[] = {&nf_ap_veth};
+static const struct nf_ap_ops *const backends[] = {&nf_ap_veth, &nf_ap_hostapd};
 
 const struct nf_ap_ops *nf_ap_find(const char *name)
 {

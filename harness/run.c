@@ -213,7 +213,12 @@ static int write_run_json(struct run *r, const char *state)
 static int ap_set(void *ctx, bool on)
 {
 	struct run *r = ctx;
-	return r->ap.ops->set(&r->ap, on);
+	int rc = r->ap.ops->set(&r->ap, on);
+
+	if (rc)
+		snprintf(r->fatal, sizeof(r->fatal), "the %s AP backend failed to switch %s: %s",
+			 r->ap.ops->name, on ? "on" : "off", strerror(-rc));
+	return rc;
 }
 
 static void on_row(void *ctx, const struct nf_row *row)
@@ -430,6 +435,10 @@ static void reap(struct run *r)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		const char *svc = nf_services_name(&r->svc, pid);
+		if (!svc && pid == r->ap.daemon) {
+			svc = r->ap.ops->name;
+			r->ap.daemon = 0;
+		}
 		if (svc) {
 			snprintf(r->fatal, sizeof(r->fatal),
 				 "%s (pid %d) died mid-run (%s %d); see %s/logs/%s.log", svc,
@@ -439,7 +448,7 @@ static void reap(struct run *r)
 			nf_engine_request_stop(&r->eng);
 			if (pid == r->svc.mosquitto)
 				r->svc.mosquitto = -1;
-			else
+			else if (pid == r->svc.dnsmasq)
 				r->svc.dnsmasq = -1;
 			continue;
 		}
@@ -548,11 +557,8 @@ static int loop(struct run *r, int sfd)
 		if (r->fatal[0] && !r->eng.stop)
 			nf_engine_request_stop(&r->eng);
 		nf_engine_tick(&r->eng, now);
-		if (r->eng.ap_errors && !r->fatal[0]) {
-			snprintf(r->fatal, sizeof(r->fatal), "the %s AP backend failed to switch",
-				 r->ap.ops->name);
+		if (r->eng.ap_errors && !r->eng.stop)
 			nf_engine_request_stop(&r->eng);
-		}
 		arm(tfd, nf_engine_deadline(&r->eng, now));
 	}
 	return rc;

@@ -4,6 +4,7 @@
 #   seed-vendor  seed-quick as shipped: exit 1, socket_fd 0..37, socket_failed from 39
 #   seed-fixed   seed-quick --set device.stack=fixed: exit 0, one socket_fd throughout
 #   fleet        fixed-quick with device.count = 5: exit 0, every row ok
+#   hostapd      hostapd-quick: a real hostapd switched 10 times: exit 0, every row ok
 #   sigint       SIGINT mid-run: the rows so far kept and whole, nothing left
 #   sigkill      SIGKILL mid-run, then `netflap cleanup`: nothing left
 #   bad          a scenario error: exit 2, file:line, nothing made
@@ -60,6 +61,14 @@ fleet)
 	[ $rc = 0 ] || nf_fail "exit $rc, want 0"
 	[ "$(col status | grep -c '^ok$')" = 50 ] || nf_fail "want 50 ok rows, got $(col status | grep -c '^ok$')"
 	[ "$(col device | sort -u | tr '\n' ' ')" = "0 1 2 3 4 " ] || nf_fail "not 5 devices"
+	;;
+hostapd)
+	command -v hostapd >/dev/null || { echo "SKIP: hostapd not installed"; exit $NF_SKIP; }
+	"$nf" run "$root/scenarios/hostapd-quick.scn" --out "$out/run" --quiet
+	rc=$?
+	[ $rc = 0 ] || nf_fail "exit $rc, want 0"
+	[ "$(col status | grep -c '^ok$')" = 10 ] || nf_fail "want 10 ok rows"
+	[ "$(grep -c 'AP-ENABLED' "$out/run/logs/hostapd.log")" -ge 10 ] || nf_fail "hostapd was not enabled 10 times"
 	;;
 sigint | sigkill)
 	"$nf" run "$root/scenarios/fixed-quick.scn" --set run.pace=timed --set run.loops=1000 \
