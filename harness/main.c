@@ -6,6 +6,7 @@
 
 #include "run.h"
 #include "scenario.h"
+#include "verdict.h"
 
 #define NETFLAP_VERSION "0.1.0"
 
@@ -71,6 +72,15 @@ static int cmd_run(int argc, char **argv)
 	return nf_run(&sc, &o);
 }
 
+static int cmd_verdict(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: netflap verdict RUN_DIR\n");
+		return NF_EXIT_USAGE;
+	}
+	return nf_verdict_run_dir(argv[1], false);
+}
+
 static int cmd_keys(int argc, char **argv)
 {
 	(void)argc;
@@ -90,6 +100,7 @@ static const struct cmd {
 } cmds[] = {
     {"run", "SCENARIO [--set section.key=value]... [--out DIR] [--quiet]",
      "flap the AP as the scenario says; rows in the run folder", cmd_run},
+    {"verdict", "RUN_DIR", "judge a run\'s rows: verdict.json, junit.xml, a summary", cmd_verdict},
     {"keys", "", "every scenario key with its default, range and help", cmd_keys},
     {"cleanup", "[--quiet]", "remove namespaces and processes a killed run left", cmd_cleanup},
 };

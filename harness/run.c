@@ -31,7 +31,7 @@
 #include "services.h"
 #include "topo.h"
 #include "undo.h"
-#include "verdict_first.h"
+#include "verdict.h"
 
 #define HELLO_TIMEOUT_MS 5000
 #define SERVICE_TIMEOUT_MS 10000
@@ -59,7 +59,6 @@ struct run {
 	FILE *csv;
 	int csv_err;
 	struct nf_engine eng;
-	struct nf_first_verdict verdict;
 	int64_t ok_rows, fail_rows, last_fd, last_heap, last_heap_min;
 	int64_t started_ms;
 	time_t started_wall;
@@ -240,7 +239,6 @@ static void on_row(void *ctx, const struct nf_row *row)
 			nf_engine_request_stop(&r->eng);
 		}
 	}
-	nf_first_verdict_row(&r->verdict, row);
 	if (strcmp(row->status, "ok") == 0)
 		r->ok_rows++;
 	else
@@ -731,7 +729,6 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 		goto out;
 	}
 	nf_engine_init(&r->eng, sc, &engine_ops, r);
-	nf_first_verdict_init(&r->verdict, (int)sc->count, sc->stall_cycles, sc->settle_cycles);
 
 	rc = loop(r, sfd);
 	if (r->tty && !o->quiet)
@@ -745,17 +742,13 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 		fprintf(stderr, "netflap: %s\n", r->fatal);
 	write_run_json(r, r->fatal[0] || rc < 0 ? "aborted" : r->eng.stop ? "stopped" : "done");
 
-	FILE *vj = open_in_dir(r, "verdict.json", "w");
-	bool found = false;
-	if (vj) {
-		found = nf_first_verdict_write(&r->verdict, vj,
-					       o->quiet ? fopen("/dev/null", "w") : stdout);
-		fclose(vj);
-	}
+	fclose(r->csv);
+	r->csv = NULL;
+	int verdict = nf_verdict_run_dir(r->dir, o->quiet);
 	if (r->fatal[0] || rc < 0)
 		code = NF_EXIT_ENV;
 	else
-		code = found ? NF_EXIT_FINDING : NF_EXIT_CLEAN;
+		code = verdict;
 	say(r, "netflap: rows in %s/cycles.csv", r->dir);
 out:
 	if (r->csv)

@@ -8,6 +8,8 @@
 #   sigint       SIGINT mid-run: the rows so far kept and whole, nothing left
 #   sigkill      SIGKILL mid-run, then `netflap cleanup`: nothing left
 #   bad          a scenario error: exit 2, file:line, nothing made
+#   clean-1000-fixed, clean-1000-upstream
+#                1000 event-paced cycles: no false alarm (exit 0, verdict clean)
 set -uo pipefail
 build=$1 case=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +63,14 @@ fleet)
 	[ $rc = 0 ] || nf_fail "exit $rc, want 0"
 	[ "$(col status | grep -c '^ok$')" = 50 ] || nf_fail "want 50 ok rows, got $(col status | grep -c '^ok$')"
 	[ "$(col device | sort -u | tr '\n' ' ')" = "0 1 2 3 4 " ] || nf_fail "not 5 devices"
+	;;
+clean-1000-*)
+	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.stack="${case#clean-1000-}" \
+		--set run.loops=1000 --out "$out/run" --quiet
+	rc=$?
+	[ $rc = 0 ] || nf_fail "exit $rc, want 0: $(cat "$out/run/verdict.json")"
+	grep -q '"clean": true' "$out/run/verdict.json" || nf_fail "verdict not clean"
+	[ "$(col status | grep -c '^ok$')" = 1000 ] || nf_fail "not 1000 ok rows"
 	;;
 hostapd)
 	command -v hostapd >/dev/null || { echo "SKIP: hostapd not installed"; exit $NF_SKIP; }

@@ -1,0 +1,132 @@
+/* cycles.csv reader (see rows.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rows.h"
+
+static const char *const col_names[C_NCOLS] = {
+    [C_CYCLE] = "cycle",
+    [C_DEVICE] = "device",
+    [C_CONNACK] = "connack_ms",
+    [C_SOCKET_FD] = "socket_fd",
+    [C_SLOTS] = "sockets_in_use",
+    [C_SOCKET_SLOTS] = "socket_slots",
+    [C_HEAP] = "heap_free",
+    [C_HEAP_MIN] = "heap_min_free",
+    [C_NETCONN] = "memp_netconn_used",
+    [C_TCP_PCB] = "memp_tcp_pcb_used",
+    [C_PBUF] = "memp_pbuf_pool_used",
+    [C_UDP_PCB] = "memp_udp_pcb_used",
+    [C_RAW_PCB] = "memp_raw_pcb_used",
+    [C_TIME_WAIT] = "tcp_time_wait",
+    [C_AFTER_TEARDOWN] = "slots_after_teardown",
+};
+
+#define MAX_FIELDS 128
+
+static int split(char *line, char **f)
+{
+	int n = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	f[n++] = line;
+	for (char *p = line; *p && n < MAX_FIELDS; p++)
+		if (*p == ',') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
+	return n;
+}
+
+static int push(struct nf_series *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		void *v = realloc(s->v, cap * sizeof(*s->v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		void *st = realloc(s->status, cap * sizeof(*s->status));
+		if (!st)
+			return -ENOMEM;
+		s->status = st;
+		s->cap = cap;
+	}
+	return 0;
+}
+
+int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], *fld[MAX_FIELDS];
+	int idx[C_NCOLS], status_idx = -1, nhead, lineno = 1;
+
+	memset(rows, 0, sizeof(*rows));
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		snprintf(err, errlen, "%s: empty, no header", path);
+		return -EINVAL;
+	}
+	nhead = split(line, fld);
+	for (int c = 0; c < C_NCOLS; c++) {
+		idx[c] = -1;
+		for (int i = 0; i < nhead; i++)
+			if (strcmp(fld[i], col_names[c]) == 0)
+				idx[c] = i;
+	}
+	for (int i = 0; i < nhead; i++)
+		if (strcmp(fld[i], "status") == 0)
+			status_idx = i;
+	if (idx[C_CYCLE] < 0 || idx[C_DEVICE] < 0 || status_idx < 0) {
+		fclose(f);
+		snprintf(err, errlen,
+			 "%s:1: not a netflap cycles.csv (no cycle/device/status columns)", path);
+		return -EINVAL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		/* a line cut short (a full disk, a kill) has no newline or too few fields */
+		if (!strchr(line, '\n') || split(line, fld) != nhead) {
+			rows->bad_lines++;
+			continue;
+		}
+		char *end;
+		long dev = strtol(fld[idx[C_DEVICE]], &end, 10);
+		if (*end || dev < 0 || dev >= NF_MAX_DEVICES) {
+			rows->bad_lines++;
+			continue;
+		}
+		struct nf_series *s = &rows->dev[dev];
+		if (push(s) < 0) {
+			fclose(f);
+			snprintf(err, errlen, "%s:%d: out of memory", path, lineno);
+			return -ENOMEM;
+		}
+		for (int c = 0; c < C_NCOLS; c++) {
+			const char *t = idx[c] >= 0 ? fld[idx[c]] : "";
+			long long x = strtoll(t, &end, 10);
+			s->v[s->n][c] = (*t && !*end) ? x : NF_UNSET;
+		}
+		snprintf(s->status[s->n], NF_STATUS_MAX, "%s", fld[status_idx]);
+		s->n++;
+		if (dev + 1 > rows->ndev)
+			rows->ndev = (int)dev + 1;
+	}
+	fclose(f);
+	return 0;
+}
+
+void nf_rows_free(struct nf_rows *rows)
+{
+	for (int i = 0; i < NF_MAX_DEVICES; i++) {
+		free(rows->dev[i].v);
+		free(rows->dev[i].status);
+	}
+	memset(rows, 0, sizeof(*rows));
+}

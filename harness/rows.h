@@ -1,0 +1,48 @@
+/* cycles.csv read back, by column name, into per-device series: what the
+ * verdict, status and matrix work from. */
+#ifndef NETFLAP_ROWS_H
+#define NETFLAP_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+#include "scenario.h"
+
+/* the columns the verdict reads */
+enum nf_col {
+	C_CYCLE,
+	C_DEVICE,
+	C_CONNACK,
+	C_SOCKET_FD,
+	C_SLOTS,
+	C_SOCKET_SLOTS,
+	C_HEAP,
+	C_HEAP_MIN,
+	C_NETCONN,
+	C_TCP_PCB,
+	C_PBUF,
+	C_UDP_PCB,
+	C_RAW_PCB,
+	C_TIME_WAIT,
+	C_AFTER_TEARDOWN,
+	C_NCOLS
+};
+
+struct nf_series {
+	size_t n, cap;
+	int64_t (*v)[C_NCOLS]; /* NF_UNSET where empty */
+	char (*status)[NF_STATUS_MAX];
+};
+
+struct nf_rows {
+	int ndev;
+	struct nf_series dev[NF_MAX_DEVICES];
+	size_t bad_lines; /* lines skipped: torn or malformed */
+};
+
+/* Reads path. 0 or -errno with a message ("file:line: ..."). */
+int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen);
+void nf_rows_free(struct nf_rows *rows);
+
+#endif

@@ -1,0 +1,570 @@
+/* The verdict engine (see verdict.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "verdict.h"
+
+static const char *const class_names[NF_NCLASSES] = {
+    [NF_SLOT_LEAK] = "socket-slot leak",  [NF_POOL_LEAK] = "pool leak",
+    [NF_HEAP_LEAK] = "heap leak",         [NF_STALL] = "reconnect stall",
+    [NF_SLOWDOWN] = "reconnect slowdown",
+};
+
+const char *nf_class_name(enum nf_class c)
+{
+	return class_names[c];
+}
+
+struct pt {
+	int64_t cycle, value;
+};
+
+#define MAX_BLOCKS 8
+#define MIN_POINTS 6
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Theil-Sen slope of the block statistics */
+static double ts_slope(const double *x, const double *y, int n)
+{
+	double s[MAX_BLOCKS * MAX_BLOCKS];
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (x[j] != x[i])
+				s[k++] = (y[j] - y[i]) / (x[j] - x[i]);
+	if (!k)
+		return 0;
+	qsort(s, (size_t)k, sizeof(s[0]), cmp_double);
+	return k % 2 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
+}
+
+struct trend {
+	bool rising;
+	double slope;
+	int64_t base, last, first_cycle, last_cycle;
+};
+
+/* Is the series rising for good? Block minimums must end above the first
+ * block's and mostly not fall; a spike in one block cannot do that. */
+static bool rising(const struct pt *p, int n, struct trend *t)
+{
+	double bx[MAX_BLOCKS], by[MAX_BLOCKS];
+	int nb = n / 3 < MAX_BLOCKS ? n / 3 : MAX_BLOCKS, up = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (n < MIN_POINTS || nb < 2)
+		return false;
+	for (int b = 0; b < nb; b++) {
+		int lo = b * n / nb, hi = (b + 1) * n / nb;
+		int64_t m = INT64_MAX;
+		double cx = 0;
+		for (int i = lo; i < hi; i++) {
+			if (p[i].value < m)
+				m = p[i].value;
+			cx += (double)p[i].cycle;
+		}
+		bx[b] = cx / (hi - lo);
+		by[b] = (double)m;
+	}
+	for (int b = 1; b < nb; b++)
+		up += by[b] >= by[b - 1];
+	t->slope = ts_slope(bx, by, nb);
+	t->base = (int64_t)by[0];
+	t->last = p[n - 1].value;
+	t->last_cycle = p[n - 1].cycle;
+	t->rising = by[nb - 1] > by[0] && up >= (nb - 1) - (nb - 1) / 4 && t->slope > 0;
+	if (!t->rising)
+		return false;
+	/* evident from the cycle after it last stood at its baseline */
+	t->first_cycle = p[0].cycle;
+	for (int i = 0; i < n; i++)
+		if (p[i].value <= t->base)
+			t->first_cycle = i + 1 < n ? p[i + 1].cycle : p[i].cycle;
+	return true;
+}
+
+/* points of column col (minus col minus, where given) after settle */
+static int collect(const struct nf_series *s, int col, int minus, int64_t settle, bool negate,
+		   struct pt *out)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		int64_t c = s->v[i][C_CYCLE], v = s->v[i][col];
+		if (c <= settle || v == NF_UNSET)
+			continue;
+		if (minus >= 0 && s->v[i][minus] != NF_UNSET)
+			v -= s->v[i][minus];
+		out[n++] = (struct pt){c, negate ? -v : v};
+	}
+	return n;
+}
+
+static struct nf_finding *add(struct nf_verdict *v, int dev, enum nf_class c, const char *what)
+{
+	if (v->n == NF_MAX_FINDINGS)
+		return NULL;
+	struct nf_finding *f = &v->f[v->n++];
+	memset(f, 0, sizeof(*f));
+	f->device = dev;
+	f->cls = c;
+	snprintf(f->what, sizeof(f->what), "%s", what);
+	f->exhaustion = NF_UNSET;
+	f->predictable_from = NF_UNSET;
+	return f;
+}
+
+/* evidence: a few rows spread over the trend, values as in the CSV */
+static void evidence(struct nf_finding *f, const struct pt *p, int n, bool negate)
+{
+	int from = 0;
+
+	while (from < n && p[from].cycle < f->first_cycle)
+		from++;
+	if (from > 0)
+		from--; /* the last row at baseline, then the climb */
+	int span = n - from;
+	f->nev = span < NF_EVIDENCE ? span : NF_EVIDENCE;
+	for (int k = 0; k < f->nev; k++) {
+		int i = from + (f->nev > 1 ? k * (span - 1) / (f->nev - 1) : 0);
+		f->ev_cycle[k] = p[i].cycle;
+		f->ev_value[k] = negate ? -p[i].value : p[i].value;
+	}
+}
+
+static int64_t first_status(const struct nf_series *s, const char *status)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->status[i], status) == 0)
+			return s->v[i][C_CYCLE];
+	return NF_UNSET;
+}
+
+/* the earliest prefix of the points on which the trend already shows */
+static int64_t earliest_call(const struct pt *p, int n)
+{
+	struct trend t;
+
+	for (int k = MIN_POINTS; k <= n && k < MIN_POINTS + 400; k++)
+		if (rising(p, k, &t))
+			return p[k - 1].cycle;
+	return NF_UNSET;
+}
+
+static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
+		      struct pt *p)
+{
+	struct trend t;
+	int n = collect(s, C_AFTER_TEARDOWN, -1, settle, false, p);
+	int64_t seen = first_status(s, "socket_failed");
+
+	/* once the table is full the count stops: saturation, not a slower leak */
+	for (int i = 0; seen != NF_UNSET && i < n; i++)
+		if (p[i].cycle >= seen) {
+			n = i + 1;
+			break;
+		}
+	if (!rising(p, n, &t))
+		return;
+	struct nf_finding *f = add(v, dev, NF_SLOT_LEAK, "sockets");
+	if (!f)
+		return;
+	f->first_cycle = t.first_cycle;
+	f->slope = t.slope;
+	f->predictable_from = earliest_call(p, n);
+	int64_t limit = s->v[s->n - 1][C_SOCKET_SLOTS];
+	if (seen != NF_UNSET) {
+		f->exhaustion = seen;
+		f->exhaustion_seen = true;
+	} else if (limit != NF_UNSET && t.slope > 0) {
+		f->exhaustion =
+		    t.last_cycle + (int64_t)((double)(limit - t.last) / t.slope + 0.999);
+	}
+	evidence(f, p, n, false);
+	int len = snprintf(f->summary, sizeof(f->summary),
+			   "%.2g socket slot%s kept per cycle from cycle %" PRId64, t.slope,
+			   t.slope == 1 ? "" : "s", f->first_cycle);
+	if (f->exhaustion != NF_UNSET && limit != NF_UNSET)
+		snprintf(f->summary + len, sizeof(f->summary) - (size_t)len,
+			 "; %" PRId64 " slots %s at cycle %" PRId64, limit,
+			 f->exhaustion_seen ? "exhausted" : "predicted exhausted", f->exhaustion);
+	len = (int)strlen(f->summary);
+	if (f->predictable_from != NF_UNSET)
+		snprintf(f->summary + len, sizeof(f->summary) - (size_t)len,
+			 "; predictable from cycle %" PRId64, f->predictable_from);
+}
+
+static const struct {
+	int col, minus;
+	const char *name;
+} pools[] = {
+    {C_NETCONN, -1, "NETCONN"}, {C_TCP_PCB, C_TIME_WAIT, "TCP_PCB"}, {C_UDP_PCB, -1, "UDP_PCB"},
+    {C_RAW_PCB, -1, "RAW_PCB"}, {C_PBUF, -1, "PBUF_POOL"},
+};
+
+static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
+		       struct pt *p)
+{
+	for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++) {
+		struct trend t;
+		int n = collect(s, pools[k].col, pools[k].minus, settle, false, p);
+		if (!rising(p, n, &t))
+			continue;
+		struct nf_finding *f = add(v, dev, NF_POOL_LEAK, pools[k].name);
+		if (!f)
+			return;
+		f->first_cycle = t.first_cycle;
+		f->slope = t.slope;
+		f->predictable_from = earliest_call(p, n);
+		evidence(f, p, n, false);
+		snprintf(f->summary, sizeof(f->summary),
+			 "%s in use grows %.3g per cycle from cycle %" PRId64 " (%" PRId64
+			 " at baseline, %" PRId64 " now%s)",
+			 pools[k].name, t.slope, f->first_cycle, t.base, t.last,
+			 pools[k].minus >= 0 ? ", TIME_WAIT excluded" : "");
+	}
+}
+
+static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
+		      struct pt *p)
+{
+	struct trend t;
+	int n = collect(s, C_HEAP, -1, settle, true, p), steps = 0;
+
+	if (!rising(p, n, &t)) /* rising -free: free heap falling */
+		return;
+	/* the field report's sign: lowest-ever free stepping down late in the run */
+	int64_t prev = NF_UNSET;
+	for (size_t i = s->n / 2; i < s->n; i++) {
+		int64_t m = s->v[i][C_HEAP_MIN];
+		if (m != NF_UNSET && prev != NF_UNSET && m < prev)
+			steps++;
+		if (m != NF_UNSET)
+			prev = m;
+	}
+	struct nf_finding *f = add(v, dev, NF_HEAP_LEAK, "heap");
+	if (!f)
+		return;
+	f->first_cycle = t.first_cycle;
+	f->slope = -t.slope;
+	f->predictable_from = earliest_call(p, n);
+	f->exhaustion = t.last_cycle + (int64_t)((double)(-t.last) / t.slope);
+	evidence(f, p, n, true);
+	snprintf(f->summary, sizeof(f->summary),
+		 "heap free falls %.3g bytes per cycle from cycle %" PRId64
+		 "; lowest-ever free stepped down %d times in the second half; predicted empty at "
+		 "cycle %" PRId64,
+		 t.slope, f->first_cycle, steps, f->exhaustion);
+}
+
+static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
+		  int64_t k)
+{
+	int64_t run = 0, from = NF_UNSET, longest = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i][C_CYCLE] <= settle)
+			continue;
+		run = strcmp(s->status[i], "ok") == 0 ? 0 : run + 1;
+		if (run > longest)
+			longest = run;
+		if (run == k && from == NF_UNSET)
+			from = s->v[i][C_CYCLE] - k + 1;
+	}
+	if (from == NF_UNSET)
+		return;
+	struct nf_finding *f = add(v, dev, NF_STALL, "reconnect");
+	if (!f)
+		return;
+	f->first_cycle = from;
+	for (size_t i = 0; i < s->n && f->nev < NF_EVIDENCE; i++)
+		if (s->v[i][C_CYCLE] >= from) {
+			f->ev_cycle[f->nev] = s->v[i][C_CYCLE];
+			f->ev_value[f->nev++] = s->v[i][C_SOCKET_FD];
+		}
+	size_t at = 0;
+	while (at < s->n && s->v[at][C_CYCLE] != from)
+		at++;
+	snprintf(f->summary, sizeof(f->summary),
+		 "%" PRId64 " failed cycles in a row from cycle %" PRId64
+		 " (%s); longest run %" PRId64 "%s",
+		 k, from, at < s->n ? s->status[at] : "?", longest,
+		 run ? ", still failing at the end" : "");
+}
+
+static int64_t median(int64_t *a, int n)
+{
+	qsort(a, (size_t)n, sizeof(a[0]), cmp_i64);
+	return a[n / 2];
+}
+
+static void slowdown(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle)
+{
+	int64_t *a = malloc(s->n * sizeof(*a)), *c = malloc(s->n * sizeof(*c));
+	int n = 0;
+
+	if (!a || !c)
+		goto out;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i][C_CYCLE] > settle && s->v[i][C_CONNACK] != NF_UNSET) {
+			c[n] = s->v[i][C_CYCLE];
+			a[n++] = s->v[i][C_CONNACK];
+		}
+	if (n < 9)
+		goto out;
+	int third = n / 3;
+	int64_t first_cycle = c[n - third];
+	int64_t m1 = median(a, third), m3 = median(a + n - third, third);
+	/* twice as slow and at least 50 ms slower: scheduling noise is neither */
+	if (m3 > 2 * m1 && m3 - m1 >= 50) {
+		struct nf_finding *f = add(v, dev, NF_SLOWDOWN, "connack");
+		if (!f)
+			goto out;
+		f->first_cycle = first_cycle;
+		f->slope = (double)(m3 - m1) / (double)(c[n - 1] - c[0] + 1);
+		snprintf(f->summary, sizeof(f->summary),
+			 "median carrier-up to CONNACK %" PRId64 " ms in the first third, %" PRId64
+			 " ms in the last",
+			 m1, m3);
+		f->nev = 2;
+		f->ev_cycle[0] = c[0];
+		f->ev_value[0] = m1;
+		f->ev_cycle[1] = first_cycle;
+		f->ev_value[1] = m3;
+	}
+out:
+	free(a);
+	free(c);
+}
+
+void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
+			struct nf_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->ndev = rows->ndev;
+	for (int d = 0; d < rows->ndev; d++) {
+		const struct nf_series *s = &rows->dev[d];
+		struct pt *p = malloc((s->n + 1) * sizeof(*p));
+		if (!p)
+			continue;
+		if (s->n && s->v[s->n - 1][C_CYCLE] > v->cycles)
+			v->cycles = s->v[s->n - 1][C_CYCLE];
+		slot_leak(v, d, s, cfg->settle_cycles, p);
+		pool_leaks(v, d, s, cfg->settle_cycles, p);
+		heap_leak(v, d, s, cfg->settle_cycles, p);
+		stall(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
+		slowdown(v, d, s, cfg->settle_cycles);
+		free(p);
+	}
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_int_or_null(FILE *f, int64_t x)
+{
+	if (x == NF_UNSET)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRId64, x);
+}
+
+void nf_verdict_json(const struct nf_verdict *v, FILE *f)
+{
+	fprintf(f,
+		"{\n  \"version\": 1,\n  \"clean\": %s,\n  \"devices\": %d,\n  \"cycles\": %" PRId64
+		",\n  \"findings\": [",
+		v->n ? "false" : "true", v->ndev, v->cycles);
+	for (int i = 0; i < v->n; i++) {
+		const struct nf_finding *x = &v->f[i];
+		fprintf(f,
+			"%s\n    {\"device\": %d, \"class\": \"%s\", \"what\": \"%s\", "
+			"\"first_cycle\": %" PRId64 ", \"slope_per_cycle\": %.6g, ",
+			i ? "," : "", x->device, class_names[x->cls], x->what, x->first_cycle,
+			x->slope);
+		fputs("\"exhaustion_cycle\": ", f);
+		json_int_or_null(f, x->exhaustion);
+		fprintf(f, ", \"exhaustion_seen\": %s, \"predictable_from\": ",
+			x->exhaustion_seen ? "true" : "false");
+		json_int_or_null(f, x->predictable_from);
+		fputs(", \"summary\": ", f);
+		json_string(f, x->summary);
+		fputs(", \"evidence\": [", f);
+		for (int k = 0; k < x->nev; k++)
+			fprintf(f, "%s{\"cycle\": %" PRId64 ", \"value\": %" PRId64 "}",
+				k ? ", " : "", x->ev_cycle[k], x->ev_value[k]);
+		fputs("]}", f);
+	}
+	fprintf(f, "%s]\n}\n", v->n ? "\n  " : "");
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
+}
+
+void nf_verdict_junit(const struct nf_verdict *v, FILE *f)
+{
+	int tests = v->ndev * NF_NCLASSES;
+
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites name=\"netflap\" tests=\"%d\" failures=\"%d\">\n",
+		tests, v->n);
+	for (int d = 0; d < v->ndev; d++) {
+		int fails = 0;
+		for (int i = 0; i < v->n; i++)
+			fails += v->f[i].device == d;
+		fprintf(f, "  <testsuite name=\"device%d\" tests=\"%d\" failures=\"%d\">\n", d,
+			NF_NCLASSES, fails);
+		for (int c = 0; c < NF_NCLASSES; c++) {
+			fprintf(f, "    <testcase classname=\"netflap.device%d\" name=\"%s\"", d,
+				class_names[c]);
+			bool any = false;
+			for (int i = 0; i < v->n; i++) {
+				const struct nf_finding *x = &v->f[i];
+				if (x->device != d || x->cls != (enum nf_class)c)
+					continue;
+				if (!any)
+					fputs(">\n", f);
+				any = true;
+				fputs("      <failure message=\"", f);
+				xml_text(f, x->summary);
+				fputs("\">", f);
+				for (int k = 0; k < x->nev; k++)
+					fprintf(f, "cycle %" PRId64 ": %s %" PRId64 "\n",
+						x->ev_cycle[k], x->what, x->ev_value[k]);
+				fputs("</failure>\n", f);
+			}
+			fputs(any ? "    </testcase>\n" : "/>\n", f);
+		}
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+}
+
+void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
+{
+	for (int i = 0; i < v->n; i++)
+		fprintf(f, "device %d: %s (%s): %s\n", v->f[i].device, class_names[v->f[i].cls],
+			v->f[i].what, v->f[i].summary);
+	if (!v->n)
+		fprintf(f, "verdict: clean (%d device%s, %" PRId64 " cycles)\n", v->ndev,
+			v->ndev == 1 ? "" : "s", v->cycles);
+	else
+		fprintf(f, "verdict: %d finding%s\n", v->n, v->n == 1 ? "" : "s");
+}
+
+/* "key": "value" from run.json's scenario, as a number */
+static int64_t run_json_key(const char *dir, const char *key, int64_t def)
+{
+	char path[PATH_MAX], line[512], pat[64];
+	FILE *f;
+	int64_t v = def;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	f = fopen(path, "r");
+	if (!f)
+		return def;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, pat);
+		if (p) {
+			v = strtoll(p + strlen(pat), NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+static FILE *create(const char *dir, const char *name, char *tmp, size_t len)
+{
+	snprintf(tmp, len, "%s/%s.tmp", dir, name);
+	return fopen(tmp, "w");
+}
+
+int nf_verdict_run_dir(const char *dir, bool quiet)
+{
+	static struct nf_verdict v;
+	struct nf_rows rows;
+	struct nf_verdict_cfg cfg = {
+	    .settle_cycles = run_json_key(dir, "settle_cycles", 2),
+	    .stall_cycles = run_json_key(dir, "stall_cycles", 3),
+	};
+	char path[PATH_MAX], tmp[PATH_MAX + 16], dst[PATH_MAX + 16], err[PATH_MAX + 64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
+	if (nf_rows_load(&rows, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s\n", err);
+		return 2;
+	}
+	if (rows.bad_lines)
+		fprintf(stderr, "netflap: %s: %zu torn or malformed line%s skipped\n", path,
+			rows.bad_lines, rows.bad_lines == 1 ? "" : "s");
+	nf_verdict_compute(&rows, &cfg, &v);
+	nf_rows_free(&rows);
+	static const struct {
+		const char *name;
+		void (*write)(const struct nf_verdict *, FILE *);
+	} outs[] = {{"verdict.json", nf_verdict_json}, {"junit.xml", nf_verdict_junit}};
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		f = create(dir, outs[i].name, tmp, sizeof(tmp));
+		if (!f) {
+			fprintf(stderr, "netflap: %s: %s\n", tmp, strerror(errno));
+			return 3;
+		}
+		outs[i].write(&v, f);
+		snprintf(dst, sizeof(dst), "%s/%s", dir, outs[i].name);
+		if (fclose(f) || rename(tmp, dst) < 0) {
+			fprintf(stderr, "netflap: %s: %s\n", dst, strerror(errno));
+			unlink(tmp);
+			return 3;
+		}
+	}
+	if (!quiet)
+		nf_verdict_summary(&v, stdout);
+	return v.n ? 1 : 0;
+}

@@ -1,0 +1,63 @@
+/* The verdict: what the rows say about the stack, per device.
+ *   socket-slot leak  slots still held after teardown grow (the field report)
+ *   pool leak         a pool's use not returning to baseline (TIME_WAIT pcbs
+ *                     are subtracted: lingering is not leaking)
+ *   heap leak         heap free trending down; lowest-ever free stepping down
+ *   reconnect stall   stall_cycles failed cycles in a row
+ *   reconnect slowdown  median CONNACK time drifting up
+ * Trends are judged on block statistics after settle_cycles (the minimum of
+ * each block for counters, the maximum for free heap), so transient spikes
+ * neither hide a leak nor raise one. */
+#ifndef NETFLAP_VERDICT_H
+#define NETFLAP_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rows.h"
+
+enum nf_class { NF_SLOT_LEAK, NF_POOL_LEAK, NF_HEAP_LEAK, NF_STALL, NF_SLOWDOWN, NF_NCLASSES };
+
+#define NF_EVIDENCE 8
+#define NF_MAX_FINDINGS 128
+
+struct nf_finding {
+	int device;
+	enum nf_class cls;
+	char what[24];            /* "sockets", a pool name, "heap", ... */
+	int64_t first_cycle;      /* where it became evident */
+	double slope;             /* per cycle */
+	int64_t exhaustion;       /* the cycle it runs out (seen or predicted), NF_UNSET */
+	bool exhaustion_seen;     /* seen in the rows, not extrapolated */
+	int64_t predictable_from; /* the earliest cycle the trend called it, NF_UNSET */
+	char summary[256];
+	int nev;
+	int64_t ev_cycle[NF_EVIDENCE], ev_value[NF_EVIDENCE];
+};
+
+struct nf_verdict {
+	int ndev;
+	int64_t cycles;
+	int n;
+	struct nf_finding f[NF_MAX_FINDINGS];
+};
+
+struct nf_verdict_cfg {
+	int64_t settle_cycles, stall_cycles;
+};
+
+const char *nf_class_name(enum nf_class c);
+
+void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
+			struct nf_verdict *v);
+void nf_verdict_json(const struct nf_verdict *v, FILE *f);
+void nf_verdict_junit(const struct nf_verdict *v, FILE *f);
+void nf_verdict_summary(const struct nf_verdict *v, FILE *f);
+
+/* `netflap verdict RUN_DIR`: reads cycles.csv (and the verdict keys from
+ * run.json), writes verdict.json and junit.xml, prints the summary unless
+ * quiet. Returns an exit code: 0 clean, 1 findings, 2/3 on errors. */
+int nf_verdict_run_dir(const char *dir, bool quiet);
+
+#endif

@@ -1,0 +1,323 @@
+/* The verdict on synthetic cycles.csv files: one per class, and the traps:
+ * TIME_WAIT noise, a slow heap leak, a pool leak under a constant socket
+ * index, a stall, a clean 1000-cycle run. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rows.h"
+#include "verdict.h"
+
+/* one synthetic row; a generator fills what it varies */
+struct syn {
+	int socket_fd, after_teardown, slots, netconn, tcp_pcb, time_wait, pbuf;
+	int heap, heap_min, connack;
+	const char *status;
+};
+
+typedef void (*gen_fn)(int cycle, unsigned *rng, struct syn *r);
+
+static unsigned rnd(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 16) & 0x7fff;
+}
+
+static char path[64];
+
+/* a cycles.csv of cycles x ndev rows, the columns the verdict reads */
+static void write_csv(int cycles, int ndev, gen_fn gen)
+{
+	FILE *f;
+	unsigned rng = 7;
+
+	strcpy(path, "/tmp/nf-verdict.XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "cycle,device,connack_ms,socket_fd,sockets_in_use,socket_slots,heap_free,"
+		   "heap_min_free,memp_netconn_used,memp_tcp_pcb_used,memp_pbuf_pool_used,"
+		   "tcp_time_wait,slots_after_teardown,status\n");
+	for (int c = 1; c <= cycles; c++)
+		for (int d = 0; d < ndev; d++) {
+			struct syn r = {0, 0, 1, 1, 1, 0, 0, 60000, 59000, 5, "ok"};
+			gen(c, &rng, &r);
+			fprintf(f, "%d,%d,", c, d);
+			if (strcmp(r.status, "ok") == 0)
+				fprintf(f, "%d", r.connack);
+			fprintf(f, ",%d,%d,38,%d,%d,%d,%d,%d,%d,", r.socket_fd, r.slots, r.heap,
+				r.heap_min, r.netconn, r.tcp_pcb, r.pbuf, r.time_wait);
+			if (c > 1) /* cycle 1 had no teardown */
+				fprintf(f, "%d", r.after_teardown);
+			fprintf(f, ",%s\n", r.status);
+		}
+	fclose(f);
+}
+
+static void write_csv_full(int cycles, gen_fn gen)
+{
+	write_csv(cycles, 1, gen);
+}
+
+static struct nf_verdict v;
+
+static void judge(void)
+{
+	struct nf_rows rows;
+	char err[200];
+	struct nf_verdict_cfg cfg = {.settle_cycles = 2, .stall_cycles = 3};
+
+	ck_assert_int_eq(nf_rows_load(&rows, path, err, sizeof(err)), 0);
+	nf_verdict_compute(&rows, &cfg, &v);
+	nf_rows_free(&rows);
+	unlink(path);
+}
+
+static const struct nf_finding *find(enum nf_class c, const char *what)
+{
+	for (int i = 0; i < v.n; i++)
+		if (v.f[i].cls == c && (!what || strcmp(v.f[i].what, what) == 0))
+			return &v.f[i];
+	return NULL;
+}
+
+static void dump(void)
+{
+	nf_verdict_summary(&v, stderr);
+}
+
+/* generators */
+
+static void g_clean(int c, unsigned *s, struct syn *r)
+{
+	(void)c;
+	r->pbuf = (int)(rnd(s) % 4);
+	r->heap = 60000 - (int)(rnd(s) % 100); /* in-flight buffers come and go */
+	r->heap_min = 58000;
+	r->connack = 3 + (int)(rnd(s) % 6);
+	r->time_wait = (int)(rnd(s) % 5);
+	r->tcp_pcb = 1 + r->time_wait;
+}
+
+static void g_time_wait(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	/* pcbs pile up in TIME_WAIT for a while, then lwIP reuses the oldest */
+	r->time_wait = c % 40 < 30 ? c % 40 / 2 : 0;
+	r->tcp_pcb = 1 + r->time_wait;
+}
+
+static void g_slow_heap(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->heap = 60000 - 3 * c - (int)(rnd(s) % 40);
+	r->heap_min = 58000 - 3 * c;
+}
+
+static void g_pool_under_stable_index(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->socket_fd = 0;
+	r->after_teardown = 0;
+	r->netconn = 1 + c / 10; /* one netconn lost every ten cycles, slots fine */
+}
+
+static void g_vendor(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->after_teardown = c - 1 < 38 ? c - 1 : 38;
+	r->slots = c < 39 ? c : 38;
+	r->socket_fd = c < 39 ? c - 1 : -1;
+	r->netconn = r->slots;
+	if (c >= 39)
+		r->status = "socket_failed";
+}
+
+static void g_stall(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	if (c == 20 || (c >= 50 && c < 55))
+		r->status = "connect_failed";
+}
+
+static void g_slowdown(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->connack = c < 100 ? 5 : 150 + (int)(rnd(s) % 20);
+}
+
+START_TEST(test_clean_1000)
+{
+	write_csv_full(1000, g_clean);
+	judge();
+	dump();
+	ck_assert_int_eq(v.n, 0);
+	ck_assert_int_eq(v.cycles, 1000);
+}
+END_TEST
+
+START_TEST(test_time_wait_is_not_a_leak)
+{
+	write_csv_full(400, g_time_wait);
+	judge();
+	dump();
+	ck_assert_ptr_null(find(NF_POOL_LEAK, "TCP_PCB"));
+	ck_assert_int_eq(v.n, 0);
+}
+END_TEST
+
+START_TEST(test_slow_heap_leak)
+{
+	write_csv_full(300, g_slow_heap);
+	judge();
+	dump();
+	const struct nf_finding *f = find(NF_HEAP_LEAK, NULL);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(f->slope < -2.5 && f->slope > -3.5, "slope %g, want about -3", f->slope);
+	/* 60000 bytes at 3 per cycle: empty near cycle 20000 */
+	ck_assert_int_gt(f->exhaustion, 15000);
+	ck_assert_int_lt(f->exhaustion, 25000);
+	ck_assert_ptr_null(find(NF_SLOT_LEAK, NULL));
+}
+END_TEST
+
+START_TEST(test_pool_leak_under_stable_index)
+{
+	write_csv_full(300, g_pool_under_stable_index);
+	judge();
+	dump();
+	const struct nf_finding *f = find(NF_POOL_LEAK, "NETCONN");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(fabs(f->slope - 0.1) < 0.03, "slope %g, want 0.1", f->slope);
+	ck_assert_ptr_null(find(NF_SLOT_LEAK, NULL));
+}
+END_TEST
+
+START_TEST(test_slot_leak_field_report)
+{
+	write_csv_full(60, g_vendor);
+	judge();
+	dump();
+	const struct nf_finding *f = find(NF_SLOT_LEAK, NULL);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->exhaustion, 39);
+	ck_assert(f->exhaustion_seen);
+	ck_assert(fabs(f->slope - 1.0) < 0.01);
+	ck_assert_int_le(f->predictable_from, 10);
+	ck_assert_ptr_nonnull(strstr(f->summary, "38 slots exhausted at cycle 39"));
+	ck_assert_ptr_nonnull(find(NF_STALL, NULL));
+	ck_assert_int_eq(find(NF_STALL, NULL)->first_cycle, 39);
+}
+END_TEST
+
+START_TEST(test_slot_leak_predicted)
+{
+	/* only 20 cycles: the table is not full yet, the exhaustion is predicted */
+	write_csv_full(20, g_vendor);
+	judge();
+	const struct nf_finding *f = find(NF_SLOT_LEAK, NULL);
+	ck_assert_ptr_nonnull(f);
+	ck_assert(!f->exhaustion_seen);
+	ck_assert_msg(f->exhaustion >= 38 && f->exhaustion <= 40, "predicted %lld",
+		      (long long)f->exhaustion);
+}
+END_TEST
+
+START_TEST(test_stall)
+{
+	write_csv_full(100, g_stall);
+	judge();
+	dump();
+	const struct nf_finding *f = find(NF_STALL, NULL);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->first_cycle, 50); /* the lone failure at 20 is not a stall */
+	ck_assert_int_eq(v.n, 1);
+}
+END_TEST
+
+START_TEST(test_slowdown)
+{
+	write_csv_full(300, g_slowdown);
+	judge();
+	dump();
+	ck_assert_ptr_nonnull(find(NF_SLOWDOWN, NULL));
+}
+END_TEST
+
+START_TEST(test_fleet_and_outputs)
+{
+	char buf[16384];
+	FILE *m;
+
+	write_csv(50, 3, g_clean);
+	judge();
+	ck_assert_int_eq(v.ndev, 3);
+	ck_assert_int_eq(v.n, 0);
+	write_csv_full(60, g_vendor);
+	judge();
+	m = fmemopen(buf, sizeof(buf), "w");
+	nf_verdict_junit(&v, m);
+	fclose(m);
+	ck_assert_ptr_nonnull(
+	    strstr(buf, "<testcase classname=\"netflap.device0\" name=\"socket-slot leak\">"));
+	ck_assert_ptr_nonnull(strstr(buf, "<failure message=\""));
+	ck_assert_ptr_nonnull(strstr(buf, "name=\"heap leak\"/>"));
+	m = fmemopen(buf, sizeof(buf), "w");
+	nf_verdict_json(&v, m);
+	fclose(m);
+	ck_assert_ptr_nonnull(strstr(buf, "\"clean\": false"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"exhaustion_cycle\": 39"));
+}
+END_TEST
+
+START_TEST(test_torn_rows)
+{
+	struct nf_rows rows;
+	char err[200];
+	FILE *f;
+
+	strcpy(path, "/tmp/nf-verdict.XXXXXX");
+	f = fdopen(mkstemp(path), "w");
+	fputs("cycle,device,status\n1,0,ok\n2,0,ok\nbinary\x01junk\n3,0", f); /* torn last line */
+	fclose(f);
+	ck_assert_int_eq(nf_rows_load(&rows, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(rows.dev[0].n, 2);
+	ck_assert_int_eq(rows.bad_lines, 2);
+	nf_rows_free(&rows);
+	f = fopen(path, "w");
+	fputs("not,a,netflap,file\n", f);
+	fclose(f);
+	ck_assert_int_lt(nf_rows_load(&rows, path, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, ":1: not a netflap cycles.csv"));
+	unlink(path);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc = tcase_create("verdict");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_clean_1000);
+	tcase_add_test(tc, test_time_wait_is_not_a_leak);
+	tcase_add_test(tc, test_slow_heap_leak);
+	tcase_add_test(tc, test_pool_leak_under_stable_index);
+	tcase_add_test(tc, test_slot_leak_field_report);
+	tcase_add_test(tc, test_slot_leak_predicted);
+	tcase_add_test(tc, test_stall);
+	tcase_add_test(tc, test_slowdown);
+	tcase_add_test(tc, test_fleet_and_outputs);
+	tcase_add_test(tc, test_torn_rows);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
