@@ -6,6 +6,7 @@
 
 #include "run.h"
 #include "scenario.h"
+#include "plot.h"
 #include "verdict.h"
 
 #define NETFLAP_VERSION "0.1.0"
@@ -81,6 +82,15 @@ static int cmd_verdict(int argc, char **argv)
 	return nf_verdict_run_dir(argv[1], false);
 }
 
+static int cmd_plot(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: netflap plot RUN_DIR\n");
+		return NF_EXIT_USAGE;
+	}
+	return nf_plot_run_dir(argv[1], false);
+}
+
 static int cmd_keys(int argc, char **argv)
 {
 	(void)argc;
@@ -101,6 +111,7 @@ static const struct cmd {
     {"run", "SCENARIO [--set section.key=value]... [--out DIR] [--quiet]",
      "flap the AP as the scenario says; rows in the run folder", cmd_run},
     {"verdict", "RUN_DIR", "judge a run\'s rows: verdict.json, junit.xml, a summary", cmd_verdict},
+    {"plot", "RUN_DIR", "plots/*.png and *.svg and a self-contained report.html", cmd_plot},
     {"keys", "", "every scenario key with its default, range and help", cmd_keys},
     {"cleanup", "[--quiet]", "remove namespaces and processes a killed run left", cmd_cleanup},
 };

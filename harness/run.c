@@ -25,6 +25,7 @@
 #include "csv.h"
 #include "engine.h"
 #include "netns.h"
+#include "plot.h"
 #include "proc.h"
 #include "report.h"
 #include "run.h"
@@ -745,6 +746,8 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 	fclose(r->csv);
 	r->csv = NULL;
 	int verdict = nf_verdict_run_dir(r->dir, o->quiet);
+	if (nf_have_program("gnuplot")) /* plots are a view: a failure here is only said */
+		nf_plot_run_dir(r->dir, true);
 	if (r->fatal[0] || rc < 0)
 		code = NF_EXIT_ENV;
 	else
