@@ -6,6 +6,7 @@
 
 #include "run.h"
 #include "scenario.h"
+#include "matrix.h"
 #include "plot.h"
 #include "verdict.h"
 
@@ -112,6 +113,8 @@ static const struct cmd {
      "flap the AP as the scenario says; rows in the run folder", cmd_run},
     {"verdict", "RUN_DIR", "judge a run\'s rows: verdict.json, junit.xml, a summary", cmd_verdict},
     {"plot", "RUN_DIR", "plots/*.png and *.svg and a self-contained report.html", cmd_plot},
+    {"matrix", "SCENARIO [--stacks a,b] [--close-modes x,y] [--set k=v]... [--out DIR]",
+     "the scenario over stack x close_mode: matrix.csv and matrix.md", nf_matrix},
     {"keys", "", "every scenario key with its default, range and help", cmd_keys},
     {"cleanup", "[--quiet]", "remove namespaces and processes a killed run left", cmd_cleanup},
 };

@@ -525,27 +525,38 @@ static FILE *create(const char *dir, const char *name, char *tmp, size_t len)
 	return fopen(tmp, "w");
 }
 
-int nf_verdict_run_dir(const char *dir, bool quiet)
+int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
 {
-	static struct nf_verdict v;
 	struct nf_rows rows;
 	struct nf_verdict_cfg cfg = {
 	    .settle_cycles = run_json_key(dir, "settle_cycles", 2),
 	    .stall_cycles = run_json_key(dir, "stall_cycles", 3),
 	};
-	char path[PATH_MAX], tmp[PATH_MAX + 16], dst[PATH_MAX + 16], err[PATH_MAX + 64];
-	FILE *f;
+	char path[PATH_MAX];
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
-	if (nf_rows_load(&rows, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netflap: %s\n", err);
-		return 2;
-	}
+	rc = nf_rows_load(&rows, path, err, errlen);
+	if (rc < 0)
+		return rc;
 	if (rows.bad_lines)
 		fprintf(stderr, "netflap: %s: %zu torn or malformed line%s skipped\n", path,
 			rows.bad_lines, rows.bad_lines == 1 ? "" : "s");
-	nf_verdict_compute(&rows, &cfg, &v);
+	nf_verdict_compute(&rows, &cfg, v);
 	nf_rows_free(&rows);
+	return 0;
+}
+
+int nf_verdict_run_dir(const char *dir, bool quiet)
+{
+	static struct nf_verdict v;
+	char tmp[PATH_MAX + 16], dst[PATH_MAX + 16], err[PATH_MAX + 64];
+	FILE *f;
+
+	if (nf_verdict_of_dir(dir, &v, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s\n", err);
+		return 2;
+	}
 	static const struct {
 		const char *name;
 		void (*write)(const struct nf_verdict *, FILE *);

@@ -55,6 +55,10 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f);
 void nf_verdict_junit(const struct nf_verdict *v, FILE *f);
 void nf_verdict_summary(const struct nf_verdict *v, FILE *f);
 
+/* The verdict of a run folder's rows (with run.json's verdict keys),
+ * without writing anything. 0 or -errno with a message. */
+int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen);
+
 /* `netflap verdict RUN_DIR`: reads cycles.csv (and the verdict keys from
  * run.json), writes verdict.json and junit.xml, prints the summary unless
  * quiet. Returns an exit code: 0 clean, 1 findings, 2/3 on errors. */

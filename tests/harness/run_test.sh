@@ -8,6 +8,8 @@
 #   sigint       SIGINT mid-run: the rows so far kept and whole, nothing left
 #   sigkill      SIGKILL mid-run, then `netflap cleanup`: nothing left
 #   bad          a scenario error: exit 2, file:line, nothing made
+#   matrix       seed-quick (45 loops) over 4 stacks x 2 close modes: only vendor
+#                with shutdown+close leaks, and it fails from cycle 39
 #   clean-1000-fixed, clean-1000-upstream
 #                1000 event-paced cycles: no false alarm (exit 0, verdict clean)
 set -uo pipefail
@@ -63,6 +65,19 @@ fleet)
 	[ $rc = 0 ] || nf_fail "exit $rc, want 0"
 	[ "$(col status | grep -c '^ok$')" = 50 ] || nf_fail "want 50 ok rows, got $(col status | grep -c '^ok$')"
 	[ "$(col device | sort -u | tr '\n' ' ')" = "0 1 2 3 4 " ] || nf_fail "not 5 devices"
+	;;
+matrix)
+	"$nf" matrix "$root/scenarios/seed-quick.scn" --set run.loops=45 --out "$out/m" --quiet
+	rc=$?
+	[ $rc = 0 ] || nf_fail "matrix exit $rc"
+	leaky=$(awk -F, 'NR > 1 && $4 != "\"clean\"" {print $1 "/" $2}' "$out/m/matrix.csv")
+	[ "$leaky" = vendor/shutdown+close ] || nf_fail "cells with findings: '$leaky', want only vendor/shutdown+close"
+	[ "$(grep '^vendor,shutdown+close' "$out/m/matrix.csv" | cut -d, -f7)" = 39 ] ||
+		nf_fail "vendor/shutdown+close does not fail from cycle 39"
+	[ "$(grep -c . "$out/m/matrix.csv")" = 9 ] || nf_fail "want 8 cells"
+	grep -q '| vendor |' "$out/m/matrix.md" || nf_fail "matrix.md lacks the table"
+	echo "PASS: matrix"
+	exit 0
 	;;
 clean-1000-*)
 	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.stack="${case#clean-1000-}" \
