@@ -1,5 +1,10 @@
 /* netflap: the flap harness's command line. */
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +17,61 @@
 
 #define NETFLAP_VERSION "0.1.0"
 
+/* --daemon: the run goes on in a detached child; we return once it has
+ * its run folder and pidfile, or report why it could not start */
+static int daemonize(struct nf_scenario *sc, struct nf_run_opts *o)
+{
+	static char dir[4096];
+	char pidfile[4200];
+	pid_t pid;
+	int status;
+
+	if (!o->out_dir) {
+		nf_run_default_dir(sc, dir, sizeof(dir));
+		mkdir("results", 0755);
+		o->out_dir = dir;
+	}
+	snprintf(pidfile, sizeof(pidfile), "%s/netflap.pid", o->out_dir);
+	pid = fork();
+	if (pid < 0) {
+		perror("netflap: fork");
+		return NF_EXIT_ENV;
+	}
+	if (pid == 0) {
+		setsid();
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO); /* until the run folder's log takes over */
+			dup2(null, STDERR_FILENO);
+		}
+		o->quiet = false;
+		_exit(nf_run(sc, o));
+	}
+	for (int i = 0; i < 1000; i++) { /* at most 10 s */
+		if (access(pidfile, F_OK) == 0) {
+			printf("netflap: running in the background as pid %d; run folder %s\n"
+			       "  netflap status %s\n  netflap stop %s\n",
+			       (int)pid, o->out_dir, o->out_dir, o->out_dir);
+			return NF_EXIT_CLEAN;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			fprintf(stderr, "netflap: the background run ended at once (exit %d)\n",
+				WIFEXITED(status) ? WEXITSTATUS(status) : 3);
+			return WIFEXITED(status) ? WEXITSTATUS(status) : NF_EXIT_ENV;
+		}
+		poll(NULL, 0, 10);
+	}
+	fprintf(stderr, "netflap: the background run did not start within 10 s\n");
+	return NF_EXIT_ENV;
+}
+
 static int cmd_run(int argc, char **argv)
 {
-	static const struct option lo[] = {{"set", required_argument, NULL, 's'},
-					   {"out", required_argument, NULL, 'o'},
-					   {"quiet", no_argument, NULL, 'q'},
-					   {"help", no_argument, NULL, 'h'},
-					   {0}};
+	static const struct option lo[] = {
+	    {"set", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+	    {"quiet", no_argument, NULL, 'q'},     {"daemon", no_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},      {0}};
 	struct nf_scenario sc;
 	struct nf_run_opts o = {0};
 	const char *sets[64];
@@ -41,6 +94,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'd':
+			o.daemon = true;
 			break;
 		case 'h':
 			printf(
@@ -71,6 +127,8 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "netflap: %s\n", err);
 		return NF_EXIT_USAGE;
 	}
+	if (o.daemon)
+		return daemonize(&sc, &o);
 	return nf_run(&sc, &o);
 }
 
@@ -92,6 +150,24 @@ static int cmd_plot(int argc, char **argv)
 	return nf_plot_run_dir(argv[1], false);
 }
 
+static int cmd_status(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: netflap status RUN_DIR\n");
+		return NF_EXIT_USAGE;
+	}
+	return nf_status(argv[1]);
+}
+
+static int cmd_stop(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: netflap stop RUN_DIR\n");
+		return NF_EXIT_USAGE;
+	}
+	return nf_stop(argv[1]);
+}
+
 static int cmd_keys(int argc, char **argv)
 {
 	(void)argc;
@@ -109,12 +185,15 @@ static const struct cmd {
 	const char *name, *args, *help;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-    {"run", "SCENARIO [--set section.key=value]... [--out DIR] [--quiet]",
+    {"run", "SCENARIO [--set section.key=value]... [--out DIR] [--quiet] [--daemon]",
      "flap the AP as the scenario says; rows in the run folder", cmd_run},
     {"verdict", "RUN_DIR", "judge a run\'s rows: verdict.json, junit.xml, a summary", cmd_verdict},
     {"plot", "RUN_DIR", "plots/*.png and *.svg and a self-contained report.html", cmd_plot},
     {"matrix", "SCENARIO [--stacks a,b] [--close-modes x,y] [--set k=v]... [--out DIR]",
      "the scenario over stack x close_mode: matrix.csv and matrix.md", nf_matrix},
+    {"status", "RUN_DIR", "a run\'s state: pid, cycle, ok/failed, findings so far", cmd_status},
+    {"stop", "RUN_DIR", "end a background run: it finishes its cycle, judges and tears down",
+     cmd_stop},
     {"keys", "", "every scenario key with its default, range and help", cmd_keys},
     {"cleanup", "[--quiet]", "remove namespaces and processes a killed run left", cmd_cleanup},
 };

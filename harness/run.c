@@ -2,6 +2,8 @@
  * cycle engine on one epoll loop, rows, run.json, the first verdict; every
  * resource's undo registered at birth and run on every exit path. */
 #include <dirent.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -90,23 +92,30 @@ static void say(const struct run *r, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void nf_run_default_dir(const struct nf_scenario *sc, char *buf, size_t len)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(buf, len, "results/%s-%s", sc->name, stamp);
+}
+
 /* the run folder: 0700, nothing in it for others to read or change */
 static int make_dir(struct run *r, char *err, size_t len)
 {
-	char stamp[32], logs[PATH_MAX + 8];
-	time_t now = time(NULL);
-	struct tm tm;
+	char logs[PATH_MAX + 8];
 
 	if (r->o->out_dir) {
 		snprintf(r->dir, sizeof(r->dir), "%s", r->o->out_dir);
 	} else {
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 		if (mkdir("results", 0755) < 0 && errno != EEXIST) {
 			snprintf(err, len, "results/: %s", strerror(errno));
 			return -errno;
 		}
-		snprintf(r->dir, sizeof(r->dir), "results/%s-%s", r->sc->name, stamp);
+		nf_run_default_dir(r->sc, r->dir, sizeof(r->dir));
 	}
 	if (mkdir(r->dir, 0700) < 0) {
 		int e = errno;
@@ -119,6 +128,31 @@ static int make_dir(struct run *r, char *err, size_t len)
 		snprintf(err, len, "%s: %s", logs, strerror(errno));
 		return -errno;
 	}
+	return 0;
+}
+
+static void undo_unlink_path(void *ctx, const char *name, long x)
+{
+	(void)ctx;
+	(void)x;
+	unlink(name);
+}
+
+/* netflap.pid: for `netflap status` and `netflap stop` */
+static int write_pidfile(struct run *r)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/netflap.pid", r->dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", (int)getpid());
+	if (fclose(f))
+		return -errno;
+	if (strlen(path) < sizeof(r->undo.steps[0].name))
+		nf_undo_push(&r->undo, undo_unlink_path, NULL, path, 0);
 	return 0;
 }
 
@@ -656,6 +690,21 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 		fprintf(stderr, "netflap: %s\n", err);
 		return NF_EXIT_ENV;
 	}
+	if (o->daemon) { /* from here on, the run folder's log is our terminal */
+		char log[PATH_MAX + 16];
+		snprintf(log, sizeof(log), "%s/netflap.log", r->dir);
+		int lfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (lfd >= 0) {
+			dup2(lfd, STDOUT_FILENO);
+			dup2(lfd, STDERR_FILENO);
+			close(lfd);
+		}
+		r->tty = false;
+	}
+	if (write_pidfile(r) < 0) {
+		fprintf(stderr, "netflap: %s/netflap.pid: %s\n", r->dir, strerror(errno));
+		return NF_EXIT_ENV;
+	}
 	r->started_wall = time(NULL);
 	unsigned char rnd[3];
 	int ufd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -825,5 +874,131 @@ int nf_cleanup(bool quiet)
 	if (!quiet)
 		printf("netflap: cleanup: %d namespace%s removed, %d process%s ended\n", removed,
 		       removed == 1 ? "" : "s", killed, killed == 1 ? "" : "es");
+	return NF_EXIT_CLEAN;
+}
+
+/* status and stop */
+
+static pid_t run_pid(const char *dir)
+{
+	char path[PATH_MAX + 16], comm[32] = "";
+	FILE *f;
+	int pid = 0;
+
+	snprintf(path, sizeof(path), "%s/netflap.pid", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid <= 0 || kill(pid, 0) < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	if (strncmp(comm, "netflap", 7) != 0)
+		return 0;
+	/* an ended run nobody reaped yet is a zombie: not running */
+	char line[128];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "State:", 6) == 0 && strchr(line, 'Z'))
+			pid = 0;
+	if (f)
+		fclose(f);
+	return (pid_t)pid;
+}
+
+static void run_state(const char *dir, char *state, size_t len)
+{
+	char path[PATH_MAX + 16], line[256];
+	FILE *f;
+
+	snprintf(state, len, "unknown");
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "\"state\": \"");
+		if (p) {
+			p += 10;
+			snprintf(state, len, "%.*s", (int)strcspn(p, "\""), p);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+int nf_status(const char *dir)
+{
+	static struct nf_verdict v;
+	char state[32], err[PATH_MAX + 64], path[PATH_MAX + 16];
+	struct nf_rows rows;
+	pid_t pid = run_pid(dir);
+	int64_t last = 0, ok = 0, failed = 0;
+
+	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
+	if (nf_rows_load(&rows, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s\n", err);
+		return NF_EXIT_USAGE;
+	}
+	for (int d = 0; d < rows.ndev; d++)
+		for (size_t i = 0; i < rows.dev[d].n; i++) {
+			int64_t c = rows.dev[d].v[i][C_CYCLE];
+			last = c > last ? c : last;
+			if (strcmp(rows.dev[d].status[i], "ok") == 0)
+				ok++;
+			else
+				failed++;
+		}
+	nf_rows_free(&rows);
+	run_state(dir, state, sizeof(state));
+	if (pid)
+		printf("run %s: running (pid %d)\n", dir, (int)pid);
+	else
+		printf("run %s: %s\n", dir, state);
+	printf("  cycle %lld, rows ok %lld, failed %lld\n", (long long)last, (long long)ok,
+	       (long long)failed);
+	if (nf_verdict_of_dir(dir, &v, err, sizeof(err)) == 0) {
+		printf("  findings so far:\n");
+		nf_verdict_summary(&v, stdout);
+	}
+	return NF_EXIT_CLEAN;
+}
+
+int nf_stop(const char *dir)
+{
+	pid_t pid = run_pid(dir);
+	char state[32];
+
+	if (!pid) {
+		run_state(dir, state, sizeof(state));
+		printf("netflap: %s is not running (state: %s)\n", dir, state);
+		return NF_EXIT_CLEAN;
+	}
+	if (kill(pid, SIGTERM) < 0) {
+		fprintf(stderr, "netflap: stop %d: %s\n", (int)pid, strerror(errno));
+		return NF_EXIT_ENV;
+	}
+	/* it finishes its cycle, judges and tears down: wait for that, bounded */
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd >= 0) {
+		struct pollfd p = {.fd = pfd, .events = POLLIN};
+		if (poll(&p, 1, 10 * 60 * 1000) == 0) {
+			fprintf(stderr, "netflap: pid %d did not stop within 10 minutes\n",
+				(int)pid);
+			close(pfd);
+			return NF_EXIT_ENV;
+		}
+		close(pfd);
+	}
+	run_state(dir, state, sizeof(state));
+	printf("netflap: stopped %s (state: %s)\n", dir, state);
 	return NF_EXIT_CLEAN;
 }

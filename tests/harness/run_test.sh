@@ -8,6 +8,7 @@
 #   sigint       SIGINT mid-run: the rows so far kept and whole, nothing left
 #   sigkill      SIGKILL mid-run, then `netflap cleanup`: nothing left
 #   bad          a scenario error: exit 2, file:line, nothing made
+#   daemon       run --daemon, status while it runs, stop: it ends its cycle, judges, tears down
 #   matrix       seed-quick (45 loops) over 4 stacks x 2 close modes: only vendor
 #                with shutdown+close leaks, and it fails from cycle 39
 #   clean-1000-fixed, clean-1000-upstream
@@ -65,6 +66,20 @@ fleet)
 	[ $rc = 0 ] || nf_fail "exit $rc, want 0"
 	[ "$(col status | grep -c '^ok$')" = 50 ] || nf_fail "want 50 ok rows, got $(col status | grep -c '^ok$')"
 	[ "$(col device | sort -u | tr '\n' ' ')" = "0 1 2 3 4 " ] || nf_fail "not 5 devices"
+	;;
+daemon)
+	"$nf" run "$root/scenarios/fixed-quick.scn" --set run.pace=timed --set run.loops=100000 \
+		--set run.disable_interval=100ms --set run.enable_interval=200ms --daemon --out "$out/run" ||
+		nf_fail "--daemon did not start"
+	pid=$(cat "$out/run/netflap.pid")
+	nf_defer "kill $pid"
+	nf_wait 30 nf_at_least "$out/run/cycles.csv" '^[0-9]' 3 || nf_fail "no rows came"
+	"$nf" status "$out/run" | grep -q "running (pid $pid)" || nf_fail "status does not say running"
+	"$nf" status "$out/run" | grep -q "verdict: clean" || nf_fail "status lacks the findings so far"
+	"$nf" stop "$out/run" | grep -q "state: stopped" || nf_fail "stop did not end it cleanly"
+	[ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status" || nf_fail "pid $pid still runs after stop"
+	[ -f "$out/run/verdict.json" ] && [ -f "$out/run/junit.xml" ] || nf_fail "no verdict after stop"
+	well_formed
 	;;
 matrix)
 	"$nf" matrix "$root/scenarios/seed-quick.scn" --set run.loops=45 --out "$out/m" --quiet
