@@ -164,11 +164,12 @@ static void emit(struct nf_session *s, const char *verb, struct nf_report *r)
 	char line[2048];
 	int n = nf_report_format(r, verb, line, sizeof(line));
 
-	if (n > 0 && nf_chan_write(s->chan, line, (size_t)n) < 0)
-		logf_(s, "control channel write failed");
+	/* STATUS may be asked the moment the line is out: keep it first */
 	pthread_mutex_lock(&s->report_mu);
 	s->last = *r;
 	pthread_mutex_unlock(&s->report_mu);
+	if (n > 0 && nf_chan_write(s->chan, line, (size_t)n) < 0)
+		logf_(s, "control channel write failed");
 }
 
 int nf_session_status(struct nf_session *s, char *buf, size_t cap)

@@ -25,6 +25,8 @@ struct pt {
 
 #define MAX_BLOCKS 8
 #define MIN_POINTS 6
+#define EXACT 2 /* blocks needed for an exact count */
+#define NOISY 4 /* for figures that move with traffic */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -61,14 +63,16 @@ struct trend {
 };
 
 /* Is the series rising for good? Block minimums must end above the first
- * block's and mostly not fall; a spike in one block cannot do that. */
-static bool rising(const struct pt *p, int n, struct trend *t)
+ * block's and mostly not fall; a spike in one block cannot do that. Noisy
+ * figures (pools, heap) need min_blocks >= 4 and the last two blocks both
+ * above the first; the slot count after teardown is exact and needs 2. */
+static bool rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 {
 	double bx[MAX_BLOCKS], by[MAX_BLOCKS];
 	int nb = n / 3 < MAX_BLOCKS ? n / 3 : MAX_BLOCKS, up = 0;
 
 	memset(t, 0, sizeof(*t));
-	if (n < MIN_POINTS || nb < 2)
+	if (n < MIN_POINTS || nb < min_blocks)
 		return false;
 	for (int b = 0; b < nb; b++) {
 		int lo = b * n / nb, hi = (b + 1) * n / nb;
@@ -88,7 +92,8 @@ static bool rising(const struct pt *p, int n, struct trend *t)
 	t->base = (int64_t)by[0];
 	t->last = p[n - 1].value;
 	t->last_cycle = p[n - 1].cycle;
-	t->rising = by[nb - 1] > by[0] && up >= (nb - 1) - (nb - 1) / 4 && t->slope > 0;
+	t->rising = by[nb - 1] > by[0] && up >= (nb - 1) - (nb - 1) / 4 && t->slope > 0 &&
+		    (min_blocks < 4 || by[nb - 2] > by[0]);
 	if (!t->rising)
 		return false;
 	/* evident from the cycle after it last stood at its baseline */
@@ -157,12 +162,12 @@ static int64_t first_status(const struct nf_series *s, const char *status)
 }
 
 /* the earliest prefix of the points on which the trend already shows */
-static int64_t earliest_call(const struct pt *p, int n)
+static int64_t earliest_call(const struct pt *p, int n, int min_blocks)
 {
 	struct trend t;
 
 	for (int k = MIN_POINTS; k <= n && k < MIN_POINTS + 400; k++)
-		if (rising(p, k, &t))
+		if (rising(p, k, min_blocks, &t))
 			return p[k - 1].cycle;
 	return NF_UNSET;
 }
@@ -180,14 +185,14 @@ static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 			n = i + 1;
 			break;
 		}
-	if (!rising(p, n, &t))
+	if (!rising(p, n, EXACT, &t))
 		return;
 	struct nf_finding *f = add(v, dev, NF_SLOT_LEAK, "sockets");
 	if (!f)
 		return;
 	f->first_cycle = t.first_cycle;
 	f->slope = t.slope;
-	f->predictable_from = earliest_call(p, n);
+	f->predictable_from = earliest_call(p, n, EXACT);
 	int64_t limit = s->v[s->n - 1][C_SOCKET_SLOTS];
 	if (seen != NF_UNSET) {
 		f->exhaustion = seen;
@@ -224,14 +229,14 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 	for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++) {
 		struct trend t;
 		int n = collect(s, pools[k].col, pools[k].minus, settle, false, p);
-		if (!rising(p, n, &t))
+		if (!rising(p, n, NOISY, &t))
 			continue;
 		struct nf_finding *f = add(v, dev, NF_POOL_LEAK, pools[k].name);
 		if (!f)
 			return;
 		f->first_cycle = t.first_cycle;
 		f->slope = t.slope;
-		f->predictable_from = earliest_call(p, n);
+		f->predictable_from = earliest_call(p, n, NOISY);
 		evidence(f, p, n, false);
 		snprintf(f->summary, sizeof(f->summary),
 			 "%s in use grows %.3g per cycle from cycle %" PRId64 " (%" PRId64
@@ -247,7 +252,7 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	struct trend t;
 	int n = collect(s, C_HEAP, -1, settle, true, p), steps = 0;
 
-	if (!rising(p, n, &t)) /* rising -free: free heap falling */
+	if (!rising(p, n, NOISY, &t)) /* rising -free: free heap falling */
 		return;
 	/* the field report's sign: lowest-ever free stepping down late in the run */
 	int64_t prev = NF_UNSET;
@@ -263,7 +268,7 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 		return;
 	f->first_cycle = t.first_cycle;
 	f->slope = -t.slope;
-	f->predictable_from = earliest_call(p, n);
+	f->predictable_from = earliest_call(p, n, NOISY);
 	f->exhaustion = t.last_cycle + (int64_t)((double)(-t.last) / t.slope);
 	evidence(f, p, n, true);
 	snprintf(f->summary, sizeof(f->summary),

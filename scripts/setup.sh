@@ -28,6 +28,7 @@ packages=(
 	build-essential cmake pkg-config patch xz-utils dpkg-dev ca-certificates
 	libpcap-dev libnl-3-dev libnl-route-3-dev libinih-dev libwpa-client-dev check
 	mosquitto mosquitto-clients dnsmasq-base hostapd iproute2 ethtool tcpdump gnuplot-nox
+	clang libclang-rt-14-dev
 )
 lwip_version=2.1.3
 lwip_orig="lwip_${lwip_version}+dfsg1.orig.tar.xz"
