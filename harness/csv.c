@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 
@@ -151,7 +152,18 @@ int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
 	fclose(m);
 	if (len <= 0 || len >= (long)sizeof(line))
 		return -EOVERFLOW;
-	if (fwrite(line, 1, (size_t)len, f) != (size_t)len)
-		return errno ? -errno : -EIO;
-	return finish(f);
+	/* one write(2) per row; a short one (a full disk) is cut back, so the
+	 * file never ends in half a row */
+	int rc = finish(f);
+	if (rc)
+		return rc;
+	int fd = fileno(f);
+	off_t at = lseek(fd, 0, SEEK_END);
+	ssize_t n = write(fd, line, (size_t)len);
+	if (n == len)
+		return 0;
+	rc = n < 0 ? -errno : -ENOSPC;
+	if (at >= 0 && ftruncate(fd, at) < 0)
+		fprintf(stderr, "netflap: cutting a torn row back: %s\n", strerror(errno));
+	return rc;
 }

@@ -430,3 +430,21 @@ void nf_scenario_print_keys(FILE *f)
 		fprintf(f, "\n    %s\n", keys[i].help);
 	}
 }
+
+size_t nf_scenario_nkeys(void)
+{
+	return NKEYS;
+}
+
+void nf_scenario_key(size_t i, const char **section, const char **name, const char **bad_value)
+{
+	static const char *const bad[] = {[T_INT] = "12x",
+					  [T_DUR] = "5 parsecs",
+					  [T_WORD] = "no-such-word",
+					  [T_TEXT] = "no-such-word"};
+
+	*section = keys[i].section;
+	*name = keys[i].name;
+	/* free text (ap.adapters) is checked by validation: give it a device that is not there */
+	*bad_value = keys[i].type == T_TEXT && !keys[i].words ? "63" : bad[keys[i].type];
+}

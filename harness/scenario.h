@@ -61,6 +61,11 @@ uint64_t nf_scenario_adapter_mask(const struct nf_scenario *sc);
 /* Every key with its value, as JSON object members ("run": {...}, ...). */
 void nf_scenario_write_json(const struct nf_scenario *sc, FILE *f, const char *indent);
 
+/* The key table, for tests and tools: section, name and a value that is
+ * wrong for that key. */
+size_t nf_scenario_nkeys(void);
+void nf_scenario_key(size_t i, const char **section, const char **name, const char **bad_value);
+
 /* The key table as text, for `netflap keys`. */
 void nf_scenario_print_keys(FILE *f);
 
