@@ -290,6 +290,8 @@ static const char *attempt(struct nf_session *s, struct nf_report *r, struct rx 
 	}
 
 	rc = s->ops->resolve(s->st, s->cfg->broker, &broker_ip, (int)(deadline - nf_now_ms()));
+	if (rc == -ENETDOWN)
+		return "carrier_lost";
 	if (rc < 0)
 		return "dns_failed";
 	r->v[NF_R_t_dns] = nf_now_ms();

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netlink/route/addr.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,31 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	return n == 0 ? -ETIMEDOUT : 0;
 }
 
+#define SLICE_MS 20 /* longest a wait goes without checking the carrier */
+
+static bool carrier_gone(struct nf_stack *st)
+{
+	bool gone;
+
+	pthread_mutex_lock(&st->sh->mu);
+	gone = !st->sh->carrier || st->sh->quit;
+	pthread_mutex_unlock(&st->sh->mu);
+	return gone;
+}
+
+/* a wait on fd in slices, ended early by a carrier loss: 0, -ETIMEDOUT, -ENETDOWN */
+static int wait_or_down(struct nf_stack *st, int fd, int64_t until)
+{
+	while (nf_now_ms() < until) {
+		if (carrier_gone(st))
+			return -ENETDOWN;
+		int64_t left = until - nf_now_ms();
+		if (wait_fd(fd, POLLIN, (int)(left < SLICE_MS ? left : SLICE_MS)) == 0)
+			return 0;
+	}
+	return -ETIMEDOUT;
+}
+
 static int linux_resolve(struct nf_stack *st, const char *name, uint32_t *ip, int timeout_ms)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(53)};
@@ -170,11 +196,16 @@ static int linux_resolve(struct nf_stack *st, const char *name, uint32_t *ip, in
 			rc = -errno;
 			break;
 		}
-		while (wait_fd(fd, POLLIN, (int)(until - nf_now_ms())) == 0) {
+		int w;
+		while ((w = wait_or_down(st, fd, until)) == 0) {
 			ssize_t n = recv(fd, a, sizeof(a), 0);
 			if (n > 0 && (rc = dns_parse_a(a, (size_t)n, id, ip)) != -EPROTO)
 				break;
 			rc = -ETIMEDOUT;
+		}
+		if (w == -ENETDOWN) {
+			rc = -ENETDOWN;
+			break;
 		}
 	}
 	close(fd);
@@ -288,7 +319,7 @@ static int linux_ping(struct nf_stack *st, uint32_t ip, int timeout_ms, int *err
 	icmp_echo_request(req, 0x6e66, seq);
 	if (sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		goto out;
-	while (!answered && wait_fd(fd, POLLIN, (int)(deadline - nf_now_ms())) == 0) {
+	while (!answered && wait_or_down(st, fd, deadline) == 0) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		if (n > 0)
 			answered = icmp_is_echo_reply(buf, (size_t)n, 0x6e66, seq);

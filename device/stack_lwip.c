@@ -18,6 +18,8 @@
 #include "shared.h"
 #include "stack.h"
 
+#define SLICE_MS 20 /* longest a wait goes without checking the carrier */
+
 struct nf_stack {
 	struct nf_stack_cfg cfg;
 	struct nf_shared *sh;
@@ -180,16 +182,25 @@ static void on_dns(const char *name, const ip_addr_t *ip, void *arg)
 	sys_sem_signal(&st->dns_sem);
 }
 
-static int lwip_resolve(struct nf_stack *st, const char *name, uint32_t *out, int timeout_ms)
+/* waits on the session thread give up as soon as the carrier is gone */
+static bool carrier_gone(struct nf_stack *st)
+{
+	bool gone;
+
+	pthread_mutex_lock(&st->sh->mu);
+	gone = !st->sh->carrier || st->sh->quit;
+	pthread_mutex_unlock(&st->sh->mu);
+	return gone;
+}
+
+/* One query through lwIP's resolver, waited for in slices. 0, -EAGAIN (it
+ * failed: a query left pending from before the carrier loss, say), or
+ * -ETIMEDOUT/-ENETDOWN. */
+static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_t deadline)
 {
 	ip_addr_t ip;
 	err_t e;
-	int64_t deadline = nf_now_ms() + timeout_ms;
 
-	if (ipaddr_aton(name, &ip)) {
-		*out = ip4_addr_get_u32(ip_2_ip4(&ip));
-		return 0;
-	}
 	sys_mutex_lock(&st->dns_mu);
 	st->dns_done = false;
 	sys_mutex_unlock(&st->dns_mu);
@@ -203,22 +214,47 @@ static int lwip_resolve(struct nf_stack *st, const char *name, uint32_t *out, in
 		return 0;
 	}
 	if (e != ERR_INPROGRESS)
-		return -EHOSTUNREACH;
+		return -EAGAIN;
 	for (;;) {
 		int64_t left = deadline - nf_now_ms();
-		if (left <= 0 || sys_arch_sem_wait(&st->dns_sem, (u32_t)left) == SYS_ARCH_TIMEOUT)
+		if (left <= 0)
 			return -ETIMEDOUT;
+		if (carrier_gone(st))
+			return -ENETDOWN;
+		if (sys_arch_sem_wait(&st->dns_sem, (u32_t)(left < SLICE_MS ? left : SLICE_MS)) ==
+		    SYS_ARCH_TIMEOUT)
+			continue;
 		sys_mutex_lock(&st->dns_mu);
 		bool done = st->dns_done, ok = st->dns_ok;
 		ip = st->dns_ip;
 		sys_mutex_unlock(&st->dns_mu);
 		if (done) {
 			if (!ok)
-				return -EHOSTUNREACH;
+				return -EAGAIN;
 			*out = ip4_addr_get_u32(ip_2_ip4(&ip));
 			return 0;
 		}
 	}
+}
+
+static int lwip_resolve(struct nf_stack *st, const char *name, uint32_t *out, int timeout_ms)
+{
+	ip_addr_t ip;
+	int64_t deadline = nf_now_ms() + timeout_ms;
+	int rc = -ETIMEDOUT;
+
+	if (ipaddr_aton(name, &ip)) {
+		*out = ip4_addr_get_u32(ip_2_ip4(&ip));
+		return 0;
+	}
+	/* a failed lookup is asked again while time is left: lwIP answers a
+	 * query still pending from before the last carrier loss with its fate */
+	for (int tries = 0; tries < 8; tries++) {
+		rc = dns_once(st, name, out, deadline);
+		if (rc != -EAGAIN)
+			break;
+	}
+	return rc == -EAGAIN ? -EHOSTUNREACH : rc;
 }
 
 static int lwip_tcp_socket(struct nf_stack *st, int *err)
@@ -356,7 +392,10 @@ static int lwip_ping(struct nf_stack *st, uint32_t ip, int timeout_ms, int *err)
 	sa.sin_addr.s_addr = ip;
 	if (lwip_sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		goto out;
-	while (!answered && wait_fd(fd, POLLIN, (int)(deadline - nf_now_ms())) == 0) {
+	while (!answered && nf_now_ms() < deadline && !carrier_gone(st)) {
+		int64_t left = deadline - nf_now_ms();
+		if (wait_fd(fd, POLLIN, (int)(left < SLICE_MS ? left : SLICE_MS)) < 0)
+			continue;
 		ssize_t n = lwip_recv(fd, buf, sizeof(buf), 0);
 		if (n > 0)
 			answered = icmp_is_echo_reply(buf, (size_t)n, 0x6e66, seq);

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/epoll.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -656,6 +658,52 @@ static void undo_capture(void *ctx, const char *name, long x)
 	nf_capture_close(ctx);
 }
 
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* Without root: a user namespace of our own, where we are root over the
+ * network namespaces we make, and a mount namespace with a private /run for
+ * them. All of it ends with this process: nothing can be left behind. */
+static int enter_user_ns(char *err, size_t len)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	/* a network namespace of our own too: we could not setns() back into the
+	 * host's from a child namespace, and netflap needs nothing of it */
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) < 0) {
+		snprintf(err, len, "no root and no user namespace (%s)", strerror(errno));
+		return -errno;
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	if (write_text("/proc/self/setgroups", "deny") < 0 ||
+	    write_text("/proc/self/uid_map", map) < 0) {
+		snprintf(err, len, "user namespace uid map: %s", strerror(errno));
+		return -EPERM;
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+	if (write_text("/proc/self/gid_map", map) < 0) {
+		snprintf(err, len, "user namespace gid map: %s", strerror(errno));
+		return -EPERM;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0) {
+		snprintf(err, len, "a private /run in the user namespace: %s", strerror(errno));
+		return -EPERM;
+	}
+	return 0;
+}
+
 int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 {
 	static struct run run; /* large; one per process */
@@ -669,9 +717,8 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 	r->o = o;
 	r->tty = isatty(STDERR_FILENO);
 	r->last_fd = r->last_heap = r->last_heap_min = NF_UNSET;
-	if (geteuid() != 0) {
-		fprintf(stderr, "netflap: run needs root: it creates network namespaces "
-				"(try sudo)\n");
+	if (geteuid() != 0 && enter_user_ns(err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s; run as root instead\n", err);
 		return NF_EXIT_ENV;
 	}
 	for (const char *const *p = (const char *const[]){"mosquitto", "dnsmasq", NULL}; *p; p++)
