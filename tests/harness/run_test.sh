@@ -4,6 +4,7 @@
 #   seed-vendor  seed-quick as shipped: exit 1, socket_fd 0..37, socket_failed from 39
 #   seed-fixed   seed-quick --set device.stack=fixed: exit 0, one socket_fd throughout
 #   fleet        fixed-quick with device.count = 5: exit 0, every row ok
+#   fleet20      20 devices on one AP for 10 cycles (a 2-core machine): every row ok
 #   hostapd      hostapd-quick: a real hostapd switched 10 times: exit 0, every row ok
 #   sigint       SIGINT mid-run: the rows so far kept and whole, nothing left
 #   sigkill      SIGKILL mid-run, then `netflap cleanup`: nothing left
@@ -101,6 +102,13 @@ clean-1000-*)
 	[ $rc = 0 ] || nf_fail "exit $rc, want 0: $(cat "$out/run/verdict.json")"
 	grep -q '"clean": true' "$out/run/verdict.json" || nf_fail "verdict not clean"
 	[ "$(col status | grep -c '^ok$')" = 1000 ] || nf_fail "not 1000 ok rows"
+	;;
+fleet20)
+	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.count=20 --set run.loops=10 \
+		--out "$out/run" --quiet
+	rc=$?
+	[ $rc = 0 ] || nf_fail "exit $rc, want 0"
+	[ "$(col status | grep -c '^ok$')" = 200 ] || nf_fail "want 200 ok rows, got $(col status | grep -c '^ok$')"
 	;;
 hostapd)
 	command -v hostapd >/dev/null || { echo "SKIP: hostapd not installed"; exit $NF_SKIP; }
