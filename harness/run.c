@@ -69,6 +69,7 @@ struct run {
 	time_t started_wall;
 	bool tty;
 	char fatal[256];
+	char v_mosq[128], v_dnsmasq[128], v_hostapd[128];
 };
 
 static int64_t mono_ms(void)
@@ -181,7 +182,9 @@ static void program_version(const struct run *r, const char *name, char *const a
 	waitpid(pid, NULL, 0);
 	FILE *f = fopen(log, "r");
 	if (f) {
-		while (fgets(line, sizeof(line), f) && !strstr(line, "ersion"))
+		/* "... version X" (mosquitto, dnsmasq) or "NAME vX" (hostapd) */
+		while (fgets(line, sizeof(line), f) && !strstr(line, "ersion") &&
+		       !(strncmp(line, name, strlen(name)) == 0 && strstr(line, " v")))
 			;
 		fclose(f);
 	}
@@ -206,15 +209,20 @@ static void json_str(FILE *f, const char *s)
 static int write_run_json(struct run *r, const char *state)
 {
 	FILE *f = open_in_dir(r, "run.json.tmp", "w");
-	char tmp[PATH_MAX + 64], dst[PATH_MAX + 64], v_mosq[128], v_dnsmasq[128], t[32];
+	char tmp[PATH_MAX + 64], dst[PATH_MAX + 64], t[32];
 	struct utsname u;
 	struct tm tm;
 
 	if (!f)
 		return -errno;
-	char *mosq[] = {"mosquitto", "-h", NULL}, *dnsm[] = {"dnsmasq", "--version", NULL};
-	program_version(r, "mosquitto", mosq, v_mosq, sizeof(v_mosq));
-	program_version(r, "dnsmasq", dnsm, v_dnsmasq, sizeof(v_dnsmasq));
+	if (!r->v_mosq[0]) { /* once per run */
+		char *mosq[] = {"mosquitto", "-h", NULL}, *dnsm[] = {"dnsmasq", "--version", NULL},
+		     *hapd[] = {"hostapd", "-v", NULL};
+		program_version(r, "mosquitto", mosq, r->v_mosq, sizeof(r->v_mosq));
+		program_version(r, "dnsmasq", dnsm, r->v_dnsmasq, sizeof(r->v_dnsmasq));
+		if (strcmp(r->sc->backend, "hostapd") == 0)
+			program_version(r, "hostapd", hapd, r->v_hostapd, sizeof(r->v_hostapd));
+	}
 	uname(&u);
 	gmtime_r(&r->started_wall, &tm);
 	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -227,9 +235,13 @@ static int write_run_json(struct run *r, const char *state)
 	fprintf(f, "  \"versions\": {\"lwip\": \"2.1.3\", \"stack\": ");
 	json_str(f, r->sc->stack);
 	fprintf(f, ", \"mosquitto\": ");
-	json_str(f, v_mosq);
+	json_str(f, r->v_mosq);
 	fprintf(f, ", \"dnsmasq\": ");
-	json_str(f, v_dnsmasq);
+	json_str(f, r->v_dnsmasq);
+	if (r->v_hostapd[0]) {
+		fprintf(f, ", \"hostapd\": ");
+		json_str(f, r->v_hostapd);
+	}
 	fprintf(f, ", \"kernel\": ");
 	json_str(f, u.release);
 	fprintf(f, "},\n  \"scenario_file\": ");
