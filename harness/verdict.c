@@ -64,8 +64,9 @@ struct trend {
 
 /* Is the series rising for good? Block minimums must end above the first
  * block's and mostly not fall; a spike in one block cannot do that. Noisy
- * figures (pools, heap) need min_blocks >= 4 and the last two blocks both
- * above the first; the slot count after teardown is exact and needs 2. */
+ * figures (pools, heap) need min_blocks >= 4, the last two blocks above the
+ * first and two separate rises; the slot count after teardown is exact and
+ * needs 2 blocks. */
 static bool rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 {
 	double bx[MAX_BLOCKS], by[MAX_BLOCKS];
@@ -86,14 +87,19 @@ static bool rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 		bx[b] = cx / (hi - lo);
 		by[b] = (double)m;
 	}
-	for (int b = 1; b < nb; b++)
+	int steps = 0; /* strict rises: a leak climbs again and again */
+	for (int b = 1; b < nb; b++) {
 		up += by[b] >= by[b - 1];
+		steps += by[b] > by[b - 1];
+	}
 	t->slope = ts_slope(bx, by, nb);
 	t->base = (int64_t)by[0];
 	t->last = p[n - 1].value;
 	t->last_cycle = p[n - 1].cycle;
+	/* noisy figures also need two separate rises: one level shift (a buffer
+	 * that is in flight or not) is not a leak */
 	t->rising = by[nb - 1] > by[0] && up >= (nb - 1) - (nb - 1) / 4 && t->slope > 0 &&
-		    (min_blocks < 4 || by[nb - 2] > by[0]);
+		    (min_blocks < 4 || (by[nb - 2] > by[0] && steps >= 2));
 	if (!t->rising)
 		return false;
 	/* evident from the cycle after it last stood at its baseline */
