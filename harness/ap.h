@@ -28,6 +28,10 @@ struct nf_ap {
 extern const struct nf_ap_ops nf_ap_veth;
 extern const struct nf_ap_ops nf_ap_hostapd;
 
+/* Takes the AP ports in ap->ports up or down (the carrier the stations see).
+ * 0 or the first -errno. */
+int nf_ap_ports_set(struct nf_ap *ap, bool on);
+
 /* The backend named name, or NULL. */
 const struct nf_ap_ops *nf_ap_find(const char *name);
 

@@ -86,20 +86,6 @@ static void undo_hostapd(void *ctx, const char *name, long pid)
 	ap->priv = NULL;
 }
 
-static int mirror(struct nf_ap *ap, bool on)
-{
-	int rc = 0;
-
-	for (int i = 0; i < ap->topo->ndev; i++) {
-		if (!(ap->ports >> i & 1))
-			continue;
-		int r = nf_topo_ap_port(ap->topo, i, on);
-		if (r && !rc)
-			rc = r;
-	}
-	return rc;
-}
-
 static int hostapd_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *u, char *err,
 			 unsigned errlen)
 {
@@ -168,9 +154,9 @@ static int hostapd_set(struct nf_ap *ap, bool on)
 	int rc;
 
 	if (h->known && h->on == on)
-		return mirror(ap, on);
+		return nf_ap_ports_set(ap, on);
 	if (!on) /* the radio goes quiet first, then the stations notice */
-		mirror(ap, false);
+		nf_ap_ports_set(ap, false);
 	rc = request(h, on ? "ENABLE" : "DISABLE", reply, sizeof(reply));
 	if (rc == 0 && strncmp(reply, "OK", 2) != 0) {
 		fprintf(stderr, "netflap: hostapd %s answered '%.40s'\n", on ? "ENABLE" : "DISABLE",
@@ -180,7 +166,7 @@ static int hostapd_set(struct nf_ap *ap, bool on)
 	if (rc == 0)
 		rc = wait_event(h, on ? "AP-ENABLED" : "AP-DISABLED", EVENT_TIMEOUT_MS);
 	if (rc == 0 && on)
-		rc = mirror(ap, true);
+		rc = nf_ap_ports_set(ap, true);
 	h->known = rc == 0;
 	h->on = on;
 	return rc;

@@ -19,7 +19,7 @@ static int veth_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *u, 
 	return 0;
 }
 
-static int veth_set(struct nf_ap *ap, bool on)
+int nf_ap_ports_set(struct nf_ap *ap, bool on)
 {
 	int rc = 0;
 
@@ -33,7 +33,7 @@ static int veth_set(struct nf_ap *ap, bool on)
 	return rc;
 }
 
-const struct nf_ap_ops nf_ap_veth = {.name = "veth", .start = veth_start, .set = veth_set};
+const struct nf_ap_ops nf_ap_veth = {.name = "veth", .start = veth_start, .set = nf_ap_ports_set};
 
 static const struct nf_ap_ops *const backends[] = {&nf_ap_veth, &nf_ap_hostapd};
 

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "plot.h"
 #include "proc.h"
 #include "rows.h"
@@ -19,25 +20,6 @@
 
 static const char *const panels[] = {"sockets", "heap", "connack", "status", "pools"};
 #define NPANELS (sizeof(panels) / sizeof(panels[0]))
-
-static void html_text(FILE *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		default:
-			fputc(s[i], f);
-		}
-	}
-}
 
 /* copies a file into f; SVG as is (it is our own gnuplot output), text escaped */
 static void embed(FILE *f, const char *path, bool escape)
@@ -57,7 +39,7 @@ static void embed(FILE *f, const char *path, bool escape)
 	}
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
 		if (escape)
-			html_text(f, buf, n);
+			nf_put_xml_text(f, buf, n);
 		else
 			fwrite(buf, 1, n, f);
 	}
@@ -85,15 +67,15 @@ static int write_report(const char *dir, const struct nf_rows *rows)
 		return -errno;
 	}
 	fprintf(f, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>netflap: ");
-	html_text(f, dir, strlen(dir));
+	nf_put_xml_text(f, dir, strlen(dir));
 	fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:auto}"
 		   "pre{background:#f4f4f4;padding:8px;overflow-x:auto}"
 		   ".bad{color:#a00}.good{color:#070}</style></head><body>\n<h1>netflap run ");
-	html_text(f, dir, strlen(dir));
+	nf_put_xml_text(f, dir, strlen(dir));
 	fprintf(f, "</h1>\n<h2 class=\"%s\">Verdict: %s</h2>\n<pre>", v.n ? "bad" : "good",
 		v.n ? "findings" : "clean");
 	if (summary)
-		html_text(f, summary, slen);
+		nf_put_xml_text(f, summary, slen);
 	fprintf(f, "</pre>\n<h2>Plots</h2>\n");
 	for (size_t i = 0; i < NPANELS; i++) {
 		snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, panels[i]);

@@ -28,6 +28,7 @@
 #include "capture.h"
 #include "csv.h"
 #include "engine.h"
+#include "escape.h"
 #include "netns.h"
 #include "plot.h"
 #include "proc.h"
@@ -194,18 +195,6 @@ static void program_version(const struct run *r, const char *name, char *const a
 		snprintf(out, len, "%s", line);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static int write_run_json(struct run *r, const char *state)
 {
 	FILE *f = open_in_dir(r, "run.json.tmp", "w");
@@ -227,25 +216,25 @@ static int write_run_json(struct run *r, const char *state)
 	gmtime_r(&r->started_wall, &tm);
 	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	fprintf(f, "{\n  \"netflap\": \"0.1.0\",\n  \"state\": ");
-	json_str(f, state);
+	nf_put_json_string(f, state);
 	fprintf(f, ",\n  \"started\": \"%s\",\n  \"run_id\": \"%s\",\n", t, r->runid);
 	fprintf(
 	    f, "  \"cycles_done\": %lld,\n  \"csv_version\": 1,\n",
 	    (long long)(r->eng.cycle && nf_engine_done(&r->eng) ? r->eng.cycle : r->eng.cycle - 1));
 	fprintf(f, "  \"versions\": {\"lwip\": \"2.1.3\", \"stack\": ");
-	json_str(f, r->sc->stack);
+	nf_put_json_string(f, r->sc->stack);
 	fprintf(f, ", \"mosquitto\": ");
-	json_str(f, r->v_mosq);
+	nf_put_json_string(f, r->v_mosq);
 	fprintf(f, ", \"dnsmasq\": ");
-	json_str(f, r->v_dnsmasq);
+	nf_put_json_string(f, r->v_dnsmasq);
 	if (r->v_hostapd[0]) {
 		fprintf(f, ", \"hostapd\": ");
-		json_str(f, r->v_hostapd);
+		nf_put_json_string(f, r->v_hostapd);
 	}
 	fprintf(f, ", \"kernel\": ");
-	json_str(f, u.release);
+	nf_put_json_string(f, u.release);
 	fprintf(f, "},\n  \"scenario_file\": ");
-	json_str(f, r->sc->path);
+	nf_put_json_string(f, r->sc->path);
 	fprintf(f, ",\n  \"scenario\": {\n");
 	nf_scenario_write_json(r->sc, f, "    ");
 	fprintf(f, "  }\n}\n");

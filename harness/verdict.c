@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "verdict.h"
 
 static const char *const class_names[NF_NCLASSES] = {
@@ -385,17 +386,6 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 	}
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void json_int_or_null(FILE *f, int64_t x)
 {
 	if (x == NF_UNSET)
@@ -423,7 +413,7 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 			x->exhaustion_seen ? "true" : "false");
 		json_int_or_null(f, x->predictable_from);
 		fputs(", \"summary\": ", f);
-		json_string(f, x->summary);
+		nf_put_json_string(f, x->summary);
 		fputs(", \"evidence\": [", f);
 		for (int k = 0; k < x->nev; k++)
 			fprintf(f, "%s{\"cycle\": %" PRId64 ", \"value\": %" PRId64 "}",
@@ -431,28 +421,6 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 		fputs("]}", f);
 	}
 	fprintf(f, "%s]\n}\n", v->n ? "\n  " : "");
-}
-
-static void xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
 }
 
 void nf_verdict_junit(const struct nf_verdict *v, FILE *f)
@@ -481,7 +449,7 @@ void nf_verdict_junit(const struct nf_verdict *v, FILE *f)
 					fputs(">\n", f);
 				any = true;
 				fputs("      <failure message=\"", f);
-				xml_text(f, x->summary);
+				nf_put_xml_text(f, x->summary, strlen(x->summary));
 				fputs("\">", f);
 				for (int k = 0; k < x->nev; k++)
 					fprintf(f, "cycle %" PRId64 ": %s %" PRId64 "\n",

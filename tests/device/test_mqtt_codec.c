@@ -1,6 +1,8 @@
 /* MQTT codec: byte-exact packets out, and whatever a broker (or something
  * pretending to be one) sends in: a clean error, never a crash. */
 #include <check.h>
+
+#include "nf_check.h"
 #include <errno.h>
 #include <string.h>
 
@@ -195,8 +197,6 @@ int main(void)
 {
 	Suite *s = suite_create("mqtt_codec");
 	TCase *tc = tcase_create("codec");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_connect_bytes);
 	tcase_add_test(tc, test_subscribe_publish_bytes);
@@ -207,9 +207,5 @@ int main(void)
 	tcase_add_test(tc, test_decode_hostile);
 	tcase_add_test(tc, test_decode_every_byte_pair);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nf_check_run(s);
 }

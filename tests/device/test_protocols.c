@@ -1,6 +1,8 @@
 /* The device's small protocols: report lines, DNS A lookups, ICMP echo,
  * durations. Round trips, byte-exact packets and hostile input. */
 #include <check.h>
+
+#include "nf_check.h"
 #include <errno.h>
 #include <string.h>
 
@@ -35,20 +37,20 @@ START_TEST(test_report_hostile)
 		const char *line;
 		int ok;
 	} cases[] = {
-		{"REPORT phase=3 socket_fd=-1 status=ok", 1},
-		{"REPORT future_field=12 phase=1", 1}, /* a newer device's field: skipped */
-		{"REPORT", 1},
-		{"REPORTX phase=1", 0},
-		{"TEARDOWN phase=1", 0},
-		{"REPORT phase=", 0},
-		{"REPORT =5", 0},
-		{"REPORT phase", 0},
-		{"REPORT phase=1x", 0},
-		{"REPORT phase=99999999999999999999999", 0},
-		{"REPORT phase=-9223372036854775808", 0}, /* the unset marker itself */
-		{"REPORT status=has\x01ctrl", 0},
-		{"REPORT status=waytoolongstatuswordforthefield", 0},
-		{"REPORT status=", 0},
+	    {"REPORT phase=3 socket_fd=-1 status=ok", 1},
+	    {"REPORT future_field=12 phase=1", 1}, /* a newer device's field: skipped */
+	    {"REPORT", 1},
+	    {"REPORTX phase=1", 0},
+	    {"TEARDOWN phase=1", 0},
+	    {"REPORT phase=", 0},
+	    {"REPORT =5", 0},
+	    {"REPORT phase", 0},
+	    {"REPORT phase=1x", 0},
+	    {"REPORT phase=99999999999999999999999", 0},
+	    {"REPORT phase=-9223372036854775808", 0}, /* the unset marker itself */
+	    {"REPORT status=has\x01ctrl", 0},
+	    {"REPORT status=waytoolongstatuswordforthefield", 0},
+	    {"REPORT status=", 0},
 	};
 	struct nf_report r;
 	size_t bad;
@@ -59,7 +61,8 @@ START_TEST(test_report_hostile)
 		if (rc)
 			ck_assert_uint_le(bad, strlen(cases[i].line));
 	}
-	ck_assert_int_eq(nf_report_parse("REPORT phase=3 socket_fd=- status=ok", "REPORT", &r, &bad), 0);
+	ck_assert_int_eq(
+	    nf_report_parse("REPORT phase=3 socket_fd=- status=ok", "REPORT", &r, &bad), 0);
 	ck_assert_int_eq(r.v[NF_R_phase], 3);
 	ck_assert(r.v[NF_R_socket_fd] == NF_UNSET);
 }
@@ -68,8 +71,8 @@ END_TEST
 START_TEST(test_dns_query_bytes)
 {
 	uint8_t b[64];
-	const uint8_t want[] = {0x12, 0x34, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, 6, 'b', 'r', 'o', 'k',
-				'e', 'r', 2, 'n', 'f', 0, 0, 1, 0, 1};
+	const uint8_t want[] = {0x12, 0x34, 0x01, 0,   0,   1, 0,   0,   0, 0, 0, 0, 6, 'b',
+				'r',  'o',  'k',  'e', 'r', 2, 'n', 'f', 0, 0, 1, 0, 1};
 
 	ck_assert_int_eq(dns_build_query(b, sizeof(b), 0x1234, "broker.nf"), sizeof(want));
 	ck_assert_mem_eq(b, want, sizeof(want));
@@ -83,8 +86,9 @@ END_TEST
 START_TEST(test_dns_answers)
 {
 	/* query for b.nf + a CNAME-less answer with a compression pointer */
-	uint8_t resp[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 'b', 2, 'n', 'f', 0,
-			  0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 213, 0, 1};
+	uint8_t resp[] = {0x12, 0x34, 0x81, 0x80, 0, 1,  0, 1, 0,  0,    0,  0, 1,
+			  'b',  2,    'n',  'f',  0, 0,  1, 0, 1,  0xc0, 12, 0, 1,
+			  0,    1,    0,    0,    0, 60, 0, 4, 10, 213,  0,  1};
 	uint32_t ip = 0;
 
 	ck_assert_int_eq(dns_parse_a(resp, sizeof(resp), 0x1234, &ip), 0);
@@ -138,16 +142,27 @@ START_TEST(test_durations)
 		int rc;
 		int64_t ms;
 	} cases[] = {
-		{"150ms", 0, 150}, {"5s", 0, 5000}, {"2m", 0, 120000}, {"1h", 0, 3600000},
-		{"42", 0, 42},	   {"0s", 0, 0},    {"5 s", -EINVAL, 0}, {"s", -EINVAL, 0},
-		{"-1s", -EINVAL, 0}, {"1.5s", -EINVAL, 0}, {"5sec", -EINVAL, 0}, {"25h", -ERANGE, 0},
-		{"99999999999999999999", -ERANGE, 0}, {"", -EINVAL, 0},
+	    {"150ms", 0, 150},
+	    {"5s", 0, 5000},
+	    {"2m", 0, 120000},
+	    {"1h", 0, 3600000},
+	    {"42", 0, 42},
+	    {"0s", 0, 0},
+	    {"5 s", -EINVAL, 0},
+	    {"s", -EINVAL, 0},
+	    {"-1s", -EINVAL, 0},
+	    {"1.5s", -EINVAL, 0},
+	    {"5sec", -EINVAL, 0},
+	    {"25h", -ERANGE, 0},
+	    {"99999999999999999999", -ERANGE, 0},
+	    {"", -EINVAL, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int64_t ms = -1;
 		int rc = nf_parse_duration_ms(cases[i].s, &ms);
-		ck_assert_msg(rc == cases[i].rc, "'%s': rc %d, want %d", cases[i].s, rc, cases[i].rc);
+		ck_assert_msg(rc == cases[i].rc, "'%s': rc %d, want %d", cases[i].s, rc,
+			      cases[i].rc);
 		if (!rc)
 			ck_assert_int_eq(ms, cases[i].ms);
 	}
@@ -158,8 +173,6 @@ int main(void)
 {
 	Suite *s = suite_create("protocols");
 	TCase *tc = tcase_create("protocols");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_report_round_trip);
 	tcase_add_test(tc, test_report_hostile);
@@ -168,9 +181,5 @@ int main(void)
 	tcase_add_test(tc, test_icmp_echo);
 	tcase_add_test(tc, test_durations);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nf_check_run(s);
 }

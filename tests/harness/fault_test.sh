@@ -23,18 +23,6 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/nf-fault.XXXXXX")
 nf_defer "rm -rf $out"
 nf=$build/netflap
 
-col() { awk -F, -v name="$1" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' "$2"; }
-well_formed() {
-	awk -F, 'NR == 1 {n = NF; next} NF != n {bad++} END {exit bad > 0}' "$1" || nf_fail "$1 has a malformed row"
-	[ -z "$(tail -c 1 "$1")" ] || nf_fail "$1 ends in half a row"
-}
-nothing_left() { # run dir
-	local id
-	id=$(sed -n 's/.*"run_id": "\([0-9a-f]*\)".*/\1/p' "$1/run.json")
-	[ -n "$id" ] || nf_fail "no run id in $1/run.json"
-	! ip netns list | grep -q "netflap-$id" || nf_fail "namespaces of run $id left"
-	! pgrep -f "netflap-$id|$1" >/dev/null || nf_fail "processes of run $id left: $(pgrep -af "netflap-$id|$1")"
-}
 long_run() { # run dir, extra args: a timed run that would go on for long
 	"$nf" run "$root/scenarios/fixed-quick.scn" --set run.pace=timed --set run.loops=100000 \
 		--set run.disable_interval=100ms --set run.enable_interval=200ms --out "$1" --quiet "${@:2}" \
@@ -59,8 +47,8 @@ broker-killed | dnsmasq-killed)
 	[ $rc = 3 ] || nf_fail "exit $rc after $name died, want 3"
 	grep -q "$name (pid $victim) died mid-run" "$out/run.err" || nf_fail "no clear message: $(cat "$out/run.err")"
 	grep -q '"state": "aborted"' "$out/run/run.json" || nf_fail "run.json does not say aborted"
-	well_formed "$out/run/cycles.csv"
-	nothing_left "$out/run"
+	nf_well_formed "$out/run/cycles.csv"
+	nf_nothing_left "$out/run"
 	;;
 device-killed)
 	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.count=3 --set run.pace=timed \
@@ -76,17 +64,16 @@ device-killed)
 	wait $run_pid
 	rc=$?
 	[ $rc = 1 ] || nf_fail "exit $rc, want 1 (the crash is a finding)"
-	[ "$(col status "$out/run/cycles.csv" | wc -l)" = 120 ] || nf_fail "want 40 cycles x 3 devices"
-	awk -F, 'NR > 1 && $2 == 1 {print $NF}' "$out/run/cycles.csv" >/dev/null
-	crashed=$(awk -F, -v s="$(head -1 "$out/run/cycles.csv" | tr ',' '\n' | grep -n '^status$' | cut -d: -f1)" \
-		'NR > 1 && $2 == 1 && $s == "device_crashed"' "$out/run/cycles.csv" | wc -l)
+	[ "$(nf_col status "$out/run/cycles.csv" | wc -l)" = 120 ] || nf_fail "want 40 cycles x 3 devices"
+	crashed=$(paste -d, <(nf_col device "$out/run/cycles.csv") <(nf_col status "$out/run/cycles.csv") |
+		grep -c '^1,device_crashed$')
 	[ "$crashed" -ge 20 ] || nf_fail "device 1 has $crashed device_crashed rows"
-	others=$(awk -F, -v s="$(head -1 "$out/run/cycles.csv" | tr ',' '\n' | grep -n '^status$' | cut -d: -f1)" \
-		'NR > 1 && $2 != 1 && $s != "ok"' "$out/run/cycles.csv" | wc -l)
+	others=$(paste -d, <(nf_col device "$out/run/cycles.csv") <(nf_col status "$out/run/cycles.csv") |
+		grep -v '^1,' | grep -vc ',ok$')
 	[ "$others" = 0 ] || nf_fail "the other devices had $others failed rows"
 	grep -q '"device": 1, "class": "reconnect stall"' "$out/run/verdict.json" || nf_fail "verdict misses the crash"
-	well_formed "$out/run/cycles.csv"
-	nothing_left "$out/run"
+	nf_well_formed "$out/run/cycles.csv"
+	nf_nothing_left "$out/run"
 	;;
 disk-full)
 	mkdir "$out/fs"
@@ -104,8 +91,8 @@ disk-full)
 	grep -q "No space left on device" "$out/run.err" || nf_fail "no clear message: $(cat "$out/run.err")"
 	rows=$(grep -c '^[0-9]' "$out/fs/run/cycles.csv")
 	[ "$rows" -gt 0 ] || nf_fail "no rows at all"
-	well_formed "$out/fs/run/cycles.csv"
-	nothing_left "$out/fs/run"
+	nf_well_formed "$out/fs/run/cycles.csv"
+	nf_nothing_left "$out/fs/run"
 	echo "disk full after $rows rows: $(grep -m1 'cycles.csv' "$out/run.err")"
 	;;
 two-at-once)
@@ -115,9 +102,9 @@ two-at-once)
 	wait $b; rb=$?
 	[ $ra = 1 ] && [ $rb = 1 ] || nf_fail "exits $ra and $rb, want 1 and 1"
 	for r in a b; do
-		[ "$(col socket_fd "$out/$r/cycles.csv" | head -38 | tr '\n' ' ')" = "$(seq -s ' ' 0 37) " ] ||
+		[ "$(nf_col socket_fd "$out/$r/cycles.csv" | head -38 | tr '\n' ' ')" = "$(seq -s ' ' 0 37) " ] ||
 			nf_fail "run $r: socket_fd did not climb 0..37"
-		nothing_left "$out/$r"
+		nf_nothing_left "$out/$r"
 	done
 	ida=$(sed -n 's/.*"run_id": "\(.*\)".*/\1/p' "$out/a/run.json")
 	idb=$(sed -n 's/.*"run_id": "\(.*\)".*/\1/p' "$out/b/run.json")
@@ -128,7 +115,7 @@ odd-paths)
 	"$nf" run "$root/scenarios/fixed-quick.scn" --set run.loops=3 --out "$out/dir with spaces/run 1" --quiet ||
 		nf_fail "a run folder with spaces failed"
 	[ "$(grep -c '^[0-9]' "$out/dir with spaces/run 1/cycles.csv")" = 3 ] || nf_fail "want 3 rows"
-	nothing_left "$out/dir with spaces/run 1"
+	nf_nothing_left "$out/dir with spaces/run 1"
 	msg=$("$nf" run "$root/scenarios/fixed-quick.scn" --out /proc/netflap-cannot-write 2>&1)
 	rc=$?
 	[ $rc = 3 ] || nf_fail "exit $rc for an unwritable run folder, want 3"

@@ -24,21 +24,9 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/nf-runtest.XXXXXX")
 nf_defer "rm -rf $out"
 nf=$build/netflap
 
-col() { # column NAME of cycles.csv, one value per line
-	awk -F, -v name="$1" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' \
-		"$out/run/cycles.csv"
-}
-nothing_left() {
-	local id
-	id=$(sed -n 's/.*"run_id": "\([0-9a-f]*\)".*/\1/p' "$out/run/run.json" 2>/dev/null)
-	[ -n "$id" ] || nf_fail "no run id in run.json"
-	! ip netns list | grep -q "netflap-$id" || nf_fail "namespaces of run $id left: $(ip netns list | grep "netflap-$id")"
-	! pgrep -f "netflap-$id|$out/run" >/dev/null || nf_fail "processes of run $id left: $(pgrep -af "netflap-$id|$out/run")"
-}
-well_formed() { # every row has the header's column count
-	awk -F, 'NR == 1 {n = NF; next} NF != n {bad++} END {exit bad > 0}' "$out/run/cycles.csv" ||
-		nf_fail "cycles.csv has a malformed row"
-}
+col() { nf_col "$1" "$out/run/cycles.csv"; }
+nothing_left() { nf_nothing_left "$out/run"; }
+well_formed() { nf_well_formed "$out/run/cycles.csv"; }
 
 case "$case" in
 seed-vendor)

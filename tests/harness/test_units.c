@@ -2,6 +2,8 @@
  * the CSV writer, and the cycle engine under a fake clock, a fake AP and
  * fake devices. */
 #include <check.h>
+
+#include "nf_check.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -398,8 +400,6 @@ int main(void)
 	Suite *s = suite_create("harness");
 	TCase *ts = tcase_create("scenario"), *tc = tcase_create("csv"),
 	      *te = tcase_create("engine");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(ts, setup, teardown);
 	tcase_add_test(ts, test_scenario_good);
@@ -416,9 +416,5 @@ int main(void)
 	suite_add_tcase(s, ts);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, te);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nf_check_run(s);
 }

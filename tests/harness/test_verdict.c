@@ -2,6 +2,8 @@
  * TIME_WAIT noise, a slow heap leak, a pool leak under a constant socket
  * index, a stall, a clean 1000-cycle run. */
 #include <check.h>
+
+#include "nf_check.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,8 +336,6 @@ int main(void)
 {
 	Suite *s = suite_create("verdict");
 	TCase *tc = tcase_create("verdict");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_clean_1000);
@@ -351,9 +351,5 @@ int main(void)
 	tcase_add_test(tc, test_fleet_and_outputs);
 	tcase_add_test(tc, test_torn_rows);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nf_check_run(s);
 }

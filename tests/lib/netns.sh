@@ -107,3 +107,23 @@ nf_ap() { ip -n "$NF_AP" link set "$NF_APIF" "$1"; }
 # nf_count FILE PATTERN: lines matching
 nf_count() { grep -c -E "$2" "$1" 2>/dev/null || true; }
 nf_at_least() { [ "$(nf_count "$1" "$2")" -ge "$3" ]; }
+
+# netflap run folders
+
+# nf_col NAME CSV: a cycles.csv column by name, one value per line
+nf_col() { awk -F, -v name="$1" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' "$2"; }
+
+# nf_well_formed CSV: every row has the header's column count, the last one whole
+nf_well_formed() {
+	awk -F, 'NR == 1 {n = NF; next} NF != n {bad++} END {exit bad > 0}' "$1" || nf_fail "$1 has a malformed row"
+	[ -z "$(tail -c 1 "$1")" ] || nf_fail "$1 ends in half a row"
+}
+
+# nf_nothing_left RUN_DIR: no namespace or process of that run remains
+nf_nothing_left() {
+	local id
+	id=$(sed -n 's/.*"run_id": "\([0-9a-f]*\)".*/\1/p' "$1/run.json" 2>/dev/null)
+	[ -n "$id" ] || nf_fail "no run id in $1/run.json"
+	! ip netns list | grep -q "netflap-$id" || nf_fail "namespaces of run $id left: $(ip netns list | grep "netflap-$id")"
+	! pgrep -f "netflap-$id|$1" >/dev/null || nf_fail "processes of run $id left: $(pgrep -af "netflap-$id|$1")"
+}

@@ -10,6 +10,8 @@
  * The peer is a raw-API listener inside the stack, so it holds no socket
  * slot: the client's slot is the only one in play, as on the device. */
 #include <check.h>
+
+#include "nf_check.h"
 #include <errno.h>
 #include <string.h>
 
@@ -294,11 +296,5 @@ static Suite *socket_cycles_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(socket_cycles_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nf_check_run(socket_cycles_suite());
 }
