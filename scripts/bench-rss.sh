@@ -3,7 +3,7 @@
 # fixed-quick for CYCLES event-paced cycles and samples netflap's and the
 # device's VmRSS every 1000 cycles.
 # Usage: scripts/bench-rss.sh [CYCLES]   (root; build/ from scripts/setup.sh)
-# Last line: rss: cycles=.. netflap_kib_first=.. netflap_kib_last=.. device_kib_first=.. device_kib_last=..
+# Last line: rss: cycles=.. exit=.. netflap_kib_first=.. netflap_kib_last=.. device_kib_first=.. device_kib_last=..
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
@@ -31,4 +31,5 @@ while kill -0 $pid 2>/dev/null; do
 	sleep 1
 done
 wait $pid
-echo "rss: cycles=$cycles netflap_kib_first=$first_n netflap_kib_last=$last_n device_kib_first=$first_d device_kib_last=$last_d"
+rc=$?
+echo "rss: cycles=$cycles exit=$rc netflap_kib_first=$first_n netflap_kib_last=$last_n device_kib_first=$first_d device_kib_last=$last_d"
