@@ -15,5 +15,5 @@ scenario=${1:-$here/scenarios/seed-quick.scn}
 
 "$here/scripts/setup.sh"
 [ -x "$here/build/netflap" ] ||
-	die 3 "run: build/netflap is not built yet (the daemon is still to come); the lwIP stacks are in build/lwip-port/ and 'scripts/test.sh' exercises them"
+	die 3 "run: build/netflap is missing after set-up (see build/setup-build.log)"
 exec "$here/build/netflap" run "$scenario" "$@"
