@@ -32,7 +32,7 @@ void icmp_echo_request(uint8_t *buf, uint16_t id, uint16_t seq)
 	buf[3] = (uint8_t)c;
 }
 
-int icmp_is_echo_reply(const uint8_t *buf, size_t len, uint16_t id, uint16_t seq)
+int icmp_echo_reply_seq(const uint8_t *buf, size_t len, uint16_t id, uint16_t *seq)
 {
 	size_t ihl;
 	const uint8_t *icmp;
@@ -45,6 +45,15 @@ int icmp_is_echo_reply(const uint8_t *buf, size_t len, uint16_t id, uint16_t seq
 	icmp = buf + ihl;
 	if (csum(icmp, len - ihl) != 0)
 		return 0;
-	return icmp[0] == 0 && icmp[1] == 0 && (icmp[4] << 8 | icmp[5]) == id &&
-	       (icmp[6] << 8 | icmp[7]) == seq;
+	if (icmp[0] != 0 || icmp[1] != 0 || (icmp[4] << 8 | icmp[5]) != id)
+		return 0;
+	*seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
+	return 1;
+}
+
+int icmp_is_echo_reply(const uint8_t *buf, size_t len, uint16_t id, uint16_t seq)
+{
+	uint16_t got;
+
+	return icmp_echo_reply_seq(buf, len, id, &got) && got == seq;
 }

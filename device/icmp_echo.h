@@ -15,4 +15,7 @@ void icmp_echo_request(uint8_t *buf, uint16_t id, uint16_t seq);
  * reply to id/seq, 0 when it is something else. */
 int icmp_is_echo_reply(const uint8_t *buf, size_t len, uint16_t id, uint16_t seq);
 
+/* 1 and *seq when buf is an echo reply to id, whatever its sequence. */
+int icmp_echo_reply_seq(const uint8_t *buf, size_t len, uint16_t id, uint16_t *seq);
+
 #endif

@@ -100,7 +100,7 @@ static struct opts o = {
 	  .backoff_min_ms = 200,
 	  .backoff_max_ms = 5000,
 	  .attempt_timeout_ms = 10000,
-	  .ping_timeout_ms = 1000},
+	  .ping_timeout_ms = 2000},
 };
 
 /* every option: one row */
@@ -131,7 +131,7 @@ static const struct opt_row {
     {"backoff-max", "DUR", parse_ms, &o.s.backoff_max_ms, "backoff bound (5s)"},
     {"attempt-timeout", "DUR", parse_ms, &o.s.attempt_timeout_ms,
      "lease to CONNACK, per attempt (10s)"},
-    {"ping-timeout", "DUR", parse_ms, &o.s.ping_timeout_ms, "gateway echo wait (1s)"},
+    {"ping-timeout", "DUR", parse_ms, &o.s.ping_timeout_ms, "gateway echo wait (2s)"},
     {"control", "PATH", parse_str, &o.control, "harness unix socket to connect to"},
     {"control-fd", "N", parse_long, &o.control_fd, "inherited control channel fd"},
 };

@@ -45,6 +45,7 @@ struct nf_session {
 	int fd;
 	unsigned downs_seen;
 	uint16_t next_id;
+	uint16_t ping_seq;
 	int64_t counters[3]; /* total, ok, fail */
 	int64_t publishes;
 	struct nf_report last_teardown; /* rc/errno fields and times */

@@ -48,8 +48,9 @@ struct nf_stack_ops {
 	/* raw return codes; *err is errno after the call (0 when none was set) */
 	int (*shutdown)(struct nf_stack *st, int fd, int how, int *err);
 	int (*close_fd)(struct nf_stack *st, int fd, int *err);
-	/* 1 answered, 0 no answer in time, -1 the socket could not be made (*err) */
-	int (*ping)(struct nf_stack *st, uint32_t ip, int timeout_ms, int *err);
+	/* an ICMP raw socket (non-blocking) or -1 with *err; a datagram to ip on it */
+	int (*icmp_socket)(struct nf_stack *st, int *err);
+	int (*icmp_send)(struct nf_stack *st, int fd, uint32_t ip, const void *buf, size_t len);
 	/* -ENOTSUP where the stack has no socket table to read */
 	int (*probe)(struct nf_stack *st, struct nf_probe *out);
 };

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "dns_query.h"
-#include "icmp_echo.h"
 #include "shared.h"
 #include "stack.h"
 
@@ -301,32 +300,23 @@ static int linux_close_fd(struct nf_stack *st, int fd, int *err)
 	return rc;
 }
 
-static int linux_ping(struct nf_stack *st, uint32_t ip, int timeout_ms, int *err)
+static int linux_icmp_socket(struct nf_stack *st, int *err)
+{
+	int fd;
+
+	(void)st;
+	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+	*err = fd < 0 ? errno : 0;
+	return fd;
+}
+
+static int linux_icmp_send(struct nf_stack *st, int fd, uint32_t ip, const void *buf, size_t len)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
-	uint8_t req[ICMP_ECHO_LEN], buf[256];
-	int64_t deadline = nf_now_ms() + timeout_ms;
-	uint16_t seq = ++st->seq;
-	int fd, answered = 0;
 
-	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
-	if (fd < 0) {
-		*err = errno;
-		return -1;
-	}
-	*err = 0;
+	(void)st;
 	sa.sin_addr.s_addr = ip;
-	icmp_echo_request(req, 0x6e66, seq);
-	if (sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		goto out;
-	while (!answered && wait_or_down(st, fd, deadline) == 0) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n > 0)
-			answered = icmp_is_echo_reply(buf, (size_t)n, 0x6e66, seq);
-	}
-out:
-	close(fd);
-	return answered;
+	return sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
 }
 
 static int linux_probe(struct nf_stack *st, struct nf_probe *out)
@@ -352,6 +342,7 @@ const struct nf_stack_ops nf_stack_linux = {
     .recv = linux_recv,
     .shutdown = linux_shutdown,
     .close_fd = linux_close_fd,
-    .ping = linux_ping,
+    .icmp_socket = linux_icmp_socket,
+    .icmp_send = linux_icmp_send,
     .probe = linux_probe,
 };

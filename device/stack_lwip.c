@@ -13,7 +13,6 @@
 #include "lwip/sockets.h"
 #include "lwip/tcpip.h"
 
-#include "icmp_echo.h"
 #include "netif_pcap.h"
 #include "shared.h"
 #include "stack.h"
@@ -31,7 +30,6 @@ struct nf_stack {
 	sys_sem_t dns_sem;
 	bool dns_done, dns_ok;
 	ip_addr_t dns_ip;
-	u16_t ping_seq;
 };
 
 /* tcpip thread: the address came or went */
@@ -369,40 +367,29 @@ static int lwip_close_fd(struct nf_stack *st, int fd, int *err)
 	return rc;
 }
 
-static int lwip_ping(struct nf_stack *st, uint32_t ip, int timeout_ms, int *err)
+static int lwip_icmp_socket(struct nf_stack *st, int *err)
 {
-	uint8_t req[ICMP_ECHO_LEN], buf[256];
-	struct sockaddr_in sa;
-	int64_t deadline = nf_now_ms() + timeout_ms;
-	u16_t seq = ++st->ping_seq;
-	int fd, answered = 0;
+	int fd;
 
+	(void)st;
 	errno = 0;
 	fd = lwip_socket(AF_INET, SOCK_RAW, IP_PROTO_ICMP);
-	if (fd < 0) {
-		*err = errno;
-		return -1;
-	}
-	*err = 0;
-	lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
-	icmp_echo_request(req, 0x6e66, seq);
+	*err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+static int lwip_icmp_send(struct nf_stack *st, int fd, uint32_t ip, const void *buf, size_t len)
+{
+	struct sockaddr_in sa;
+
+	(void)st;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_len = sizeof(sa);
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = ip;
-	if (lwip_sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		goto out;
-	while (!answered && nf_now_ms() < deadline && !carrier_gone(st)) {
-		int64_t left = deadline - nf_now_ms();
-		if (wait_fd(fd, POLLIN, (int)(left < SLICE_MS ? left : SLICE_MS)) < 0)
-			continue;
-		ssize_t n = lwip_recv(fd, buf, sizeof(buf), 0);
-		if (n > 0)
-			answered = icmp_is_echo_reply(buf, (size_t)n, 0x6e66, seq);
-	}
-out:
-	lwip_close(fd);
-	return answered;
+	return lwip_sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
 }
 
 static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
@@ -427,6 +414,7 @@ const struct nf_stack_ops nf_stack_lwip = {
     .recv = lwip_recv_fd,
     .shutdown = lwip_shutdown_fd,
     .close_fd = lwip_close_fd,
-    .ping = lwip_ping,
+    .icmp_socket = lwip_icmp_socket,
+    .icmp_send = lwip_icmp_send,
     .probe = lwip_probe,
 };

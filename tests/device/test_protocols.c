@@ -127,6 +127,10 @@ START_TEST(test_icmp_echo)
 	pkt[23] = (uint8_t)c;
 	ck_assert_int_eq(icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 7), 1);
 	ck_assert_int_eq(icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 8), 0);
+	uint16_t seq = 0;
+	ck_assert_int_eq(icmp_echo_reply_seq(pkt, sizeof(pkt), 0xabcd, &seq), 1);
+	ck_assert_int_eq(seq, 7);
+	ck_assert_int_eq(icmp_echo_reply_seq(pkt, sizeof(pkt), 0xabce, &seq), 0);
 	ck_assert_int_eq(icmp_is_echo_reply(pkt, 27, 0xabcd, 7), 0);
 	pkt[30] ^= 1; /* corrupt the payload: checksum fails */
 	ck_assert_int_eq(icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 7), 0);
