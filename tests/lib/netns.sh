@@ -105,7 +105,11 @@ nf_broker_answers() {
 nf_ap() { ip -n "$NF_AP" link set "$NF_APIF" "$1"; }
 
 # nf_count FILE PATTERN: lines matching
-nf_count() { grep -c -E "$2" "$1" 2>/dev/null || true; }
+nf_count() {
+	local n
+	n=$(grep -c -E "$2" "$1" 2>/dev/null)
+	echo "${n:-0}"
+}
 nf_at_least() { [ "$(nf_count "$1" "$2")" -ge "$3" ]; }
 
 # netflap run folders
