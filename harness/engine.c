@@ -32,8 +32,6 @@ void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 	e->event_pace = sc->pace == NF_PACE_EVENT;
 	e->ndev = (int)sc->count;
 	e->rng = (uint32_t)sc->seed * 2654435761u + 1;
-	for (int i = 0; i < e->ndev; i++)
-		e->dev[i].last_phase = 0;
 }
 
 static void enter(struct nf_engine *e, enum nf_engine_phase ph, int64_t now, int64_t ms)

@@ -30,7 +30,9 @@ int nf_spawn(const struct nf_spawn *s, pid_t *pid)
 			_exit(126);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		if (s->pass_fd >= 0)
+		if (s->pass_fd == 3) /* already there: only its CLOEXEC to clear */
+			fcntl(3, F_SETFD, 0);
+		else if (s->pass_fd >= 0)
 			dup2(s->pass_fd, 3); /* dup2 clears CLOEXEC on the copy */
 		int null = open("/dev/null", O_RDONLY);
 		if (null >= 0)
