@@ -33,7 +33,7 @@ const char *nf_report_field_help(enum nf_report_field f)
 	return f < NF_R_COUNT ? fields[f].help : NULL;
 }
 
-int nf_report_format(const struct nf_report *r, const char *verb, char *buf, size_t cap)
+int nf_report_format(const struct nf_report *r, enum nf_verb verb, char *buf, size_t cap)
 {
 	size_t len = 0;
 	int n;
@@ -46,7 +46,7 @@ int nf_report_format(const struct nf_report *r, const char *verb, char *buf, siz
 		len += (size_t)n;                                                                  \
 	} while (0)
 
-	APPEND("%s", verb);
+	APPEND("%s", nf_verb_name(verb));
 	for (int i = 0; i < NF_R_COUNT; i++) {
 		if (r->v[i] == NF_UNSET)
 			APPEND(" %s=-", fields[i].name);
@@ -87,13 +87,13 @@ static int parse_int(const char *s, size_t n, int64_t *out)
 	return 0;
 }
 
-int nf_report_parse(const char *line, const char *verb, struct nf_report *r, size_t *bad_at)
+int nf_report_parse(const char *line, enum nf_verb verb, struct nf_report *r, size_t *bad_at)
 {
-	size_t vl = strlen(verb);
+	size_t vl = strlen(nf_verb_name(verb));
 	const char *p = line;
 
 	nf_report_clear(r);
-	if (strncmp(line, verb, vl) != 0 ||
+	if (nf_verb_of(line) != verb ||
 	    (line[vl] != ' ' && line[vl] != '\0' && line[vl] != '\n'))
 		goto bad;
 	p = line + vl;

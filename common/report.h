@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto.h"
+
 /* X(name, help). Times are CLOCK_MONOTONIC milliseconds. */
 #define NF_REPORT_FIELDS(X)                                                                        \
 	X(phase, "carrier-up phases seen so far (1 = the first association)")                      \
@@ -82,12 +84,12 @@ const char *nf_report_field_help(enum nf_report_field f);
 
 /* Writes "<verb> k=v ... status=word\n" into buf. Returns the length, or
  * -ENOSPC. */
-int nf_report_format(const struct nf_report *r, const char *verb, char *buf, size_t cap);
+int nf_report_format(const struct nf_report *r, enum nf_verb verb, char *buf, size_t cap);
 
 /* Parses the fields of a line that starts with verb (after it, the
  * key=value pairs). Unknown keys are skipped (a newer device may send
  * more); a malformed pair is an error. 0, -EINVAL (not this verb, or a bad
  * pair: *bad_at gets its offset). */
-int nf_report_parse(const char *line, const char *verb, struct nf_report *r, size_t *bad_at);
+int nf_report_parse(const char *line, enum nf_verb verb, struct nf_report *r, size_t *bad_at);
 
 #endif

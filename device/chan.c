@@ -66,7 +66,7 @@ int nf_chan_write(struct nf_chan *c, const char *line, size_t len)
 
 int nf_chan_printf(struct nf_chan *c, const char *fmt, ...)
 {
-	char line[512];
+	char line[NF_LINE_MAX];
 	va_list ap;
 	int n;
 
@@ -80,24 +80,12 @@ int nf_chan_printf(struct nf_chan *c, const char *fmt, ...)
 
 int nf_chan_read(struct nf_chan *c, void (*on_line)(void *arg, const char *line), void *arg)
 {
-	ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
-	char *nl;
+	char buf[512];
+	ssize_t n = read(c->fd, buf, sizeof(buf));
 
 	if (n == 0)
 		return -EPIPE;
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -errno;
-	c->in_len += (size_t)n;
-	c->in[c->in_len] = '\0';
-	while ((nl = memchr(c->in, '\n', c->in_len))) {
-		*nl = '\0';
-		on_line(arg, c->in);
-		c->in_len -= (size_t)(nl + 1 - c->in);
-		memmove(c->in, nl + 1, c->in_len);
-	}
-	if (c->in_len == sizeof(c->in) - 1) {
-		c->in_len = 0;
-		return -EMSGSIZE;
-	}
-	return 0;
+	return nf_lines_feed(&c->in, buf, (size_t)n, on_line, arg);
 }

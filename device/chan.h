@@ -1,7 +1,6 @@
 /* The device's control channel to the harness: line-oriented, one write()
  * per line so a reader never sees half a line, even if the device dies.
- * Lines out: HELLO, CARRIER, REPORT, TEARDOWN, STATUS (see README).
- * Lines in: STATUS, QUIT. */
+ * The verbs and the framing are common/proto.h's. */
 #ifndef NETFLAP_CHAN_H
 #define NETFLAP_CHAN_H
 
@@ -9,12 +8,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "proto.h"
+
 struct nf_chan {
 	pthread_mutex_t mu;
 	int fd;        /* -1: no channel, lines go nowhere */
 	bool readable; /* a socket the harness may send commands on */
-	char in[256];
-	size_t in_len;
+	struct nf_lines in;
 };
 
 /* fd may be -1. Takes ownership of fd. */

@@ -14,14 +14,16 @@
 
 #include "carrier.h"
 #include "chan.h"
+#include "clock.h"
 #include "duration.h"
+#include "exitcode.h"
 #include "nf_probe.h"
+#include "proto.h"
 #include "session.h"
 #include "shared.h"
 #include "stack.h"
+#include "subnet.h"
 
-#define EXIT_USAGE 2
-#define EXIT_ENV 3
 
 struct opts {
 	const char *ifname, *stack, *control, *mac;
@@ -91,7 +93,7 @@ static struct opts o = {
     .ip_mode = "dhcp",
     .control_fd = -1,
     .s = {.client_id = "netflap-dev0",
-	  .broker = "broker.netflap",
+	  .broker = NF_BROKER_NAME,
 	  .port = 1883,
 	  .keepalive_s = 10,
 	  .publish_interval_ms = 1000,
@@ -260,7 +262,7 @@ static void exec_sibling(char **argv)
 
 	if (n < 0) {
 		perror("netflap-device: /proc/self/exe");
-		exit(EXIT_ENV);
+		exit(NF_EXIT_ENV);
 	}
 	self[n] = '\0';
 	if (strcmp(o.stack, "upstream") == 0)
@@ -270,7 +272,7 @@ static void exec_sibling(char **argv)
 	execv(path, argv);
 	fprintf(stderr, "netflap-device: stack '%s': cannot run %s: %s\n", o.stack, path,
 		strerror(errno));
-	exit(errno == ENOENT ? EXIT_USAGE : EXIT_ENV);
+	exit(errno == ENOENT ? NF_EXIT_USAGE : NF_EXIT_ENV);
 }
 
 struct loop {
@@ -288,7 +290,8 @@ static void on_carrier(void *arg, bool up)
 
 	l->ops->link(l->st, up);
 	nf_shared_set_carrier(l->sh, up);
-	nf_chan_printf(l->chan, "CARRIER %s t=%lld\n", up ? "up" : "down", (long long)nf_now_ms());
+	nf_chan_printf(l->chan, "%s %s t=%lld\n", nf_verb_name(NF_VERB_CARRIER), up ? "up" : "down",
+		       (long long)nf_now_ms());
 }
 
 static void on_command(void *arg, const char *line)
@@ -296,13 +299,17 @@ static void on_command(void *arg, const char *line)
 	struct loop *l = arg;
 	char buf[2048];
 
-	if (strcmp(line, "STATUS") == 0) {
+	switch (nf_verb_of(line)) {
+	case NF_VERB_STATUS: {
 		int n = nf_session_status(l->sess, buf, sizeof(buf));
 		if (n > 0)
 			nf_chan_write(l->chan, buf, (size_t)n);
-	} else if (strcmp(line, "QUIT") == 0) {
+		break;
+	}
+	case NF_VERB_QUIT:
 		nf_shared_quit(l->sh);
-	} else {
+		break;
+	default:
 		nf_chan_printf(l->chan, "ERROR unknown command\n");
 	}
 }
@@ -379,11 +386,11 @@ int main(int argc, char **argv)
 	char err[256] = "";
 	sigset_t set;
 	pthread_t tid;
-	int rc, exit_code = EXIT_ENV;
+	int rc, exit_code = NF_EXIT_ENV;
 
 	if (parse_args(argc, argv) < 0 || (!o.version && stack_cfg(&sc) < 0)) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return NF_EXIT_USAGE;
 	}
 	if (strcmp(o.stack, "linux") == 0)
 		l.ops = &nf_stack_linux;
@@ -392,8 +399,8 @@ int main(int argc, char **argv)
 	else
 		exec_sibling(argv);
 	if (o.version) {
-		printf("netflap-device 0.1.0 (stack %s; lwIP 2.1.3 sockets.c variant %s)\n",
-		       o.stack, nf_probe_variant());
+		printf("netflap-device %s (stack %s; lwIP 2.1.3 sockets.c variant %s)\n",
+		       NETFLAP_VERSION, o.stack, nf_probe_variant());
 		return 0;
 	}
 
@@ -410,7 +417,7 @@ int main(int argc, char **argv)
 		if (cfd < 0) {
 			fprintf(stderr, "netflap-device: control socket %s: %s\n", o.control,
 				strerror(-cfd));
-			return EXIT_ENV;
+			return NF_EXIT_ENV;
 		}
 	}
 	nf_chan_init(&chan, cfd);
@@ -419,7 +426,7 @@ int main(int argc, char **argv)
 	rc = l.ops->open(&l.st, &sc, &sh, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "netflap-device: stack %s on %s: %s\n", o.stack, o.ifname, err);
-		exit_code = rc == -EINVAL ? EXIT_USAGE : EXIT_ENV;
+		exit_code = rc == -EINVAL ? NF_EXIT_USAGE : NF_EXIT_ENV;
 		goto out_chan;
 	}
 	rc = carrier_open(&l.car, o.ifname, on_carrier, &l, err, sizeof(err));
@@ -432,9 +439,10 @@ int main(int argc, char **argv)
 		struct nf_probe p;
 		int have = l.ops->probe(l.st, &p) == 0;
 		nf_chan_printf(&chan,
-			       "HELLO netflap-device 1 stack=%s pid=%d client=%s close_mode=%s "
+			       "%s netflap-device %d stack=%s pid=%d client=%s close_mode=%s "
 			       "num_sockets=%d socket_limit=%d\n",
-			       o.stack, (int)getpid(), o.s.client_id,
+			       nf_verb_name(NF_VERB_HELLO), NF_PROTO_VERSION, o.stack, (int)getpid(),
+			       o.s.client_id,
 			       nf_close_mode_name(o.s.close_mode), have ? p.num_sockets : -1,
 			       have ? p.socket_limit : -1);
 	}
@@ -449,7 +457,7 @@ int main(int argc, char **argv)
 	pthread_join(tid, NULL);
 	if (rc < 0)
 		fprintf(stderr, "netflap-device: event loop: %s\n", strerror(-rc));
-	exit_code = rc < 0 ? EXIT_ENV : 0;
+	exit_code = rc < 0 ? NF_EXIT_ENV : 0;
 out_sess:
 	nf_session_destroy(&sess);
 	carrier_close(l.car);

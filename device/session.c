@@ -4,11 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "icmp_echo.h"
-#include "mqtt_codec.h"
+#include "clock.h"
+#include "nf_icmp.h"
+#include "nf_mqtt.h"
+#include "proto.h"
 #include "session.h"
 
-#define SLICE_MS 20 /* longest a socket wait goes without checking the carrier */
 #define RXBUF 4096
 
 enum { CNT_TOTAL, CNT_OK, CNT_FAIL };
@@ -61,6 +62,7 @@ void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,
 	s->chan = chan;
 	s->fd = -1;
 	s->next_id = 1;
+	nf_netio_init(&s->io, ops, st, sh);
 	nf_report_clear(&s->last_teardown);
 	nf_report_clear(&s->last);
 	pthread_mutex_init(&s->report_mu, NULL);
@@ -75,7 +77,7 @@ void nf_session_destroy(struct nf_session *s)
 
 static bool carrier_lost(const struct nf_session *s)
 {
-	return s->sh->carrier_downs != s->downs_seen || s->sh->quit;
+	return s->sh->carrier_downs != s->io.downs_seen || s->sh->quit;
 }
 
 static bool pred_up_or_quit(const struct nf_shared *sh, const void *arg)
@@ -87,23 +89,18 @@ static bool pred_up_or_quit(const struct nf_shared *sh, const void *arg)
 static bool pred_bound_or_lost(const struct nf_shared *sh, const void *arg)
 {
 	const struct nf_session *s = arg;
-	return sh->bound || sh->carrier_downs != s->downs_seen || sh->quit;
+	return sh->bound || sh->carrier_downs != s->io.downs_seen || sh->quit;
 }
 
 static bool pred_lost(const struct nf_shared *sh, const void *arg)
 {
 	const struct nf_session *s = arg;
-	return sh->carrier_downs != s->downs_seen || sh->quit;
+	return sh->carrier_downs != s->io.downs_seen || sh->quit;
 }
 
 static bool is_lost(struct nf_session *s)
 {
-	bool lost;
-
-	pthread_mutex_lock(&s->sh->mu);
-	lost = carrier_lost(s);
-	pthread_mutex_unlock(&s->sh->mu);
-	return lost;
+	return nf_netio_lost(&s->io);
 }
 
 /* the stack's figures into a report: pools by name, one table */
@@ -160,7 +157,7 @@ static void fill_common(struct nf_session *s, struct nf_report *r)
 	fill_probe(s, r);
 }
 
-static void emit(struct nf_session *s, const char *verb, struct nf_report *r)
+static void emit(struct nf_session *s, enum nf_verb verb, struct nf_report *r)
 {
 	char line[2048];
 	int n = nf_report_format(r, verb, line, sizeof(line));
@@ -181,7 +178,7 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 	r = s->last;
 	pthread_mutex_unlock(&s->report_mu);
 	fill_probe(s, &r);
-	return nf_report_format(&r, "STATUS", buf, cap);
+	return nf_report_format(&r, NF_VERB_STATUS, buf, cap);
 }
 
 /* net_free(): the teardown of the TLS layer the field report describes */
@@ -228,39 +225,32 @@ static int send_packet(struct nf_session *s, const uint8_t *p, ssize_t n)
 {
 	if (n < 0)
 		return (int)n;
-	return s->ops->send_all(s->st, s->fd, p, (size_t)n, (int)s->cfg->attempt_timeout_ms);
+	return nf_netio_send_all(&s->io, s->fd, p, (size_t)n,
+				 nf_now_ms() + s->cfg->attempt_timeout_ms);
 }
 
-/* One packet, waiting at most until deadline (in SLICE_MS steps, so a
- * carrier loss ends the wait). 0; -ETIMEDOUT; -ENETDOWN (carrier lost);
- * -ECONNRESET (broker closed); -EPROTO; -errno. */
-static int next_packet(struct nf_session *s, struct rx *rx, struct mqtt_packet *pk,
+/* One packet, waiting at most until deadline (a carrier loss ends the
+ * wait). 0; -ETIMEDOUT; -ENETDOWN (carrier lost); -ECONNRESET (broker
+ * closed); -EPROTO; -errno. */
+static int next_packet(struct nf_session *s, struct rx *rx, struct nf_mqtt_packet *pk,
 		       int64_t deadline)
 {
 	for (;;) {
-		ssize_t n = mqtt_decode(rx->buf, rx->len, sizeof(rx->buf), pk);
+		ssize_t n = nf_mqtt_decode(rx->buf, rx->len, sizeof(rx->buf), pk);
 		if (n > 0) {
 			memcpy(rx->cur, rx->buf, (size_t)n);
-			mqtt_decode(rx->cur, (size_t)n, sizeof(rx->cur), pk);
+			nf_mqtt_decode(rx->cur, (size_t)n, sizeof(rx->cur), pk);
 			rx->len -= (size_t)n;
 			memmove(rx->buf, rx->buf + n, rx->len);
 			return 0;
 		}
 		if (n != -EAGAIN)
 			return (int)n;
-		if (is_lost(s))
-			return -ENETDOWN;
-		int64_t left = deadline - nf_now_ms();
-		if (left <= 0)
-			return -ETIMEDOUT;
-		n = s->ops->recv(s->st, s->fd, rx->buf + rx->len, sizeof(rx->buf) - rx->len,
-				 (int)(left < SLICE_MS ? left : SLICE_MS));
-		if (n == 0)
-			return -ECONNRESET;
-		if (n < 0 && n != -ETIMEDOUT)
+		n = nf_netio_recv(&s->io, s->fd, rx->buf + rx->len, sizeof(rx->buf) - rx->len,
+				  deadline);
+		if (n < 0)
 			return (int)n;
-		if (n > 0)
-			rx->len += (size_t)n;
+		rx->len += (size_t)n;
 	}
 }
 
@@ -274,21 +264,21 @@ static int next_packet(struct nf_session *s, struct rx *rx, struct mqtt_packet *
 
 static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 {
-	uint8_t req[ICMP_ECHO_LEN], buf[256];
+	uint8_t req[NF_ICMP_ECHO_LEN], buf[256];
 	int64_t deadline = nf_now_ms() + timeout_ms, next = 0;
 	uint16_t first = s->ping_seq + 1, got;
-	int fd = s->ops->icmp_socket(s->st, err), answered = 0;
+	int fd = s->ops->socket(s->st, NF_SOCK_ICMP, err), answered = 0;
 
 	if (fd < 0)
 		return -1;
 	while (!answered && nf_now_ms() < deadline && !is_lost(s)) {
 		if (nf_now_ms() >= next) {
-			icmp_echo_request(req, PING_ID, ++s->ping_seq);
-			s->ops->icmp_send(s->st, fd, ip, req, sizeof(req));
+			nf_icmp_echo_request(req, PING_ID, ++s->ping_seq);
+			s->ops->sendto(s->st, fd, req, sizeof(req), ip, 0);
 			next = nf_now_ms() + PING_EVERY_MS;
 		}
-		ssize_t n = s->ops->recv(s->st, fd, buf, sizeof(buf), SLICE_MS);
-		answered = n > 0 && icmp_echo_reply_seq(buf, (size_t)n, PING_ID, &got) &&
+		ssize_t n = nf_netio_recv(&s->io, fd, buf, sizeof(buf), next < deadline ? next : deadline);
+		answered = n > 0 && nf_icmp_echo_reply_seq(buf, (size_t)n, PING_ID, &got) &&
 			   (uint16_t)(got - first) <= (uint16_t)(s->ping_seq - first);
 	}
 	int e;
@@ -296,23 +286,23 @@ static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 	return answered;
 }
 
-static const char *attempt(struct nf_session *s, struct nf_report *r, struct rx *rx)
+static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct rx *rx)
 {
 	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
 	uint8_t pkt[512];
-	struct mqtt_packet pk;
+	struct nf_mqtt_packet pk;
 	uint32_t gw, broker_ip;
 	int rc, e = 0;
 
 	if (nf_shared_wait(s->sh, pred_bound_or_lost, s, deadline) < 0)
-		return "dhcp_timeout";
+		return NF_ST_dhcp_timeout;
 	pthread_mutex_lock(&s->sh->mu);
 	bool lost = carrier_lost(s);
 	gw = s->sh->gw;
 	r->v[NF_R_t_lease] = s->sh->t_lease;
 	pthread_mutex_unlock(&s->sh->mu);
 	if (lost)
-		return "carrier_lost";
+		return NF_ST_carrier_lost;
 
 	/* the field report's check: is the network there, can we make a socket */
 	rc = ping(s, gw, s->cfg->ping_timeout_ms, &e);
@@ -322,53 +312,73 @@ static const char *attempt(struct nf_session *s, struct nf_report *r, struct rx 
 		logf_(s, "ping: create socket failed (errno %d)", e);
 	}
 
-	rc = s->ops->resolve(s->st, s->cfg->broker, &broker_ip, (int)(deadline - nf_now_ms()));
+	rc = nf_netio_resolve(&s->io, s->cfg->broker, &broker_ip, deadline);
 	if (rc == -ENETDOWN)
-		return "carrier_lost";
+		return NF_ST_carrier_lost;
 	if (rc < 0)
-		return "dns_failed";
+		return NF_ST_dns_failed;
 	r->v[NF_R_t_dns] = nf_now_ms();
 
-	s->fd = s->ops->tcp_socket(s->st, &e);
+	s->fd = s->ops->socket(s->st, NF_SOCK_TCP, &e);
 	r->v[NF_R_socket_fd] = s->fd;
 	if (s->fd < 0) {
 		r->v[NF_R_socket_errno] = e;
 		logf_(s, "socket() failed: errno %d", e);
-		return "socket_failed";
+		return NF_ST_socket_failed;
 	}
-	rc = s->ops->connect(s->st, s->fd, broker_ip, s->cfg->port, (int)(deadline - nf_now_ms()));
+	rc = nf_netio_connect(&s->io, s->fd, broker_ip, s->cfg->port, deadline);
+	if (rc == -ENETDOWN)
+		return NF_ST_carrier_lost;
 	if (rc < 0)
-		return rc == -ETIMEDOUT ? "timeout" : "connect_failed";
+		return rc == -ETIMEDOUT ? NF_ST_timeout : NF_ST_connect_failed;
 	r->v[NF_R_t_tcp] = nf_now_ms();
 
-	struct mqtt_connect c = {.client_id = s->cfg->client_id,
+	struct nf_mqtt_connect c = {.client_id = s->cfg->client_id,
 				 .keepalive_s = s->cfg->keepalive_s,
 				 .clean_session = true};
 	rx->len = 0;
-	if (send_packet(s, pkt, mqtt_encode_connect(pkt, sizeof(pkt), &c)) < 0)
-		return "connect_failed";
+	if (send_packet(s, pkt, nf_mqtt_encode_connect(pkt, sizeof(pkt), &c)) < 0)
+		return NF_ST_connect_failed;
 	rc = next_packet(s, rx, &pk, deadline);
 	if (rc == -ETIMEDOUT)
-		return "timeout";
+		return NF_ST_timeout;
 	if (rc == -ENETDOWN)
-		return "carrier_lost";
-	if (rc < 0 || pk.type != MQTT_CONNACK)
-		return "connack_failed";
+		return NF_ST_carrier_lost;
+	if (rc < 0 || pk.type != NF_MQTT_CONNACK)
+		return NF_ST_connack_failed;
 	if (pk.return_code != 0)
-		return "connack_refused";
+		return NF_ST_connack_refused;
 	r->v[NF_R_t_connack] = nf_now_ms();
 
 	char topic[160];
 	snprintf(topic, sizeof(topic), "netflap/%s/cmd", s->cfg->client_id);
-	if (send_packet(s, pkt, mqtt_encode_subscribe(pkt, sizeof(pkt), s->next_id++, topic, 1)) <
+	if (send_packet(s, pkt, nf_mqtt_encode_subscribe(pkt, sizeof(pkt), s->next_id++, topic, 1)) <
 	    0)
-		return "connect_failed";
-	return "ok";
+		return NF_ST_connect_failed;
+	return NF_ST_ok;
+}
+
+/* When the connected loop has something to do next without input: the
+ * next publish, the next PINGREQ, or a PINGRESP/PUBACK overdue. */
+static int64_t next_timer(const struct nf_session *s, int64_t now, int64_t next_pub,
+			  int64_t last_tx, int64_t ping_sent, int64_t puback_since)
+{
+	int64_t ka_ms = (int64_t)s->cfg->keepalive_s * 1000, t = now + 60000;
+
+	if (s->cfg->publish_interval_ms > 0 && puback_since < 0 && next_pub < t)
+		t = next_pub;
+	if (ka_ms && ping_sent < 0 && last_tx + ka_ms / 2 < t)
+		t = last_tx + ka_ms / 2;
+	if (ka_ms && ping_sent >= 0 && ping_sent + ka_ms + 1 < t)
+		t = ping_sent + ka_ms + 1;
+	if (ka_ms && puback_since >= 0 && puback_since + ka_ms + 1 < t)
+		t = puback_since + ka_ms + 1;
+	return t;
 }
 
 /* Connected: publish, keep alive, answer the broker, until the carrier
  * goes, the broker closes, or something fails. Returns why. */
-static const char *connected(struct nf_session *s, struct rx *rx)
+static enum nf_status connected(struct nf_session *s, struct rx *rx)
 {
 	int64_t now = nf_now_ms(), next_pub = now, last_tx = now;
 	int64_t ka_ms = (int64_t)s->cfg->keepalive_s * 1000;
@@ -376,7 +386,7 @@ static const char *connected(struct nf_session *s, struct rx *rx)
 	uint16_t puback_id = 0;
 	uint8_t pkt[512];
 	char topic[160], payload[160];
-	struct mqtt_packet pk;
+	struct nf_mqtt_packet pk;
 
 	snprintf(topic, sizeof(topic), "netflap/%s/telemetry", s->cfg->client_id);
 	for (;;) {
@@ -389,9 +399,9 @@ static const char *connected(struct nf_session *s, struct rx *rx)
 			if (!s->next_id)
 				s->next_id = 1;
 			if (send_packet(s, pkt,
-					mqtt_encode_publish(pkt, sizeof(pkt), topic, payload,
+					nf_mqtt_encode_publish(pkt, sizeof(pkt), topic, payload,
 							    (size_t)n, s->cfg->qos, id)) < 0)
-				return "send_failed";
+				return NF_ST_send_failed;
 			s->publishes++;
 			last_tx = now;
 			next_pub = now + s->cfg->publish_interval_ms;
@@ -401,42 +411,44 @@ static const char *connected(struct nf_session *s, struct rx *rx)
 			}
 		}
 		if (ka_ms && ping_sent < 0 && now - last_tx >= ka_ms / 2) {
-			if (send_packet(s, pkt, mqtt_encode_pingreq(pkt, sizeof(pkt))) < 0)
-				return "send_failed";
+			if (send_packet(s, pkt, nf_mqtt_encode_pingreq(pkt, sizeof(pkt))) < 0)
+				return NF_ST_send_failed;
 			ping_sent = last_tx = now;
 		}
 		if (ka_ms && ((ping_sent >= 0 && now - ping_sent > ka_ms) ||
 			      (puback_id && now - puback_since > ka_ms)))
-			return "keepalive_timeout";
+			return NF_ST_keepalive_timeout;
 
-		int rc = next_packet(s, rx, &pk, now + SLICE_MS);
+		int rc = next_packet(s, rx, &pk, next_timer(s, now, next_pub, last_tx, ping_sent,
+							    puback_id ? puback_since : -1));
 		if (rc == -ETIMEDOUT)
 			continue;
 		if (rc == -ENETDOWN)
-			return "carrier_lost";
+			return NF_ST_carrier_lost;
 		if (rc == -ECONNRESET)
-			return "broker_closed";
+			return NF_ST_broker_closed;
 		if (rc < 0)
-			return rc == -EPROTO || rc == -EMSGSIZE ? "protocol_error" : "recv_failed";
+			return rc == -EPROTO || rc == -EMSGSIZE ? NF_ST_protocol_error
+								: NF_ST_recv_failed;
 		switch (pk.type) {
-		case MQTT_PINGRESP:
+		case NF_MQTT_PINGRESP:
 			ping_sent = -1;
 			break;
-		case MQTT_PUBACK:
+		case NF_MQTT_PUBACK:
 			if (pk.id == puback_id)
 				puback_id = 0;
 			break;
-		case MQTT_PUBLISH:
+		case NF_MQTT_PUBLISH:
 			if (pk.qos == 1 &&
-			    send_packet(s, pkt, mqtt_encode_puback(pkt, sizeof(pkt), pk.id)) < 0)
-				return "send_failed";
+			    send_packet(s, pkt, nf_mqtt_encode_puback(pkt, sizeof(pkt), pk.id)) < 0)
+				return NF_ST_send_failed;
 			break;
-		case MQTT_SUBACK:
+		case NF_MQTT_SUBACK:
 			if (pk.return_code == 0x80)
 				logf_(s, "broker refused the cmd subscription");
 			break;
 		default:
-			return "protocol_error";
+			return NF_ST_protocol_error;
 		}
 	}
 }
@@ -456,7 +468,7 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 		logf_(s, "bringing the address up failed");
 	for (int64_t n = 1; !is_lost(s); n++) {
 		struct nf_report r;
-		const char *status;
+		enum nf_status status;
 
 		nf_report_clear(&r);
 		r.v[NF_R_phase] = phase_no;
@@ -464,18 +476,19 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 		r.v[NF_R_t_carrier_up] = t_up;
 		status = attempt(s, &r, rx);
 		s->counters[CNT_TOTAL]++;
-		s->counters[strcmp(status, "ok") == 0 ? CNT_OK : CNT_FAIL]++;
-		snprintf(r.status, sizeof(r.status), "%s", status);
+		s->counters[status == NF_ST_ok ? CNT_OK : CNT_FAIL]++;
+		snprintf(r.status, sizeof(r.status), "%s", nf_status_name(status));
 		fill_common(s, &r);
-		emit(s, "REPORT", &r);
-		if (strcmp(status, "ok") == 0) {
+		emit(s, NF_VERB_REPORT, &r);
+		if (status == NF_ST_ok) {
 			status = connected(s, rx);
-			logf_(s, "session ended: %s", status);
+			logf_(s, "session ended: %s", nf_status_name(status));
 			backoff = s->cfg->backoff_min_ms;
 		} else {
-			logf_(s, "reconnect attempt %lld failed: %s", (long long)n, status);
+			logf_(s, "reconnect attempt %lld failed: %s", (long long)n,
+			      nf_status_name(status));
 		}
-		if (strcmp(status, "carrier_lost") == 0 || is_lost(s))
+		if (status == NF_ST_carrier_lost || is_lost(s))
 			break;
 		net_free(s);
 		wait_backoff(s, backoff);
@@ -505,9 +518,9 @@ static void teardown(struct nf_session *s, int64_t phase_no)
 	    s->ops->probe(s->st, &p) == 0 ? p.slots_in_use : NF_UNSET;
 	nf_report_clear(&r);
 	r.v[NF_R_phase] = phase_no;
-	snprintf(r.status, sizeof(r.status), "ok");
+	snprintf(r.status, sizeof(r.status), "%s", nf_status_name(NF_ST_ok));
 	fill_common(s, &r);
-	emit(s, "TEARDOWN", &r);
+	emit(s, NF_VERB_TEARDOWN, &r);
 }
 
 void *nf_session_run(void *arg)
@@ -520,7 +533,7 @@ void *nf_session_run(void *arg)
 		pthread_mutex_lock(&s->sh->mu);
 		bool quit = s->sh->quit;
 		int64_t t_up = s->sh->t_carrier_up;
-		s->downs_seen = s->sh->carrier_downs;
+		s->io.downs_seen = s->sh->carrier_downs;
 		pthread_mutex_unlock(&s->sh->mu);
 		if (quit)
 			break;
@@ -534,7 +547,7 @@ void *nf_session_run(void *arg)
 	}
 	if (s->fd >= 0) {
 		uint8_t pkt[4];
-		send_packet(s, pkt, mqtt_encode_disconnect(pkt, sizeof(pkt)));
+		send_packet(s, pkt, nf_mqtt_encode_disconnect(pkt, sizeof(pkt)));
 		net_free(s);
 	}
 	return NULL;

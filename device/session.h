@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "chan.h"
+#include "netio.h"
 #include "report.h"
 #include "shared.h"
 #include "stack.h"
@@ -42,8 +43,8 @@ struct nf_session {
 	struct nf_shared *sh;
 	struct nf_chan *chan;
 	/* the session thread's own state */
+	struct nf_netio io; /* the socket layer; its downs_seen: losses handled */
 	int fd;
-	unsigned downs_seen;
 	uint16_t next_id;
 	uint16_t ping_seq;
 	int64_t counters[3]; /* total, ok, fail */

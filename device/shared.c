@@ -2,15 +2,8 @@
 #include <errno.h>
 #include <time.h>
 
+#include "clock.h"
 #include "shared.h"
-
-int64_t nf_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void nf_shared_init(struct nf_shared *sh)
 {

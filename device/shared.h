@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clock.h"
+
 struct nf_shared {
 	pthread_mutex_t mu;
 	pthread_cond_t cv; /* CLOCK_MONOTONIC */
@@ -19,8 +21,6 @@ struct nf_shared {
 	int64_t t_lease;
 	bool quit;
 };
-
-int64_t nf_now_ms(void); /* CLOCK_MONOTONIC */
 
 void nf_shared_init(struct nf_shared *sh);
 void nf_shared_destroy(struct nf_shared *sh);

@@ -1,6 +1,9 @@
 /* A device's network stack behind one small ops struct: lwIP (one of the
  * sockets.c variants, on a libpcap netif) or the host kernel (the control
- * group). The session code sees only these calls. */
+ * group). A backend offers primitives only (socket, connect, send, recv,
+ * poll, shutdown, close, setsockopt, ...), each one call into its stack;
+ * the waits, deadlines and carrier checks above them live once, in
+ * netio.c, and the MQTT and ping logic above that in session.c. */
 #ifndef NETFLAP_STACK_H
 #define NETFLAP_STACK_H
 
@@ -16,6 +19,15 @@ struct nf_stack;
 
 #define NF_SHUT_RDWR 2 /* the same value in lwIP and Linux */
 
+/* poll events in the backends' common words (lwIP's and Linux's bits differ) */
+#define NF_POLL_IN 1
+#define NF_POLL_OUT 2
+
+enum nf_sock_type { NF_SOCK_TCP, NF_SOCK_UDP, NF_SOCK_ICMP };
+
+/* socket options a firmware sets, by one name for both stacks */
+enum nf_sockopt { NF_SO_KEEPALIVE, NF_SO_NODELAY, NF_SO_LINGER, NF_SO_COUNT };
+
 struct nf_stack_cfg {
 	const char *ifname;
 	const char *hostname;
@@ -23,6 +35,12 @@ struct nf_stack_cfg {
 	bool dhcp;
 	uint32_t ip, netmask, gw, dns; /* static addressing, network byte order */
 	int socket_limit;              /* 0: the whole table */
+};
+
+/* "stop waiting": the carrier went or the device quits */
+struct nf_cancel {
+	bool (*lost)(void *arg);
+	void *arg;
 };
 
 struct nf_stack_ops {
@@ -38,19 +56,29 @@ struct nf_stack_ops {
 	/* session thread: address on (the lease arrives through nf_shared) and off */
 	int (*ip_start)(struct nf_stack *st);
 	void (*ip_stop)(struct nf_stack *st);
-	int (*resolve)(struct nf_stack *st, const char *name, uint32_t *ip, int timeout_ms);
-	/* sockets: socket() returns the fd or -1 with *err; the rest 0/-errno */
-	int (*tcp_socket)(struct nf_stack *st, int *err);
-	int (*connect)(struct nf_stack *st, int fd, uint32_t ip, uint16_t port, int timeout_ms);
-	int (*send_all)(struct nf_stack *st, int fd, const void *buf, size_t len, int timeout_ms);
-	/* > 0 bytes, 0 at EOF, -ETIMEDOUT, -errno */
-	ssize_t (*recv)(struct nf_stack *st, int fd, void *buf, size_t len, int timeout_ms);
+	/* The stack's own resolver (lwIP's dns.c), or NULL: then netio asks the
+	 * configured server over a UDP socket of this stack. 0, -ETIMEDOUT,
+	 * -ENETDOWN (cancelled), -EHOSTUNREACH. */
+	int (*resolve)(struct nf_stack *st, const char *name, uint32_t *ip, int64_t deadline_ms,
+		       const struct nf_cancel *c);
+	/* sockets, all non-blocking: the fd, or -1 with *err */
+	int (*socket)(struct nf_stack *st, enum nf_sock_type type, int *err);
+	/* 0, -EINPROGRESS, -errno */
+	int (*connect)(struct nf_stack *st, int fd, uint32_t ip, uint16_t port);
+	/* the pending error of a connect (SO_ERROR) as -errno, or 0 */
+	int (*so_error)(struct nf_stack *st, int fd);
+	/* bytes, or -errno (-EAGAIN: not now); ip/port only for datagrams */
+	ssize_t (*send)(struct nf_stack *st, int fd, const void *buf, size_t len);
+	ssize_t (*sendto)(struct nf_stack *st, int fd, const void *buf, size_t len, uint32_t ip,
+			  uint16_t port);
+	/* bytes, 0 at EOF, or -errno (-EAGAIN: nothing yet) */
+	ssize_t (*recv)(struct nf_stack *st, int fd, void *buf, size_t len);
+	/* NF_POLL_* ready within timeout_ms: > 0 ready, 0 not, -errno */
+	int (*poll)(struct nf_stack *st, int fd, int events, int timeout_ms);
+	int (*setsockopt)(struct nf_stack *st, int fd, enum nf_sockopt opt, int value);
 	/* raw return codes; *err is errno after the call (0 when none was set) */
 	int (*shutdown)(struct nf_stack *st, int fd, int how, int *err);
 	int (*close_fd)(struct nf_stack *st, int fd, int *err);
-	/* an ICMP raw socket (non-blocking) or -1 with *err; a datagram to ip on it */
-	int (*icmp_socket)(struct nf_stack *st, int *err);
-	int (*icmp_send)(struct nf_stack *st, int fd, uint32_t ip, const void *buf, size_t len);
 	/* -ENOTSUP where the stack has no socket table to read */
 	int (*probe)(struct nf_stack *st, struct nf_probe *out);
 };

@@ -7,16 +7,15 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <netlink/route/addr.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dns_query.h"
 #include "shared.h"
 #include "stack.h"
 
@@ -25,7 +24,6 @@ struct nf_stack {
 	struct nf_shared *sh;
 	struct nl_sock *nl;
 	int ifindex;
-	uint16_t seq;
 };
 
 static int prefix_len(uint32_t netmask_be)
@@ -136,146 +134,107 @@ static void linux_ip_stop(struct nf_stack *st)
 	nf_shared_set_lease(st->sh, false, 0, 0, 0);
 }
 
-static int wait_fd(int fd, short events, int timeout_ms)
+static int linux_socket(struct nf_stack *st, enum nf_sock_type type, int *err)
 {
-	struct pollfd p = {.fd = fd, .events = events};
-	int n = poll(&p, 1, timeout_ms < 0 ? 0 : timeout_ms);
-
-	if (n < 0)
-		return -errno;
-	return n == 0 ? -ETIMEDOUT : 0;
-}
-
-#define SLICE_MS 20 /* longest a wait goes without checking the carrier */
-
-static bool carrier_gone(struct nf_stack *st)
-{
-	bool gone;
-
-	pthread_mutex_lock(&st->sh->mu);
-	gone = !st->sh->carrier || st->sh->quit;
-	pthread_mutex_unlock(&st->sh->mu);
-	return gone;
-}
-
-/* a wait on fd in slices, ended early by a carrier loss: 0, -ETIMEDOUT, -ENETDOWN */
-static int wait_or_down(struct nf_stack *st, int fd, int64_t until)
-{
-	while (nf_now_ms() < until) {
-		if (carrier_gone(st))
-			return -ENETDOWN;
-		int64_t left = until - nf_now_ms();
-		if (wait_fd(fd, POLLIN, (int)(left < SLICE_MS ? left : SLICE_MS)) == 0)
-			return 0;
-	}
-	return -ETIMEDOUT;
-}
-
-static int linux_resolve(struct nf_stack *st, const char *name, uint32_t *ip, int timeout_ms)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(53)};
-	uint8_t q[300], a[512];
-	int64_t deadline = nf_now_ms() + timeout_ms;
-	uint16_t id = (uint16_t)(++st->seq ^ 0x4e46);
-	int fd, len, rc = -ETIMEDOUT;
-
-	if (inet_pton(AF_INET, name, ip) == 1)
-		return 0;
-	len = dns_build_query(q, sizeof(q), id, name);
-	if (len < 0)
-		return len;
-	sa.sin_addr.s_addr = st->cfg.dns;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	/* one retry halfway, as a stub resolver would */
-	for (int tries = 0; tries < 2 && rc == -ETIMEDOUT; tries++) {
-		int64_t until = tries ? deadline : nf_now_ms() + timeout_ms / 2;
-		if (sendto(fd, q, (size_t)len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-			rc = -errno;
-			break;
-		}
-		int w;
-		while ((w = wait_or_down(st, fd, until)) == 0) {
-			ssize_t n = recv(fd, a, sizeof(a), 0);
-			if (n > 0 && (rc = dns_parse_a(a, (size_t)n, id, ip)) != -EPROTO)
-				break;
-			rc = -ETIMEDOUT;
-		}
-		if (w == -ENETDOWN) {
-			rc = -ENETDOWN;
-			break;
-		}
-	}
-	close(fd);
-	return rc == -ENOENT ? -EHOSTUNREACH : rc;
-}
-
-static int linux_tcp_socket(struct nf_stack *st, int *err)
-{
+	static const int kinds[][2] = {[NF_SOCK_TCP] = {SOCK_STREAM, 0},
+				       [NF_SOCK_UDP] = {SOCK_DGRAM, 0},
+				       [NF_SOCK_ICMP] = {SOCK_RAW, IPPROTO_ICMP}};
 	int fd;
 
 	(void)st;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_INET, kinds[type][0] | SOCK_NONBLOCK | SOCK_CLOEXEC, kinds[type][1]);
 	*err = fd < 0 ? errno : 0;
 	return fd;
 }
 
-static int linux_connect(struct nf_stack *st, int fd, uint32_t ip, uint16_t port, int timeout_ms)
+static struct sockaddr_in to_sa(uint32_t ip, uint16_t port)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-	int soerr = 0, rc;
+
+	sa.sin_addr.s_addr = ip;
+	return sa;
+}
+
+static int linux_connect(struct nf_stack *st, int fd, uint32_t ip, uint16_t port)
+{
+	struct sockaddr_in sa = to_sa(ip, port);
+
+	(void)st;
+	return connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
+}
+
+static int linux_so_error(struct nf_stack *st, int fd)
+{
+	int soerr = 0;
 	socklen_t len = sizeof(soerr);
 
 	(void)st;
-	sa.sin_addr.s_addr = ip;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-		return 0;
-	if (errno != EINPROGRESS)
-		return -errno;
-	rc = wait_fd(fd, POLLOUT, timeout_ms);
-	if (rc < 0)
-		return rc;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
 		return -errno;
-	return soerr ? -soerr : 0;
+	return -soerr;
 }
 
-static int linux_send_all(struct nf_stack *st, int fd, const void *buf, size_t len, int timeout_ms)
-{
-	const char *p = buf;
-	int64_t deadline = nf_now_ms() + timeout_ms;
-
-	(void)st;
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno != EAGAIN)
-			return -errno;
-		int rc = wait_fd(fd, POLLOUT, (int)(deadline - nf_now_ms()));
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-static ssize_t linux_recv(struct nf_stack *st, int fd, void *buf, size_t len, int timeout_ms)
+static ssize_t linux_send(struct nf_stack *st, int fd, const void *buf, size_t len)
 {
 	ssize_t n;
+
+	(void)st;
+	n = send(fd, buf, len, MSG_NOSIGNAL);
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t linux_sendto(struct nf_stack *st, int fd, const void *buf, size_t len, uint32_t ip,
+			    uint16_t port)
+{
+	struct sockaddr_in sa = to_sa(ip, port);
+	ssize_t n;
+
+	(void)st;
+	n = sendto(fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof(sa));
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t linux_recv(struct nf_stack *st, int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	(void)st;
+	n = recv(fd, buf, len, 0);
+	return n < 0 ? -errno : n;
+}
+
+static int linux_poll(struct nf_stack *st, int fd, int events, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd,
+			   .events = (short)((events & NF_POLL_IN ? POLLIN : 0) |
+					     (events & NF_POLL_OUT ? POLLOUT : 0))};
+	int n;
+
+	(void)st;
+	n = poll(&p, 1, timeout_ms < 0 ? 0 : timeout_ms);
+	return n < 0 ? -errno : n;
+}
+
+static int linux_setsockopt(struct nf_stack *st, int fd, enum nf_sockopt opt, int value)
+{
+	struct linger lg = {.l_onoff = value >= 0, .l_linger = value < 0 ? 0 : value};
 	int rc;
 
 	(void)st;
-	rc = wait_fd(fd, POLLIN, timeout_ms);
-	if (rc < 0)
-		return rc;
-	n = recv(fd, buf, len, 0);
-	if (n < 0)
-		return errno == EAGAIN ? -ETIMEDOUT : -errno;
-	return n;
+	switch (opt) {
+	case NF_SO_KEEPALIVE:
+		rc = setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &value, sizeof(value));
+		break;
+	case NF_SO_NODELAY:
+		rc = setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, sizeof(value));
+		break;
+	case NF_SO_LINGER:
+		rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		break;
+	default:
+		return -EINVAL;
+	}
+	return rc < 0 ? -errno : 0;
 }
 
 static int linux_shutdown(struct nf_stack *st, int fd, int how, int *err)
@@ -300,25 +259,6 @@ static int linux_close_fd(struct nf_stack *st, int fd, int *err)
 	return rc;
 }
 
-static int linux_icmp_socket(struct nf_stack *st, int *err)
-{
-	int fd;
-
-	(void)st;
-	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
-	*err = fd < 0 ? errno : 0;
-	return fd;
-}
-
-static int linux_icmp_send(struct nf_stack *st, int fd, uint32_t ip, const void *buf, size_t len)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-
-	(void)st;
-	sa.sin_addr.s_addr = ip;
-	return sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
-}
-
 static int linux_probe(struct nf_stack *st, struct nf_probe *out)
 {
 	(void)st;
@@ -335,14 +275,16 @@ const struct nf_stack_ops nf_stack_linux = {
     .link = linux_link,
     .ip_start = linux_ip_start,
     .ip_stop = linux_ip_stop,
-    .resolve = linux_resolve,
-    .tcp_socket = linux_tcp_socket,
+    .resolve = NULL, /* netio asks the run's dnsmasq, never the host's resolver */
+    .socket = linux_socket,
     .connect = linux_connect,
-    .send_all = linux_send_all,
+    .so_error = linux_so_error,
+    .send = linux_send,
+    .sendto = linux_sendto,
     .recv = linux_recv,
+    .poll = linux_poll,
+    .setsockopt = linux_setsockopt,
     .shutdown = linux_shutdown,
     .close_fd = linux_close_fd,
-    .icmp_socket = linux_icmp_socket,
-    .icmp_send = linux_icmp_send,
     .probe = linux_probe,
 };

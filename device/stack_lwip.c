@@ -14,6 +14,7 @@
 #include "lwip/tcpip.h"
 
 #include "netif_pcap.h"
+#include "clock.h"
 #include "shared.h"
 #include "stack.h"
 
@@ -180,21 +181,11 @@ static void on_dns(const char *name, const ip_addr_t *ip, void *arg)
 	sys_sem_signal(&st->dns_sem);
 }
 
-/* waits on the session thread give up as soon as the carrier is gone */
-static bool carrier_gone(struct nf_stack *st)
-{
-	bool gone;
-
-	pthread_mutex_lock(&st->sh->mu);
-	gone = !st->sh->carrier || st->sh->quit;
-	pthread_mutex_unlock(&st->sh->mu);
-	return gone;
-}
-
 /* One query through lwIP's resolver, waited for in slices. 0, -EAGAIN (it
  * failed: a query left pending from before the carrier loss, say), or
  * -ETIMEDOUT/-ENETDOWN. */
-static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_t deadline)
+static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_t deadline,
+		    const struct nf_cancel *c)
 {
 	ip_addr_t ip;
 	err_t e;
@@ -217,7 +208,7 @@ static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_
 		int64_t left = deadline - nf_now_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		if (carrier_gone(st))
+		if (c->lost(c->arg))
 			return -ENETDOWN;
 		if (sys_arch_sem_wait(&st->dns_sem, (u32_t)(left < SLICE_MS ? left : SLICE_MS)) ==
 		    SYS_ARCH_TIMEOUT)
@@ -235,114 +226,129 @@ static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_
 	}
 }
 
-static int lwip_resolve(struct nf_stack *st, const char *name, uint32_t *out, int timeout_ms)
+static int lwip_resolve(struct nf_stack *st, const char *name, uint32_t *out, int64_t deadline,
+			const struct nf_cancel *c)
 {
-	ip_addr_t ip;
-	int64_t deadline = nf_now_ms() + timeout_ms;
 	int rc = -ETIMEDOUT;
 
-	if (ipaddr_aton(name, &ip)) {
-		*out = ip4_addr_get_u32(ip_2_ip4(&ip));
-		return 0;
-	}
 	/* a failed lookup is asked again while time is left: lwIP answers a
 	 * query still pending from before the last carrier loss with its fate */
 	for (int tries = 0; tries < 8; tries++) {
-		rc = dns_once(st, name, out, deadline);
+		rc = dns_once(st, name, out, deadline, c);
 		if (rc != -EAGAIN)
 			break;
 	}
 	return rc == -EAGAIN ? -EHOSTUNREACH : rc;
 }
 
-static int lwip_tcp_socket(struct nf_stack *st, int *err)
+static int lwip_socket_fd(struct nf_stack *st, enum nf_sock_type type, int *err)
 {
+	static const int kinds[][2] = {[NF_SOCK_TCP] = {SOCK_STREAM, 0},
+				       [NF_SOCK_UDP] = {SOCK_DGRAM, 0},
+				       [NF_SOCK_ICMP] = {SOCK_RAW, IP_PROTO_ICMP}};
 	int fd;
 
 	(void)st;
 	errno = 0;
-	fd = lwip_socket(AF_INET, SOCK_STREAM, 0);
+	fd = lwip_socket(AF_INET, kinds[type][0], kinds[type][1]);
 	*err = fd < 0 ? errno : 0;
 	if (fd >= 0)
 		lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
 	return fd;
 }
 
-static int wait_fd(int fd, short events, int timeout_ms)
-{
-	struct pollfd p = {.fd = fd, .events = events};
-	int n;
-
-	if (timeout_ms < 0)
-		timeout_ms = 0;
-	n = lwip_poll(&p, 1, timeout_ms);
-	if (n < 0)
-		return -errno;
-	if (n == 0)
-		return -ETIMEDOUT;
-	return 0;
-}
-
-static int lwip_connect_fd(struct nf_stack *st, int fd, uint32_t ip, uint16_t port, int timeout_ms)
+static struct sockaddr_in to_sa(uint32_t ip, uint16_t port)
 {
 	struct sockaddr_in sa;
-	int soerr = 0;
-	socklen_t len = sizeof(soerr);
-	int rc;
 
-	(void)st;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_len = sizeof(sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = lwip_htons(port);
 	sa.sin_addr.s_addr = ip;
-	if (lwip_connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-		return 0;
-	if (errno != EINPROGRESS)
-		return -errno;
-	rc = wait_fd(fd, POLLOUT, timeout_ms);
-	if (rc < 0)
-		return rc;
-	if (lwip_getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
-		return -errno;
-	return soerr ? -soerr : 0;
+	return sa;
 }
 
-static int lwip_send_all(struct nf_stack *st, int fd, const void *buf, size_t len, int timeout_ms)
+static int lwip_connect_fd(struct nf_stack *st, int fd, uint32_t ip, uint16_t port)
 {
-	const char *p = buf;
-	int64_t deadline = nf_now_ms() + timeout_ms;
+	struct sockaddr_in sa = to_sa(ip, port);
 
 	(void)st;
-	while (len) {
-		ssize_t n = lwip_send(fd, p, len, 0);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno != EWOULDBLOCK && errno != EAGAIN)
-			return -errno;
-		int rc = wait_fd(fd, POLLOUT, (int)(deadline - nf_now_ms()));
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return lwip_connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
 }
 
-static ssize_t lwip_recv_fd(struct nf_stack *st, int fd, void *buf, size_t len, int timeout_ms)
+static int lwip_so_error(struct nf_stack *st, int fd)
 {
-	ssize_t n;
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	(void)st;
+	if (lwip_getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		return -errno;
+	return -soerr;
+}
+
+/* lwIP's EWOULDBLOCK and EAGAIN are one value; netio knows -EAGAIN */
+static ssize_t ret(ssize_t n)
+{
+	if (n >= 0)
+		return n;
+	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+}
+
+static ssize_t lwip_send_fd(struct nf_stack *st, int fd, const void *buf, size_t len)
+{
+	(void)st;
+	return ret(lwip_send(fd, buf, len, 0));
+}
+
+static ssize_t lwip_sendto_fd(struct nf_stack *st, int fd, const void *buf, size_t len,
+			      uint32_t ip, uint16_t port)
+{
+	struct sockaddr_in sa = to_sa(ip, port);
+
+	(void)st;
+	return ret(lwip_sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)));
+}
+
+static ssize_t lwip_recv_fd(struct nf_stack *st, int fd, void *buf, size_t len)
+{
+	(void)st;
+	return ret(lwip_recv(fd, buf, len, 0));
+}
+
+static int lwip_poll_fd(struct nf_stack *st, int fd, int events, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd,
+			   .events = (short)((events & NF_POLL_IN ? POLLIN : 0) |
+					     (events & NF_POLL_OUT ? POLLOUT : 0))};
+	int n;
+
+	(void)st;
+	n = lwip_poll(&p, 1, timeout_ms < 0 ? 0 : timeout_ms);
+	return n < 0 ? -errno : n;
+}
+
+static int lwip_setsockopt_fd(struct nf_stack *st, int fd, enum nf_sockopt opt, int value)
+{
+	struct linger lg = {.l_onoff = value >= 0, .l_linger = value < 0 ? 0 : value};
 	int rc;
 
 	(void)st;
-	rc = wait_fd(fd, POLLIN, timeout_ms);
-	if (rc < 0)
-		return rc;
-	n = lwip_recv(fd, buf, len, 0);
-	if (n < 0)
-		return (errno == EWOULDBLOCK || errno == EAGAIN) ? -ETIMEDOUT : -errno;
-	return n;
+	switch (opt) {
+	case NF_SO_KEEPALIVE:
+		rc = lwip_setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &value, sizeof(value));
+		break;
+	case NF_SO_NODELAY:
+		rc = lwip_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, sizeof(value));
+		break;
+	case NF_SO_LINGER:
+		rc = lwip_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		break;
+	default:
+		return -EINVAL;
+	}
+	return rc < 0 ? -errno : 0;
 }
 
 static int lwip_shutdown_fd(struct nf_stack *st, int fd, int how, int *err)
@@ -367,31 +373,6 @@ static int lwip_close_fd(struct nf_stack *st, int fd, int *err)
 	return rc;
 }
 
-static int lwip_icmp_socket(struct nf_stack *st, int *err)
-{
-	int fd;
-
-	(void)st;
-	errno = 0;
-	fd = lwip_socket(AF_INET, SOCK_RAW, IP_PROTO_ICMP);
-	*err = fd < 0 ? errno : 0;
-	if (fd >= 0)
-		lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
-	return fd;
-}
-
-static int lwip_icmp_send(struct nf_stack *st, int fd, uint32_t ip, const void *buf, size_t len)
-{
-	struct sockaddr_in sa;
-
-	(void)st;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_len = sizeof(sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = ip;
-	return lwip_sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
-}
-
 static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
 {
 	(void)st;
@@ -408,13 +389,15 @@ const struct nf_stack_ops nf_stack_lwip = {
     .ip_start = lwip_ip_start,
     .ip_stop = lwip_ip_stop,
     .resolve = lwip_resolve,
-    .tcp_socket = lwip_tcp_socket,
+    .socket = lwip_socket_fd,
     .connect = lwip_connect_fd,
-    .send_all = lwip_send_all,
+    .so_error = lwip_so_error,
+    .send = lwip_send_fd,
+    .sendto = lwip_sendto_fd,
     .recv = lwip_recv_fd,
+    .poll = lwip_poll_fd,
+    .setsockopt = lwip_setsockopt_fd,
     .shutdown = lwip_shutdown_fd,
     .close_fd = lwip_close_fd,
-    .icmp_socket = lwip_icmp_socket,
-    .icmp_send = lwip_icmp_send,
     .probe = lwip_probe,
 };

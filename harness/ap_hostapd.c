@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <wpa_ctrl.h>
 
+#include "clock.h"
 #include "ap.h"
 #include "proc.h"
 
@@ -24,13 +25,6 @@ struct hostapd {
 	struct wpa_ctrl *req, *ev;
 	bool on, known; /* hostapd refuses to DISABLE what is disabled */
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int request(struct hostapd *h, const char *cmd, char *reply, size_t cap)
 {
@@ -45,11 +39,11 @@ static int request(struct hostapd *h, const char *cmd, char *reply, size_t cap)
 /* waits for an event line containing want, bounded */
 static int wait_event(struct hostapd *h, const char *want, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = nf_now_ms() + timeout_ms;
 	char buf[512];
 
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - nf_now_ms();
 		struct pollfd p = {.fd = wpa_ctrl_get_fd(h->ev), .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
 			return -ETIMEDOUT;
@@ -124,8 +118,8 @@ static int hostapd_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *
 		return rc;
 	}
 	/* ready when its control interface answers STATUS with ENABLED */
-	long long deadline = now_ms() + START_TIMEOUT_MS;
-	while (!h->req && now_ms() < deadline) {
+	long long deadline = nf_now_ms() + START_TIMEOUT_MS;
+	while (!h->req && nf_now_ms() < deadline) {
 		h->req = wpa_ctrl_open(h->ctrl_path);
 		if (!h->req)
 			poll(NULL, 0, 20);

@@ -60,7 +60,7 @@ void nf_engine_start(struct nf_engine *e, int64_t now)
 	enter(e, NF_E_DOWN, now, e->disable_ms);
 }
 
-void nf_engine_on_line(struct nf_engine *e, int dev, const char *verb, const struct nf_report *r,
+void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const struct nf_report *r,
 		       int64_t now)
 {
 	struct nf_engine_dev *d;
@@ -69,19 +69,19 @@ void nf_engine_on_line(struct nf_engine *e, int dev, const char *verb, const str
 	if (dev < 0 || dev >= e->ndev)
 		return;
 	d = &e->dev[dev];
-	if (strcmp(verb, "TEARDOWN") == 0) {
+	if (verb == NF_VERB_TEARDOWN) {
 		if (e->phase == NF_E_DOWN)
 			d->torn_down = true;
 		return;
 	}
-	if (strcmp(verb, "REPORT") != 0 || e->phase != NF_E_UP)
+	if (verb != NF_VERB_REPORT || e->phase != NF_E_UP)
 		return;
 	/* a late line from an earlier phase is not this cycle's */
 	if (r->v[NF_R_phase] != NF_UNSET && r->v[NF_R_phase] <= d->last_phase)
 		return;
 	/* the first report decides; a later success in the same phase replaces
 	 * a failure (timed pace leaves the device time to retry) */
-	if (!d->have || (strcmp(d->rep.status, "ok") != 0 && strcmp(r->status, "ok") == 0 &&
+	if (!d->have || (!nf_status_is_ok(d->rep.status) && nf_status_is_ok(r->status) &&
 			 r->v[NF_R_phase] == d->rep.v[NF_R_phase])) {
 		d->rep = *r;
 		d->have = true;
@@ -140,7 +140,8 @@ static void emit_rows(struct nf_engine *e, int64_t now)
 				d->last_phase = d->rep.v[NF_R_phase];
 		} else {
 			nf_report_clear(&row.r);
-			strcpy(row.status, d->crashed ? "device_crashed" : "timeout");
+			snprintf(row.status, sizeof(row.status), "%s",
+				 nf_status_name(d->crashed ? NF_ST_device_crashed : NF_ST_timeout));
 		}
 		e->ops->row(e->ctx, &row);
 	}

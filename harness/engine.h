@@ -59,8 +59,8 @@ struct nf_engine {
 void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 		    const struct nf_engine_ops *ops, void *ctx);
 void nf_engine_start(struct nf_engine *e, int64_t now);
-/* verb is REPORT or TEARDOWN */
-void nf_engine_on_line(struct nf_engine *e, int dev, const char *verb, const struct nf_report *r,
+/* verb is NF_VERB_REPORT or NF_VERB_TEARDOWN */
+void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const struct nf_report *r,
 		       int64_t now);
 void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now);
 /* Advances phases whose time or condition has come. */

@@ -9,35 +9,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto.h"
 #include "run.h"
 #include "scenario.h"
 #include "matrix.h"
 #include "plot.h"
+#include "registry.h"
 #include "verdict.h"
 
-#define NETFLAP_VERSION "0.1.0"
 
-/* --daemon: the run goes on in a detached child; we return once it has
- * its run folder and pidfile, or report why it could not start */
+/* --daemon: the run goes on in a detached child; we return once its
+ * cycles have started (it writes a byte on a pipe), or report why it
+ * could not start (the pipe closes first: its exit code) */
+#define DAEMON_START_MS 60000
+
 static int daemonize(struct nf_scenario *sc, struct nf_run_opts *o)
 {
 	static char dir[4096];
-	char pidfile[4200];
+	int p[2], status;
+	char c;
 	pid_t pid;
-	int status;
 
 	if (!o->out_dir) {
 		nf_run_default_dir(sc, dir, sizeof(dir));
 		mkdir("results", 0755);
 		o->out_dir = dir;
 	}
-	snprintf(pidfile, sizeof(pidfile), "%s/netflap.pid", o->out_dir);
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		perror("netflap: pipe");
+		return NF_EXIT_ENV;
+	}
 	pid = fork();
 	if (pid < 0) {
 		perror("netflap: fork");
 		return NF_EXIT_ENV;
 	}
 	if (pid == 0) {
+		close(p[0]);
 		setsid();
 		int null = open("/dev/null", O_RDWR);
 		if (null >= 0) {
@@ -46,24 +54,29 @@ static int daemonize(struct nf_scenario *sc, struct nf_run_opts *o)
 			dup2(null, STDERR_FILENO);
 		}
 		o->quiet = false;
+		o->ready_fd = p[1];
 		_exit(nf_run(sc, o));
 	}
-	for (int i = 0; i < 1000; i++) { /* at most 10 s */
-		if (access(pidfile, F_OK) == 0) {
-			printf("netflap: running in the background as pid %d; run folder %s\n"
-			       "  netflap status %s\n  netflap stop %s\n",
-			       (int)pid, o->out_dir, o->out_dir, o->out_dir);
-			return NF_EXIT_CLEAN;
-		}
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			fprintf(stderr, "netflap: the background run ended at once (exit %d)\n",
-				WIFEXITED(status) ? WEXITSTATUS(status) : 3);
-			return WIFEXITED(status) ? WEXITSTATUS(status) : NF_EXIT_ENV;
-		}
-		poll(NULL, 0, 10);
+	close(p[1]);
+	struct pollfd pf = {.fd = p[0], .events = POLLIN};
+	int n = poll(&pf, 1, DAEMON_START_MS);
+	ssize_t got = n > 0 ? read(p[0], &c, 1) : -1;
+	close(p[0]);
+	if (got == 1) {
+		printf("netflap: running in the background as pid %d; run folder %s\n"
+		       "  netflap status %s\n  netflap stop %s\n",
+		       (int)pid, o->out_dir, o->out_dir, o->out_dir);
+		return NF_EXIT_CLEAN;
 	}
-	fprintf(stderr, "netflap: the background run did not start within 10 s\n");
-	return NF_EXIT_ENV;
+	if (n == 0) {
+		fprintf(stderr, "netflap: the background run did not start within %d s (see %s)\n",
+			DAEMON_START_MS / 1000, o->out_dir);
+		return NF_EXIT_ENV;
+	}
+	waitpid(pid, &status, 0);
+	fprintf(stderr, "netflap: the background run ended before its first cycle (exit %d); see %s\n",
+		WIFEXITED(status) ? WEXITSTATUS(status) : NF_EXIT_ENV, o->out_dir);
+	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : NF_EXIT_ENV;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -73,7 +86,7 @@ static int cmd_run(int argc, char **argv)
 	    {"quiet", no_argument, NULL, 'q'},     {"daemon", no_argument, NULL, 'd'},
 	    {"help", no_argument, NULL, 'h'},      {0}};
 	struct nf_scenario sc;
-	struct nf_run_opts o = {0};
+	struct nf_run_opts o = {.ready_fd = -1};
 	const char *sets[64];
 	int nsets = 0, c;
 	char err[600];
@@ -218,7 +231,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("netflap %s (lwIP 2.1.3)\n", NETFLAP_VERSION);
+		printf("netflap %s (lwIP 2.1.3, control protocol %d)\n", NETFLAP_VERSION,
+		       NF_PROTO_VERSION);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

@@ -76,7 +76,7 @@ static void summarize(const char *dir, struct cell *c)
 			int64_t cyc = s->v[i][C_CYCLE];
 			if (cyc > c->cycles)
 				c->cycles = cyc;
-			if (strcmp(s->status[i], "ok") != 0 &&
+			if (!nf_status_is_ok(s->status[i]) &&
 			    (c->first_failure == NF_UNSET || cyc < c->first_failure))
 				c->first_failure = cyc;
 			if (ms && s->v[i][C_CONNACK] != NF_UNSET)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,7 +16,7 @@
 
 int nf_spawn(const struct nf_spawn *s, pid_t *pid)
 {
-	pid_t p = fork();
+	pid_t parent = getpid(), p = fork();
 
 	if (p < 0)
 		return -errno;
@@ -24,6 +25,10 @@ int nf_spawn(const struct nf_spawn *s, pid_t *pid)
 		int fd = s->log ? open(s->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)
 				: open("/dev/null", O_WRONLY | O_CLOEXEC);
 
+		setpgid(0, 0);
+		if (prctl(PR_SET_PDEATHSIG, s->death_sig ? s->death_sig : SIGKILL) < 0 ||
+		    getppid() != parent) /* it died before the tie was made */
+			_exit(126);
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL); /* the harness blocks what its loop reads */
 		if (fd < 0)
@@ -45,6 +50,7 @@ int nf_spawn(const struct nf_spawn *s, pid_t *pid)
 		fprintf(stderr, "netflap: cannot run %s: %s\n", s->argv[0], strerror(errno));
 		_exit(127);
 	}
+	setpgid(p, p); /* both sides: whichever runs first */
 	*pid = p;
 	return 0;
 }

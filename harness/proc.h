@@ -1,5 +1,9 @@
 /* Child processes started from argv arrays inside a network namespace,
- * output to a log file, stopped by their own pid only. */
+ * output to a log file, stopped by their own pid only. Each child leads a
+ * process group of its own, so a signal to netflap's group (Ctrl-C,
+ * `timeout`, a cancelled CI job) reaches netflap alone, which then stops
+ * its children in order; and each is tied to netflap's life: when netflap
+ * dies, the kernel sends it death_sig. */
 #ifndef NETFLAP_PROC_H
 #define NETFLAP_PROC_H
 
@@ -10,6 +14,7 @@ struct nf_spawn {
 	const char *log;   /* stdout+stderr, created 0600; NULL: /dev/null */
 	int pass_fd;       /* -1, or an fd the child gets as fd 3 */
 	char *const *argv; /* argv[0] is a path or a name looked up in PATH */
+	int death_sig;     /* sent when netflap dies; 0: SIGKILL */
 };
 
 /* Forks and execs; *pid on success. 0 or -errno. A failed exec shows up

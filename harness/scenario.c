@@ -1,10 +1,8 @@
 /* Scenario key table, parser and validation (see scenario.h). */
 #include <errno.h>
-#include <ini.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "duration.h"
 #include "scenario.h"
@@ -236,84 +234,16 @@ void nf_scenario_defaults(struct nf_scenario *sc)
 	strcpy(sc->name, "scenario");
 }
 
-struct load_ctx {
-	struct nf_scenario *sc;
-	FILE *f;
-	int line;
-	char *err;
-	size_t errlen;
-	const char *path;
-	bool failed;
-};
-
-static char *counting_reader(char *str, int num, void *stream)
+int nf_scenario_assign(struct nf_scenario *sc, const char *section, const char *name,
+		       const char *value, char *msg, size_t len)
 {
-	struct load_ctx *c = stream;
-	char *r = fgets(str, num, c->f);
+	const struct key *k = find_key(section, name);
 
-	if (r)
-		c->line++;
-	return r;
-}
-
-static int on_pair(void *user, const char *section, const char *name, const char *value)
-{
-	struct load_ctx *c = user;
-	const struct key *k;
-	char msg[400];
-
-	if (c->failed)
-		return 0;
-	k = find_key(section, name);
 	if (!k) {
-		unknown_key(section, name, msg, sizeof(msg));
-		snprintf(c->err, c->errlen, "%s:%d: %s", c->path, c->line, msg);
-		c->failed = true;
-		return 0;
-	}
-	if (set_value(c->sc, k, value, msg, sizeof(msg)) < 0) {
-		snprintf(c->err, c->errlen, "%s:%d: %s", c->path, c->line, msg);
-		c->failed = true;
-		return 0;
-	}
-	return 1;
-}
-
-int nf_scenario_load(struct nf_scenario *sc, const char *path, char *err, size_t errlen)
-{
-	struct load_ctx c = {.sc = sc, .err = err, .errlen = errlen, .path = path};
-	struct stat st;
-	const char *base, *dot;
-	int rc;
-
-	c.f = fopen(path, "r");
-	if (!c.f) {
-		rc = -errno;
-		errf(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (fstat(fileno(c.f), &st) == 0 &&
-	    (!S_ISREG(st.st_mode) || st.st_size > NF_SCENARIO_MAX_BYTES)) {
-		fclose(c.f);
-		return errf(err, errlen, "%s: not a regular file of at most %d bytes", path,
-			    NF_SCENARIO_MAX_BYTES);
-	}
-	rc = ini_parse_stream(counting_reader, &c, on_pair, &c);
-	fclose(c.f);
-	if (c.failed)
+		unknown_key(section, name, msg, len);
 		return -EINVAL;
-	if (rc > 0)
-		return errf(err, errlen, "%s:%d: not a 'key = value' line or a [section]", path,
-			    rc);
-	if (rc < 0)
-		return errf(err, errlen, "%s: cannot read", path);
-	base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	dot = strrchr(base, '.');
-	snprintf(sc->name, sizeof(sc->name), "%.*s",
-		 (int)(dot && dot != base ? (size_t)(dot - base) : strlen(base)), base);
-	snprintf(sc->path, sizeof(sc->path), "%s", path);
-	return 0;
+	}
+	return set_value(sc, k, value, msg, len);
 }
 
 int nf_scenario_set(struct nf_scenario *sc, const char *a, char *err, size_t errlen)

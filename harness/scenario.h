@@ -49,6 +49,11 @@ void nf_scenario_defaults(struct nf_scenario *sc);
  * "file:line: what is wrong" (and a did-you-mean) in err. */
 int nf_scenario_load(struct nf_scenario *sc, const char *path, char *err, size_t errlen);
 
+/* Sets one key from its text (the file reader and --set): 0, or -EINVAL
+ * with a message (unknown key with a did-you-mean, bad value) in msg. */
+int nf_scenario_assign(struct nf_scenario *sc, const char *section, const char *name,
+		       const char *value, char *msg, size_t len);
+
 /* Applies "section.key=value" (--set). 0 or -EINVAL with a message. */
 int nf_scenario_set(struct nf_scenario *sc, const char *assignment, char *err, size_t errlen);
 

@@ -10,17 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dns_query.h"
+#include "clock.h"
+#include "nf_dns.h"
 #include "netns.h"
 #include "proc.h"
 #include "services.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int in_user_ns(void)
 {
@@ -61,13 +55,13 @@ static int probe(int nsfd, int dns, int port)
 	} else {
 		uint8_t q[128], a[512];
 		uint32_t ip;
-		int len = dns_build_query(q, sizeof(q), 0x6e66, NF_BROKER_NAME);
+		int len = nf_dns_build_query(q, sizeof(q), 0x6e66, NF_BROKER_NAME);
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		if (len > 0 &&
 		    sendto(fd, q, (size_t)len, 0, (struct sockaddr *)&sa, sizeof(sa)) == len &&
 		    poll(&p, 1, 100) == 1) {
 			ssize_t n = recv(fd, a, sizeof(a), 0);
-			ok = n > 0 && dns_parse_a(a, (size_t)n, 0x6e66, &ip) == 0;
+			ok = n > 0 && nf_dns_parse_a(a, (size_t)n, 0x6e66, &ip) == 0;
 		}
 	}
 	close(fd);
@@ -131,7 +125,7 @@ int nf_services_start(struct nf_services *sv, const struct nf_topo *t, const cha
 			"--interface=" NF_BRIDGE,
 			"--bind-interfaces",
 			"--listen-address=" NF_AP_ADDR,
-			"--dhcp-range=10.213.0.100,10.213.0.199,255.255.255.0,2m",
+			"--dhcp-range=" NF_DHCP_FIRST "," NF_DHCP_LAST "," NF_NETMASK "," NF_DHCP_LEASE,
 			"--address=/" NF_BROKER_NAME "/" NF_AP_ADDR,
 			"--pid-file=",
 			"--user=root",
@@ -145,9 +139,9 @@ int nf_services_start(struct nf_services *sv, const struct nf_topo *t, const cha
 	}
 
 	/* ready when they answer, not after a guessed sleep */
-	deadline = now_ms() + timeout_ms;
+	deadline = nf_now_ms() + timeout_ms;
 	int broker = 0, dns = 0;
-	while (!(broker && dns) && now_ms() < deadline) {
+	while (!(broker && dns) && nf_now_ms() < deadline) {
 		broker = broker || probe(t->ap_nsfd, 0, port);
 		dns = dns || probe(t->ap_nsfd, 1, 53);
 		if (!(broker && dns))

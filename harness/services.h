@@ -9,7 +9,7 @@
 #include "topo.h"
 #include "undo.h"
 
-#define NF_BROKER_NAME "broker.netflap"
+#include "subnet.h"
 
 struct nf_services {
 	pid_t mosquitto, dnsmasq;

@@ -1,5 +1,5 @@
 /* The run's network, built over rtnetlink (libnl-route-3): an AP
- * namespace with bridge br0 (the AP's LAN, 10.213.0.1/24), one namespace
+ * namespace with bridge br0 (the AP's LAN, subnet.h), one namespace
  * per device joined to the bridge by a veth pair. Nothing routes out. */
 #ifndef NETFLAP_TOPO_H
 #define NETFLAP_TOPO_H
@@ -9,8 +9,9 @@
 #include "scenario.h"
 #include "undo.h"
 
-#define NF_AP_ADDR "10.213.0.1"
-#define NF_AP_PREFIX 24
+#include "subnet.h"
+
+#define NF_AP_PREFIX NF_PREFIX_LEN
 #define NF_BRIDGE "br0"
 
 struct nl_sock;

@@ -24,6 +24,12 @@ struct nf_undo {
 /* Registers fn(ctx, name, x). 0 or -ENOSPC (then the caller undoes now). */
 int nf_undo_push(struct nf_undo *u, nf_undo_fn fn, void *ctx, const char *name, long x);
 
+/* Registers unlink(path) (any length: the path is copied). 0 or -errno. */
+int nf_undo_push_unlink(struct nf_undo *u, const char *path);
+
+/* Registers close(fd). 0 or -ENOSPC (then fd is closed now). */
+int nf_undo_push_close(struct nf_undo *u, const char *what, int fd);
+
 /* Runs and forgets every step, last-first. */
 void nf_undo_run(struct nf_undo *u);
 

@@ -184,7 +184,7 @@ static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 {
 	struct trend t;
 	int n = collect(s, C_AFTER_TEARDOWN, -1, settle, false, p);
-	int64_t seen = first_status(s, "socket_failed");
+	int64_t seen = first_status(s, nf_status_name(NF_ST_socket_failed));
 
 	/* once the table is full the count stops: saturation, not a slower leak */
 	for (int i = 0; seen != NF_UNSET && i < n; i++)
@@ -293,7 +293,7 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->v[i][C_CYCLE] <= settle)
 			continue;
-		run = strcmp(s->status[i], "ok") == 0 ? 0 : run + 1;
+		run = nf_status_is_ok(s->status[i]) ? 0 : run + 1;
 		if (run > longest)
 			longest = run;
 		if (run == k && from == NF_UNSET)

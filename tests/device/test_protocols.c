@@ -6,9 +6,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "dns_query.h"
+#include "nf_dns.h"
 #include "duration.h"
-#include "icmp_echo.h"
+#include "nf_icmp.h"
 #include "report.h"
 
 START_TEST(test_report_round_trip)
@@ -21,13 +21,13 @@ START_TEST(test_report_round_trip)
 	for (int i = 0; i < NF_R_COUNT; i++)
 		a.v[i] = (i % 3 == 0) ? NF_UNSET : (int64_t)i * 1000003 - 7;
 	strcpy(a.status, "socket_failed");
-	int n = nf_report_format(&a, "REPORT", line, sizeof(line));
+	int n = nf_report_format(&a, NF_VERB_REPORT, line, sizeof(line));
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_eq(line[n - 1], '\n');
-	ck_assert_int_eq(nf_report_parse(line, "REPORT", &b, &bad), 0);
+	ck_assert_int_eq(nf_report_parse(line, NF_VERB_REPORT, &b, &bad), 0);
 	ck_assert_mem_eq(a.v, b.v, sizeof(a.v));
 	ck_assert_str_eq(b.status, "socket_failed");
-	ck_assert_int_eq(nf_report_format(&a, "REPORT", line, 40), -ENOSPC);
+	ck_assert_int_eq(nf_report_format(&a, NF_VERB_REPORT, line, 40), -ENOSPC);
 }
 END_TEST
 
@@ -56,13 +56,13 @@ START_TEST(test_report_hostile)
 	size_t bad;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int rc = nf_report_parse(cases[i].line, "REPORT", &r, &bad);
+		int rc = nf_report_parse(cases[i].line, NF_VERB_REPORT, &r, &bad);
 		ck_assert_msg((rc == 0) == cases[i].ok, "'%s': rc %d", cases[i].line, rc);
 		if (rc)
 			ck_assert_uint_le(bad, strlen(cases[i].line));
 	}
 	ck_assert_int_eq(
-	    nf_report_parse("REPORT phase=3 socket_fd=- status=ok", "REPORT", &r, &bad), 0);
+	    nf_report_parse("REPORT phase=3 socket_fd=- status=ok", NF_VERB_REPORT, &r, &bad), 0);
 	ck_assert_int_eq(r.v[NF_R_phase], 3);
 	ck_assert(r.v[NF_R_socket_fd] == NF_UNSET);
 }
@@ -74,12 +74,12 @@ START_TEST(test_dns_query_bytes)
 	const uint8_t want[] = {0x12, 0x34, 0x01, 0,   0,   1, 0,   0,   0, 0, 0, 0, 6, 'b',
 				'r',  'o',  'k',  'e', 'r', 2, 'n', 'f', 0, 0, 1, 0, 1};
 
-	ck_assert_int_eq(dns_build_query(b, sizeof(b), 0x1234, "broker.nf"), sizeof(want));
+	ck_assert_int_eq(nf_dns_build_query(b, sizeof(b), 0x1234, "broker.nf"), sizeof(want));
 	ck_assert_mem_eq(b, want, sizeof(want));
-	ck_assert_int_eq(dns_build_query(b, sizeof(b), 1, "broker.nf."), sizeof(want));
-	ck_assert_int_eq(dns_build_query(b, sizeof(b), 1, ""), -EINVAL);
-	ck_assert_int_eq(dns_build_query(b, sizeof(b), 1, "a..b"), -EINVAL);
-	ck_assert_int_eq(dns_build_query(b, 10, 1, "a.b"), -ENOSPC);
+	ck_assert_int_eq(nf_dns_build_query(b, sizeof(b), 1, "broker.nf."), sizeof(want));
+	ck_assert_int_eq(nf_dns_build_query(b, sizeof(b), 1, ""), -EINVAL);
+	ck_assert_int_eq(nf_dns_build_query(b, sizeof(b), 1, "a..b"), -EINVAL);
+	ck_assert_int_eq(nf_dns_build_query(b, 10, 1, "a.b"), -ENOSPC);
 }
 END_TEST
 
@@ -91,32 +91,32 @@ START_TEST(test_dns_answers)
 			  0,    1,    0,    0,    0, 60, 0, 4, 10, 213,  0,  1};
 	uint32_t ip = 0;
 
-	ck_assert_int_eq(dns_parse_a(resp, sizeof(resp), 0x1234, &ip), 0);
+	ck_assert_int_eq(nf_dns_parse_a(resp, sizeof(resp), 0x1234, &ip), 0);
 	ck_assert_mem_eq(&ip, ((uint8_t[]){10, 213, 0, 1}), 4);
-	ck_assert_int_eq(dns_parse_a(resp, sizeof(resp), 0x9999, &ip), -EPROTO);
+	ck_assert_int_eq(nf_dns_parse_a(resp, sizeof(resp), 0x9999, &ip), -EPROTO);
 	/* every truncation is malformed or missing, never read past the end */
 	for (size_t n = 0; n < sizeof(resp); n++)
-		ck_assert_int_lt(dns_parse_a(resp, n, 0x1234, &ip), 0);
+		ck_assert_int_lt(nf_dns_parse_a(resp, n, 0x1234, &ip), 0);
 	resp[3] = 0x83; /* NXDOMAIN */
-	ck_assert_int_eq(dns_parse_a(resp, sizeof(resp), 0x1234, &ip), -ENOENT);
+	ck_assert_int_eq(nf_dns_parse_a(resp, sizeof(resp), 0x1234, &ip), -ENOENT);
 	resp[3] = 0x80;
 	resp[22] = 0x80; /* a reserved label type */
-	ck_assert_int_eq(dns_parse_a(resp, sizeof(resp), 0x1234, &ip), -EPROTO);
+	ck_assert_int_eq(nf_dns_parse_a(resp, sizeof(resp), 0x1234, &ip), -EPROTO);
 	/* a name that is all labels, never ending: bounded */
 	uint8_t loop[600] = {0x12, 0x34, 0x80, 0, 0, 1, 0, 0};
 	for (size_t i = 12; i + 2 < sizeof(loop); i += 2) {
 		loop[i] = 1;
 		loop[i + 1] = 'a';
 	}
-	ck_assert_int_eq(dns_parse_a(loop, sizeof(loop), 0x1234, &ip), -EPROTO);
+	ck_assert_int_eq(nf_dns_parse_a(loop, sizeof(loop), 0x1234, &ip), -EPROTO);
 }
 END_TEST
 
 START_TEST(test_icmp_echo)
 {
-	uint8_t req[ICMP_ECHO_LEN], pkt[20 + ICMP_ECHO_LEN] = {0x45, 0, 0, 44, 0, 0, 0, 0, 64, 1};
+	uint8_t req[NF_ICMP_ECHO_LEN], pkt[20 + NF_ICMP_ECHO_LEN] = {0x45, 0, 0, 44, 0, 0, 0, 0, 64, 1};
 
-	icmp_echo_request(req, 0xabcd, 7);
+	nf_icmp_echo_request(req, 0xabcd, 7);
 	ck_assert_int_eq(req[0], 8);
 	/* the peer's reply: same bytes, type 0, checksum adjusted by +8 */
 	memcpy(pkt + 20, req, sizeof(req));
@@ -125,17 +125,17 @@ START_TEST(test_icmp_echo)
 	c = (c & 0xffff) + (c >> 16);
 	pkt[22] = (uint8_t)(c >> 8);
 	pkt[23] = (uint8_t)c;
-	ck_assert_int_eq(icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 7), 1);
-	ck_assert_int_eq(icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 8), 0);
+	ck_assert_int_eq(nf_icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 7), 1);
+	ck_assert_int_eq(nf_icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 8), 0);
 	uint16_t seq = 0;
-	ck_assert_int_eq(icmp_echo_reply_seq(pkt, sizeof(pkt), 0xabcd, &seq), 1);
+	ck_assert_int_eq(nf_icmp_echo_reply_seq(pkt, sizeof(pkt), 0xabcd, &seq), 1);
 	ck_assert_int_eq(seq, 7);
-	ck_assert_int_eq(icmp_echo_reply_seq(pkt, sizeof(pkt), 0xabce, &seq), 0);
-	ck_assert_int_eq(icmp_is_echo_reply(pkt, 27, 0xabcd, 7), 0);
+	ck_assert_int_eq(nf_icmp_echo_reply_seq(pkt, sizeof(pkt), 0xabce, &seq), 0);
+	ck_assert_int_eq(nf_icmp_is_echo_reply(pkt, 27, 0xabcd, 7), 0);
 	pkt[30] ^= 1; /* corrupt the payload: checksum fails */
-	ck_assert_int_eq(icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 7), 0);
+	ck_assert_int_eq(nf_icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 7), 0);
 	pkt[0] = 0x4f; /* IHL past the end */
-	ck_assert_int_eq(icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 7), 0);
+	ck_assert_int_eq(nf_icmp_is_echo_reply(pkt, sizeof(pkt), 0xabcd, 7), 0);
 }
 END_TEST
 

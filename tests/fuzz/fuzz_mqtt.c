@@ -5,19 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mqtt_codec.h"
+#include "nf_mqtt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mqtt_packet pk;
+	struct nf_mqtt_packet pk;
 	size_t off = 0;
 	/* the first byte picks the size cap, so small caps are explored too */
 	size_t cap = size ? (size_t)data[0] * 64 + 2 : 4096;
 
 	while (off < size) {
-		ssize_t n = mqtt_decode(data + off, size - off, cap, &pk);
+		ssize_t n = nf_mqtt_decode(data + off, size - off, cap, &pk);
 		if (n <= 0)
 			break;
 		if ((size_t)n > size - off)

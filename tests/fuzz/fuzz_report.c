@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const verbs[] = {"REPORT", "TEARDOWN", "STATUS"};
+	static const enum nf_verb verbs[] = {NF_VERB_REPORT, NF_VERB_TEARDOWN, NF_VERB_STATUS};
 	struct nf_report a, b;
 	char line[4096], out[8192];
 	size_t bad;

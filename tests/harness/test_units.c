@@ -292,7 +292,7 @@ START_TEST(test_engine_timed)
 	ck_assert(f.ap_on);
 	ck_assert_int_eq(nf_engine_deadline(&e, 6000), 21000);
 	struct nf_report r = rep(1, "ok", 0);
-	nf_engine_on_line(&e, 0, "REPORT", &r, 6100);
+	nf_engine_on_line(&e, 0, NF_VERB_REPORT, &r, 6100);
 	nf_engine_tick(&e, 6100); /* timed: the device being done ends nothing */
 	ck_assert_int_eq(f.nrows, 0);
 	nf_engine_tick(&e, 21000);
@@ -333,16 +333,16 @@ START_TEST(test_engine_event)
 	nf_engine_tick(&e, 0); /* cycle 1 DOWN: nothing to tear down yet */
 	ck_assert(f.ap_on);
 	r = rep(1, "ok", 0);
-	nf_engine_on_line(&e, 0, "REPORT", &r, 10);
+	nf_engine_on_line(&e, 0, NF_VERB_REPORT, &r, 10);
 	nf_engine_tick(&e, 10);
 	ck_assert_int_eq(f.nrows, 0); /* device 1 has not acted */
 	r = rep(1, "ok", 0);
-	nf_engine_on_line(&e, 1, "REPORT", &r, 20);
+	nf_engine_on_line(&e, 1, NF_VERB_REPORT, &r, 20);
 	nf_engine_tick(&e, 20);
 	ck_assert_int_eq(f.nrows, 2);
 	ck_assert(!f.ap_on); /* cycle 2 DOWN: waits for both teardowns */
 	r = rep(1, "ok", 0);
-	nf_engine_on_line(&e, 0, "TEARDOWN", &r, 30);
+	nf_engine_on_line(&e, 0, NF_VERB_TEARDOWN, &r, 30);
 	nf_engine_tick(&e, 30);
 	ck_assert(!f.ap_on);
 	/* device 1 crashes: it is no longer waited for */
@@ -351,11 +351,11 @@ START_TEST(test_engine_event)
 	ck_assert(f.ap_on);
 	/* a late line from phase 1 is not cycle 2's report */
 	r = rep(1, "ok", 0);
-	nf_engine_on_line(&e, 0, "REPORT", &r, 50);
+	nf_engine_on_line(&e, 0, NF_VERB_REPORT, &r, 50);
 	nf_engine_tick(&e, 50);
 	ck_assert_int_eq(f.nrows, 2);
 	r = rep(2, "socket_failed", -1);
-	nf_engine_on_line(&e, 0, "REPORT", &r, 60);
+	nf_engine_on_line(&e, 0, NF_VERB_REPORT, &r, 60);
 	nf_engine_tick(&e, 60);
 	ck_assert_int_eq(f.nrows, 4);
 	ck_assert_str_eq(f.rows[2].status, "socket_failed");

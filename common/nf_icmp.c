@@ -1,7 +1,7 @@
 /* ICMP echo (RFC 792) for the device's ping. */
 #include <string.h>
 
-#include "icmp_echo.h"
+#include "nf_icmp.h"
 
 static uint16_t csum(const uint8_t *p, size_t n)
 {
@@ -16,23 +16,23 @@ static uint16_t csum(const uint8_t *p, size_t n)
 	return (uint16_t)~s;
 }
 
-void icmp_echo_request(uint8_t *buf, uint16_t id, uint16_t seq)
+void nf_icmp_echo_request(uint8_t *buf, uint16_t id, uint16_t seq)
 {
 	uint16_t c;
 
-	memset(buf, 0, ICMP_ECHO_LEN);
+	memset(buf, 0, NF_ICMP_ECHO_LEN);
 	buf[0] = 8; /* echo request */
 	buf[4] = (uint8_t)(id >> 8);
 	buf[5] = (uint8_t)id;
 	buf[6] = (uint8_t)(seq >> 8);
 	buf[7] = (uint8_t)seq;
 	memcpy(buf + 8, "netflap-ping-16b", 16);
-	c = csum(buf, ICMP_ECHO_LEN);
+	c = csum(buf, NF_ICMP_ECHO_LEN);
 	buf[2] = (uint8_t)(c >> 8);
 	buf[3] = (uint8_t)c;
 }
 
-int icmp_echo_reply_seq(const uint8_t *buf, size_t len, uint16_t id, uint16_t *seq)
+int nf_icmp_echo_reply_seq(const uint8_t *buf, size_t len, uint16_t id, uint16_t *seq)
 {
 	size_t ihl;
 	const uint8_t *icmp;
@@ -51,9 +51,9 @@ int icmp_echo_reply_seq(const uint8_t *buf, size_t len, uint16_t id, uint16_t *s
 	return 1;
 }
 
-int icmp_is_echo_reply(const uint8_t *buf, size_t len, uint16_t id, uint16_t seq)
+int nf_icmp_is_echo_reply(const uint8_t *buf, size_t len, uint16_t id, uint16_t seq)
 {
 	uint16_t got;
 
-	return icmp_echo_reply_seq(buf, len, id, &got) && got == seq;
+	return nf_icmp_echo_reply_seq(buf, len, id, &got) && got == seq;
 }

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "mqtt_codec.h"
+#include "nf_mqtt.h"
 
 /* a bounded writer: every put checks room, the first failure sticks */
 struct wr {
@@ -57,14 +57,14 @@ static ssize_t finish(const struct wr *w)
 	return w->err ? w->err : (ssize_t)w->len;
 }
 
-ssize_t mqtt_encode_connect(uint8_t *buf, size_t cap, const struct mqtt_connect *c)
+ssize_t nf_mqtt_encode_connect(uint8_t *buf, size_t cap, const struct nf_mqtt_connect *c)
 {
 	struct wr w = {buf, cap, 0, 0};
 	size_t id_len;
 
 	if (!c || !c->client_id || (id_len = strlen(c->client_id)) > 65535)
 		return -EINVAL;
-	put_header(&w, MQTT_CONNECT << 4, 10 + 2 + id_len);
+	put_header(&w, NF_MQTT_CONNECT << 4, 10 + 2 + id_len);
 	put_str(&w, "MQTT", 4);
 	put_u8(&w, 4); /* protocol level: 3.1.1 */
 	put_u8(&w, c->clean_session ? 0x02 : 0x00);
@@ -73,21 +73,21 @@ ssize_t mqtt_encode_connect(uint8_t *buf, size_t cap, const struct mqtt_connect 
 	return finish(&w);
 }
 
-ssize_t mqtt_encode_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *topic, uint8_t qos)
+ssize_t nf_mqtt_encode_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *topic, uint8_t qos)
 {
 	struct wr w = {buf, cap, 0, 0};
 	size_t tl;
 
 	if (!topic || !id || qos > 2 || (tl = strlen(topic)) == 0 || tl > 65535)
 		return -EINVAL;
-	put_header(&w, MQTT_SUBSCRIBE << 4 | 0x02, 2 + 2 + tl + 1);
+	put_header(&w, NF_MQTT_SUBSCRIBE << 4 | 0x02, 2 + 2 + tl + 1);
 	put_u16(&w, id);
 	put_str(&w, topic, tl);
 	put_u8(&w, qos);
 	return finish(&w);
 }
 
-ssize_t mqtt_encode_publish(uint8_t *buf, size_t cap, const char *topic, const void *payload,
+ssize_t nf_mqtt_encode_publish(uint8_t *buf, size_t cap, const char *topic, const void *payload,
 			    size_t len, uint8_t qos, uint16_t id)
 {
 	struct wr w = {buf, cap, 0, 0};
@@ -97,9 +97,9 @@ ssize_t mqtt_encode_publish(uint8_t *buf, size_t cap, const char *topic, const v
 	    (len && !payload))
 		return -EINVAL;
 	rem = 2 + tl + (qos ? 2 : 0);
-	if (len > MQTT_MAX_REMAINING - rem)
+	if (len > NF_MQTT_MAX_REMAINING - rem)
 		return -EINVAL;
-	put_header(&w, (uint8_t)(MQTT_PUBLISH << 4 | qos << 1), rem + len);
+	put_header(&w, (uint8_t)(NF_MQTT_PUBLISH << 4 | qos << 1), rem + len);
 	put_str(&w, topic, tl);
 	if (qos)
 		put_u16(&w, id);
@@ -107,28 +107,28 @@ ssize_t mqtt_encode_publish(uint8_t *buf, size_t cap, const char *topic, const v
 	return finish(&w);
 }
 
-ssize_t mqtt_encode_puback(uint8_t *buf, size_t cap, uint16_t id)
+ssize_t nf_mqtt_encode_puback(uint8_t *buf, size_t cap, uint16_t id)
 {
 	struct wr w = {buf, cap, 0, 0};
 
-	put_header(&w, MQTT_PUBACK << 4, 2);
+	put_header(&w, NF_MQTT_PUBACK << 4, 2);
 	put_u16(&w, id);
 	return finish(&w);
 }
 
-ssize_t mqtt_encode_pingreq(uint8_t *buf, size_t cap)
+ssize_t nf_mqtt_encode_pingreq(uint8_t *buf, size_t cap)
 {
 	struct wr w = {buf, cap, 0, 0};
 
-	put_header(&w, MQTT_PINGREQ << 4, 0);
+	put_header(&w, NF_MQTT_PINGREQ << 4, 0);
 	return finish(&w);
 }
 
-ssize_t mqtt_encode_disconnect(uint8_t *buf, size_t cap)
+ssize_t nf_mqtt_encode_disconnect(uint8_t *buf, size_t cap)
 {
 	struct wr w = {buf, cap, 0, 0};
 
-	put_header(&w, MQTT_DISCONNECT << 4, 0);
+	put_header(&w, NF_MQTT_DISCONNECT << 4, 0);
 	return finish(&w);
 }
 
@@ -139,7 +139,7 @@ static uint16_t get_u16(const uint8_t *p)
 
 /* body checks per packet type: the fixed-header flags each type must
  * carry (3.1.1 table 2.2) and the shape of its variable header */
-static int decode_connack(const uint8_t *b, size_t n, struct mqtt_packet *o)
+static int decode_connack(const uint8_t *b, size_t n, struct nf_mqtt_packet *o)
 {
 	if (n != 2 || (b[0] & 0xfe))
 		return -EPROTO;
@@ -148,7 +148,7 @@ static int decode_connack(const uint8_t *b, size_t n, struct mqtt_packet *o)
 	return 0;
 }
 
-static int decode_id_only(const uint8_t *b, size_t n, struct mqtt_packet *o)
+static int decode_id_only(const uint8_t *b, size_t n, struct nf_mqtt_packet *o)
 {
 	if (n != 2)
 		return -EPROTO;
@@ -156,7 +156,7 @@ static int decode_id_only(const uint8_t *b, size_t n, struct mqtt_packet *o)
 	return 0;
 }
 
-static int decode_suback(const uint8_t *b, size_t n, struct mqtt_packet *o)
+static int decode_suback(const uint8_t *b, size_t n, struct nf_mqtt_packet *o)
 {
 	if (n < 3)
 		return -EPROTO;
@@ -168,14 +168,14 @@ static int decode_suback(const uint8_t *b, size_t n, struct mqtt_packet *o)
 	return 0;
 }
 
-static int decode_empty(const uint8_t *b, size_t n, struct mqtt_packet *o)
+static int decode_empty(const uint8_t *b, size_t n, struct nf_mqtt_packet *o)
 {
 	(void)b;
 	(void)o;
 	return n == 0 ? 0 : -EPROTO;
 }
 
-static int decode_publish(const uint8_t *b, size_t n, struct mqtt_packet *o)
+static int decode_publish(const uint8_t *b, size_t n, struct nf_mqtt_packet *o)
 {
 	size_t tl, off;
 
@@ -201,14 +201,14 @@ static int decode_publish(const uint8_t *b, size_t n, struct mqtt_packet *o)
 static const struct {
 	uint8_t type;
 	uint8_t flags_mask, flags; /* PUBLISH flags are data, not fixed */
-	int (*body)(const uint8_t *b, size_t n, struct mqtt_packet *o);
+	int (*body)(const uint8_t *b, size_t n, struct nf_mqtt_packet *o);
 } from_broker[] = {
-    {MQTT_CONNACK, 0x0f, 0x00, decode_connack},  {MQTT_PUBLISH, 0x00, 0x00, decode_publish},
-    {MQTT_PUBACK, 0x0f, 0x00, decode_id_only},   {MQTT_SUBACK, 0x0f, 0x00, decode_suback},
-    {MQTT_UNSUBACK, 0x0f, 0x00, decode_id_only}, {MQTT_PINGRESP, 0x0f, 0x00, decode_empty},
+    {NF_MQTT_CONNACK, 0x0f, 0x00, decode_connack},  {NF_MQTT_PUBLISH, 0x00, 0x00, decode_publish},
+    {NF_MQTT_PUBACK, 0x0f, 0x00, decode_id_only},   {NF_MQTT_SUBACK, 0x0f, 0x00, decode_suback},
+    {NF_MQTT_UNSUBACK, 0x0f, 0x00, decode_id_only}, {NF_MQTT_PINGRESP, 0x0f, 0x00, decode_empty},
 };
 
-ssize_t mqtt_decode(const uint8_t *buf, size_t len, size_t max_packet, struct mqtt_packet *out)
+ssize_t nf_mqtt_decode(const uint8_t *buf, size_t len, size_t max_packet, struct nf_mqtt_packet *out)
 {
 	size_t rem = 0, hdr;
 	unsigned shift = 0;
@@ -247,7 +247,7 @@ ssize_t mqtt_decode(const uint8_t *buf, size_t len, size_t max_packet, struct mq
 	return -EPROTO; /* reserved, or a type only a client sends */
 }
 
-const char *mqtt_strerror(ssize_t err)
+const char *nf_mqtt_strerror(ssize_t err)
 {
 	switch (err) {
 	case -EAGAIN:

@@ -9,11 +9,11 @@
 
 /* Writes a recursive A query for name. Its length, -EINVAL for a name DNS
  * cannot carry, -ENOSPC. */
-int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name);
+int nf_dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name);
 
 /* The first A record of the answer to query id, in network byte order.
  * 0; -ENOENT (an error rcode or no A record); -EPROTO (not our answer, or
  * malformed). */
-int dns_parse_a(const uint8_t *buf, size_t len, uint16_t id, uint32_t *ip);
+int nf_dns_parse_a(const uint8_t *buf, size_t len, uint16_t id, uint32_t *ip);
 
 #endif

@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "dns_query.h"
+#include "nf_dns.h"
 
-int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name)
+int nf_dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name)
 {
 	size_t n = strlen(name), len = 12;
 	const char *p = name;
@@ -64,7 +64,7 @@ static int skip_name(const uint8_t *buf, size_t len, size_t *off)
 	return -EPROTO;
 }
 
-int dns_parse_a(const uint8_t *buf, size_t len, uint16_t id, uint32_t *ip)
+int nf_dns_parse_a(const uint8_t *buf, size_t len, uint16_t id, uint32_t *ip)
 {
 	size_t off = 12;
 	unsigned qd, an;

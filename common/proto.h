@@ -1,0 +1,82 @@
+/* The control channel between netflap and each netflap-device, defined
+ * once for both ends (as hostap's wpa_ctrl.h): the verbs, the statuses a
+ * row can carry, and the line framing. A line is one write(2), ending in
+ * '\n', at most NF_LINE_MAX bytes; a REPORT/TEARDOWN/STATUS line carries
+ * key=value fields (report.h).
+ *
+ *   device -> harness: HELLO, CARRIER, REPORT, TEARDOWN, STATUS
+ *   harness -> device: STATUS (asks for one), QUIT */
+#ifndef NETFLAP_PROTO_H
+#define NETFLAP_PROTO_H
+
+#include <stddef.h>
+
+#define NF_PROTO_VERSION 1
+#define NF_LINE_MAX 4096
+
+/* X(name, help) */
+#define NF_VERBS(X)                                                                                \
+	X(HELLO, "device -> harness: started; its stack, pid, client id, close mode")              \
+	X(CARRIER, "device -> harness: carrier up/down seen (for logs)")                           \
+	X(REPORT, "device -> harness: one reconnect attempt's outcome and figures")                \
+	X(TEARDOWN, "device -> harness: the session torn down after a carrier loss")               \
+	X(STATUS, "harness -> device asks; device -> harness: the last report, figures now")       \
+	X(QUIT, "harness -> device: end the session and exit")
+
+enum nf_verb {
+#define NF_X(name, help) NF_VERB_##name,
+	NF_VERBS(NF_X)
+#undef NF_X
+	    NF_VERB_COUNT,
+	NF_VERB_NONE = -1
+};
+
+/* Row statuses: X(name, origin, help); origin "device" or "harness". */
+#define NF_STATUSES(X)                                                                             \
+	X(ok, "device", "CONNACK accepted")                                                        \
+	X(dhcp_timeout, "device", "no lease within the attempt")                                   \
+	X(carrier_lost, "device", "the carrier went during the attempt")                           \
+	X(dns_failed, "device", "the broker's name did not resolve")                               \
+	X(socket_failed, "device", "socket() failed: the slot table is full")                      \
+	X(connect_failed, "device", "TCP connect or the CONNECT send failed")                      \
+	X(timeout, "both", "connect or CONNACK not in time; from the harness: no report in time")  \
+	X(connack_failed, "device", "no CONNACK, or something else came first")                    \
+	X(connack_refused, "device", "the broker refused the session")                             \
+	X(send_failed, "device", "a send in the session failed")                                   \
+	X(recv_failed, "device", "a receive in the session failed")                                \
+	X(keepalive_timeout, "device", "PINGRESP or PUBACK not within the keepalive")              \
+	X(broker_closed, "device", "the broker closed the connection")                             \
+	X(protocol_error, "device", "the broker sent something malformed")                         \
+	X(device_crashed, "harness", "the device process ended")
+
+enum nf_status {
+#define NF_X(name, origin, help) NF_ST_##name,
+	NF_STATUSES(NF_X)
+#undef NF_X
+	    NF_ST_COUNT
+};
+
+const char *nf_verb_name(enum nf_verb v);
+/* The verb a line starts with (followed by ' ' or the end), or NF_VERB_NONE. */
+enum nf_verb nf_verb_of(const char *line);
+
+const char *nf_status_name(enum nf_status s);
+const char *nf_status_help(enum nf_status s);
+const char *nf_status_origin(enum nf_status s);
+/* index, or -1 for a word that is no status */
+int nf_status_parse(const char *word);
+/* the word is "ok" */
+int nf_status_is_ok(const char *word);
+
+/* Line framing for a stream: bytes in, whole lines out (without '\n'). */
+struct nf_lines {
+	char buf[NF_LINE_MAX];
+	size_t len;
+};
+
+/* Feeds n bytes; calls on_line for each complete line. 0, or -EMSGSIZE
+ * when a line outgrew NF_LINE_MAX (it is dropped, framing goes on). */
+int nf_lines_feed(struct nf_lines *l, const char *data, size_t n,
+		  void (*on_line)(void *arg, const char *line), void *arg);
+
+#endif

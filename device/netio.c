@@ -1,0 +1,144 @@
+/* The device's socket layer (see netio.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+
+#include "clock.h"
+#include "netio.h"
+#include "nf_dns.h"
+
+#define SLICE_MS 20 /* longest a wait goes without checking the carrier */
+#define DNS_PORT 53
+
+void nf_netio_init(struct nf_netio *n, const struct nf_stack_ops *ops, struct nf_stack *st,
+		   struct nf_shared *sh)
+{
+	*n = (struct nf_netio){.ops = ops, .st = st, .sh = sh};
+}
+
+void nf_netio_arm(struct nf_netio *n)
+{
+	pthread_mutex_lock(&n->sh->mu);
+	n->downs_seen = n->sh->carrier_downs;
+	pthread_mutex_unlock(&n->sh->mu);
+}
+
+bool nf_netio_lost(struct nf_netio *n)
+{
+	bool lost;
+
+	pthread_mutex_lock(&n->sh->mu);
+	lost = n->sh->carrier_downs != n->downs_seen || n->sh->quit;
+	pthread_mutex_unlock(&n->sh->mu);
+	return lost;
+}
+
+static bool lost_cb(void *arg)
+{
+	return nf_netio_lost(arg);
+}
+
+int nf_netio_wait(struct nf_netio *n, int fd, int events, int64_t deadline)
+{
+	for (;;) {
+		if (nf_netio_lost(n))
+			return -ENETDOWN;
+		int64_t left = deadline - nf_now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		int rc = n->ops->poll(n->st, fd, events, (int)(left < SLICE_MS ? left : SLICE_MS));
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+	}
+}
+
+int nf_netio_connect(struct nf_netio *n, int fd, uint32_t ip, uint16_t port, int64_t deadline)
+{
+	int rc = n->ops->connect(n->st, fd, ip, port);
+
+	if (rc != -EINPROGRESS)
+		return rc;
+	rc = nf_netio_wait(n, fd, NF_POLL_OUT, deadline);
+	return rc < 0 ? rc : n->ops->so_error(n->st, fd);
+}
+
+int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, int64_t deadline)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t k = n->ops->send(n->st, fd, p, len);
+		if (k > 0) {
+			p += k;
+			len -= (size_t)k;
+			continue;
+		}
+		if (k < 0 && k != -EAGAIN)
+			return (int)k;
+		int rc = nf_netio_wait(n, fd, NF_POLL_OUT, deadline);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+ssize_t nf_netio_recv(struct nf_netio *n, int fd, void *buf, size_t len, int64_t deadline)
+{
+	for (;;) {
+		ssize_t k = n->ops->recv(n->st, fd, buf, len);
+		if (k > 0)
+			return k;
+		if (k == 0)
+			return -ECONNRESET;
+		if (k != -EAGAIN)
+			return k;
+		int rc = nf_netio_wait(n, fd, NF_POLL_IN, deadline);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* One A query to the configured server over the stack's UDP, one retry
+ * halfway, as a stub resolver does. */
+static int resolve_udp(struct nf_netio *n, const char *name, uint32_t *ip, int64_t deadline)
+{
+	uint8_t q[300], a[512];
+	uint16_t id = (uint16_t)(++n->dns_id ^ 0x4e46);
+	int64_t half = nf_now_ms() + (deadline - nf_now_ms()) / 2;
+	int len = nf_dns_build_query(q, sizeof(q), id, name), e, rc = -ETIMEDOUT;
+	uint32_t server;
+
+	if (len < 0)
+		return len;
+	pthread_mutex_lock(&n->sh->mu);
+	server = n->sh->dns;
+	pthread_mutex_unlock(&n->sh->mu);
+	int fd = n->ops->socket(n->st, NF_SOCK_UDP, &e);
+	if (fd < 0)
+		return -e;
+	for (int tries = 0; tries < 2 && rc == -ETIMEDOUT; tries++) {
+		int64_t until = tries ? deadline : half;
+		ssize_t k = n->ops->sendto(n->st, fd, q, (size_t)len, server, DNS_PORT);
+		if (k < 0) {
+			rc = (int)k;
+			break;
+		}
+		while ((k = nf_netio_recv(n, fd, a, sizeof(a), until)) > 0)
+			if ((rc = nf_dns_parse_a(a, (size_t)k, id, ip)) != -EPROTO)
+				break;
+		if (k < 0)
+			rc = (int)k; /* -ETIMEDOUT asks again; anything else ends it */
+	}
+	n->ops->close_fd(n->st, fd, &e);
+	return rc == -ENOENT ? -EHOSTUNREACH : rc;
+}
+
+int nf_netio_resolve(struct nf_netio *n, const char *name, uint32_t *ip, int64_t deadline)
+{
+	struct nf_cancel c = {.lost = lost_cb, .arg = n};
+
+	if (inet_pton(AF_INET, name, ip) == 1)
+		return 0;
+	if (n->ops->resolve)
+		return n->ops->resolve(n->st, name, ip, deadline, &c);
+	return resolve_udp(n, name, ip, deadline);
+}

@@ -1,0 +1,43 @@
+/* The device's socket layer: the waits and deadlines over a stack's
+ * primitives (stack.h), written once for every stack. Every wait ends
+ * early when the carrier goes (or the device quits): the firmware notices
+ * the loss and tears down. Results: 0 or bytes; -ETIMEDOUT (deadline),
+ * -ENETDOWN (carrier lost), -ECONNRESET (peer closed), -errno. */
+#ifndef NETFLAP_NETIO_H
+#define NETFLAP_NETIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "shared.h"
+#include "stack.h"
+
+struct nf_netio {
+	const struct nf_stack_ops *ops;
+	struct nf_stack *st;
+	struct nf_shared *sh;
+	unsigned downs_seen; /* carrier losses already handled */
+	uint16_t dns_id;
+};
+
+void nf_netio_init(struct nf_netio *n, const struct nf_stack_ops *ops, struct nf_stack *st,
+		   struct nf_shared *sh);
+
+/* A new carrier-up phase: losses before now are handled. */
+void nf_netio_arm(struct nf_netio *n);
+/* The carrier went since nf_netio_arm(), or the device quits. */
+bool nf_netio_lost(struct nf_netio *n);
+
+/* Waits until fd is ready for events (NF_POLL_*). */
+int nf_netio_wait(struct nf_netio *n, int fd, int events, int64_t deadline);
+int nf_netio_connect(struct nf_netio *n, int fd, uint32_t ip, uint16_t port, int64_t deadline);
+int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, int64_t deadline);
+/* Some bytes (> 0), or an error above; 0 never (EOF is -ECONNRESET). */
+ssize_t nf_netio_recv(struct nf_netio *n, int fd, void *buf, size_t len, int64_t deadline);
+/* The broker's address: a dotted quad as is, else the stack's resolver or
+ * a DNS query to the configured server. -EHOSTUNREACH: no such name. */
+int nf_netio_resolve(struct nf_netio *n, const char *name, uint32_t *ip, int64_t deadline);
+
+#endif

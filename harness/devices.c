@@ -1,0 +1,191 @@
+/* The run's devices (see run_ctx.h): one netflap-device process per device,
+ * in its namespace, its control channel a socketpair passed as fd 3. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "proc.h"
+#include "report.h"
+#include "run_ctx.h"
+#include "subnet.h"
+
+#define MAX_ARGS 48
+
+static void undo_stop_pid(void *ctx, const char *name, long pid)
+{
+	(void)ctx;
+	(void)name;
+	nf_proc_stop((pid_t)pid, 2000);
+}
+
+static int device_binary(char *bin, size_t len, char *err, size_t errlen)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	snprintf(bin, len, "%s/netflap-device", dirname(self));
+	if (access(bin, X_OK) < 0) {
+		snprintf(err, errlen, "%s: %s (build it with scripts/setup.sh)", bin,
+			 strerror(errno));
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* device i's command line; its strings live in buf */
+struct dev_args {
+	char *argv[MAX_ARGS];
+	char client[48], mac[24], ka[24], pub[24], to[24], lim[16], qos[4], port[8], addr[32];
+};
+
+static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
+{
+	const struct nf_scenario *sc = r->sc;
+	uint8_t *m = r->macs[i];
+	int k = 0;
+
+	m[0] = 0x02, m[1] = 0x6e, m[2] = (uint8_t)strtol(r->runid + 2, NULL, 16);
+	m[3] = (uint8_t)(strtol(r->runid + 4, NULL, 16)), m[4] = 0, m[5] = (uint8_t)i;
+	snprintf(a->client, sizeof(a->client), "netflap-%s-d%d", r->runid, i);
+	snprintf(a->mac, sizeof(a->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+		 m[4], m[5]);
+	snprintf(a->ka, sizeof(a->ka), "%llds", (long long)(sc->keepalive_ms / 1000));
+	snprintf(a->pub, sizeof(a->pub), "%lldms", (long long)sc->publish_interval_ms);
+	snprintf(a->to, sizeof(a->to), "%lldms", (long long)sc->reconnect_timeout_ms);
+	snprintf(a->lim, sizeof(a->lim), "%lld", (long long)sc->socket_limit);
+	snprintf(a->qos, sizeof(a->qos), "%lld", (long long)sc->qos);
+	snprintf(a->port, sizeof(a->port), "%lld", (long long)sc->port);
+	snprintf(a->addr, sizeof(a->addr), NF_SUBNET ".%d/%d", NF_STATIC_BASE + i, NF_PREFIX_LEN);
+	char *const fixed[] = {bin,
+			       "--interface", r->topo.dev[i].dev_if,
+			       "--stack", (char *)sc->stack,
+			       "--close-mode", (char *)sc->close_mode,
+			       "--socket-limit", a->lim,
+			       "--client-id", a->client,
+			       "--mac", a->mac,
+			       "--keepalive", a->ka,
+			       "--publish-interval", a->pub,
+			       "--qos", a->qos,
+			       "--attempt-timeout", a->to,
+			       "--broker", NF_BROKER_NAME,
+			       "--port", a->port,
+			       "--control-fd", "3",
+			       "--ip", (char *)sc->ip};
+	for (size_t j = 0; j < sizeof(fixed) / sizeof(fixed[0]); j++)
+		a->argv[k++] = fixed[j];
+	if (strcmp(sc->ip, "static") == 0) {
+		a->argv[k++] = "--address";
+		a->argv[k++] = a->addr;
+		a->argv[k++] = "--gateway";
+		a->argv[k++] = NF_AP_ADDR;
+	}
+	a->argv[k] = NULL;
+}
+
+static int start_one(struct run *r, int i, char *bin, char *err, size_t len)
+{
+	struct dev_args a;
+	char log[PATH_MAX + 32];
+	int sp[2], rc;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return -errno;
+	r->dev[i].fd = sp[0];
+	if ((rc = nf_undo_push_close(&r->undo, "device channel", sp[0])) < 0) {
+		close(sp[1]);
+		return rc;
+	}
+	device_args(r, i, bin, &a);
+	snprintf(log, sizeof(log), "%s/logs/device-%d.log", r->dir, i);
+	struct nf_spawn s = {
+	    .nsfd = r->topo.dev[i].nsfd, .log = log, .pass_fd = sp[1], .argv = a.argv};
+	rc = nf_spawn(&s, &r->dev[i].pid);
+	close(sp[1]);
+	if (rc) {
+		snprintf(err, len, "starting device %d: %s", i, strerror(-rc));
+		return rc;
+	}
+	fcntl(sp[0], F_SETFL, O_NONBLOCK);
+	return nf_undo_push(&r->undo, undo_stop_pid, NULL, "device", r->dev[i].pid);
+}
+
+int nf_devices_start(struct run *r, char *err, size_t len)
+{
+	char bin[PATH_MAX + 32];
+	int rc = device_binary(bin, sizeof(bin), err, len);
+
+	for (int i = 0; rc == 0 && i < r->sc->count; i++)
+		rc = start_one(r, i, bin, err, len);
+	return rc;
+}
+
+struct line_ctx {
+	struct run *r;
+	int i;
+};
+
+static void on_device_line(void *arg, const char *line)
+{
+	struct run *r = ((struct line_ctx *)arg)->r;
+	int i = ((struct line_ctx *)arg)->i;
+	enum nf_verb verb = nf_verb_of(line);
+	struct nf_report rep;
+	size_t bad;
+
+	if (verb == NF_VERB_HELLO) {
+		r->dev[i].hello = true;
+		return;
+	}
+	if (verb != NF_VERB_REPORT && verb != NF_VERB_TEARDOWN)
+		return; /* CARRIER and STATUS lines are for logs */
+	if (nf_report_parse(line, verb, &rep, &bad) < 0) {
+		fprintf(stderr, "netflap: device %d sent a malformed line at byte %zu: %.80s\n", i,
+			bad, line);
+		return;
+	}
+	nf_engine_on_line(&r->eng, i, verb, &rep, nf_now_ms());
+}
+
+void nf_devices_read(struct run *r, int i)
+{
+	struct dev_chan *d = &r->dev[i];
+	char buf[4096];
+	ssize_t n = read(d->fd, buf, sizeof(buf));
+	struct line_ctx ctx = {r, i};
+
+	if (n <= 0) {
+		if (n == 0 || errno != EAGAIN) {
+			d->gone = true; /* its last line stays: each was one write */
+			nf_engine_on_crash(&r->eng, i, nf_now_ms());
+		}
+		return;
+	}
+	if (nf_lines_feed(&d->in, buf, (size_t)n, on_device_line, &ctx) == -EMSGSIZE)
+		fprintf(stderr, "netflap: device %d sent a line over %d bytes; dropped\n", i,
+			NF_LINE_MAX);
+}
+
+bool nf_devices_reaped(struct run *r, pid_t pid, int status)
+{
+	for (int i = 0; i < r->sc->count; i++) {
+		if (r->dev[i].pid != pid)
+			continue;
+		nf_run_say(r, "netflap: device %d (pid %d) ended: %s %d", i, (int)pid,
+			   WIFSIGNALED(status) ? "signal" : "exit",
+			   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		r->dev[i].pid = -1;
+		nf_engine_on_crash(&r->eng, i, nf_now_ms());
+		return true;
+	}
+	return false;
+}

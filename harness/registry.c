@@ -1,0 +1,271 @@
+/* The run registry (see registry.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "netns.h"
+#include "registry.h"
+#include "rows.h"
+#include "verdict.h"
+
+#define NF_RUN_DIR NF_REGISTRY_DIR
+
+static int write_pid(const char *path, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", (int)getpid());
+	return fclose(f) ? -errno : 0;
+}
+
+int nf_registry_add(const char *dir, const char *runid, struct nf_undo *u, char *err, size_t len)
+{
+	char path[PATH_MAX + 16];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/netflap.pid", dir);
+	if ((rc = write_pid(path, "w")) < 0 || (rc = nf_undo_push_unlink(u, path)) < 0) {
+		snprintf(err, len, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (mkdir(NF_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+		rc = -errno;
+		snprintf(err, len, NF_RUN_DIR ": %s", strerror(-rc));
+		return rc;
+	}
+	snprintf(path, sizeof(path), NF_RUN_DIR "/%s", runid);
+	if ((rc = write_pid(path, "wx")) < 0 || (rc = nf_undo_push_unlink(u, path)) < 0) {
+		snprintf(err, len, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+/* pid's command is netflap's (a pid file can outlive its run) */
+static bool is_netflap(int pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (pid <= 0 || kill(pid, 0) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "netflap", 7) == 0;
+}
+
+static int read_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid;
+}
+
+static bool run_alive(const char *runid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), NF_RUN_DIR "/%s", runid);
+	return is_netflap(read_pid(path));
+}
+
+/* cleanup after a SIGKILLed run: our namespaces, and what still runs in them */
+
+static int same_ns(pid_t pid, const struct stat *ns)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return stat(path, &st) == 0 && st.st_ino == ns->st_ino && st.st_dev == ns->st_dev;
+}
+
+int nf_cleanup(bool quiet)
+{
+	DIR *d = opendir(NF_NETNS_DIR);
+	struct dirent *e;
+	int removed = 0, killed = 0;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "netflap: cleanup needs root\n");
+		return NF_EXIT_ENV;
+	}
+	if (!d) {
+		if (!quiet)
+			printf("netflap: nothing to clean up\n");
+		return NF_EXIT_CLEAN;
+	}
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat ns;
+
+		if (strncmp(e->d_name, NF_NETNS_PREFIX, strlen(NF_NETNS_PREFIX)) != 0)
+			continue;
+		char runid[8];
+		snprintf(runid, sizeof(runid), "%.6s", e->d_name + strlen(NF_NETNS_PREFIX));
+		if (run_alive(runid)) {
+			if (!quiet)
+				printf("netflap: %s belongs to a live run, left alone\n",
+				       e->d_name);
+			continue;
+		}
+		snprintf(path, sizeof(path), NF_RUN_DIR "/%s", runid);
+		unlink(path);
+		snprintf(path, sizeof(path), NF_NETNS_DIR "/%s", e->d_name);
+		if (stat(path, &ns) == 0) {
+			/* the processes inside are ours: netflap made the namespace */
+			DIR *p = opendir("/proc");
+			struct dirent *pe;
+			while (p && (pe = readdir(p))) {
+				pid_t pid = (pid_t)atoi(pe->d_name);
+				if (pid > 1 && pid != getpid() && same_ns(pid, &ns) &&
+				    kill(pid, SIGKILL) == 0)
+					killed++;
+			}
+			if (p)
+				closedir(p);
+		}
+		if (nf_netns_delete(e->d_name) == 0)
+			removed++;
+		if (!quiet)
+			printf("netflap: removed namespace %s\n", e->d_name);
+	}
+	closedir(d);
+	if (!quiet)
+		printf("netflap: cleanup: %d namespace%s removed, %d process%s ended\n", removed,
+		       removed == 1 ? "" : "s", killed, killed == 1 ? "" : "es");
+	return NF_EXIT_CLEAN;
+}
+
+/* status and stop */
+
+static pid_t run_pid(const char *dir)
+{
+	char path[PATH_MAX + 16], line[128];
+	FILE *f;
+	int pid;
+
+	snprintf(path, sizeof(path), "%s/netflap.pid", dir);
+	pid = read_pid(path);
+	if (!is_netflap(pid))
+		return 0;
+	/* an ended run nobody reaped yet is a zombie: not running */
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "State:", 6) == 0 && strchr(line, 'Z'))
+			pid = 0;
+	if (f)
+		fclose(f);
+	return (pid_t)pid;
+}
+
+static void run_state(const char *dir, char *state, size_t len)
+{
+	char path[PATH_MAX + 16], line[256];
+	FILE *f;
+
+	snprintf(state, len, "unknown");
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "\"state\": \"");
+		if (p) {
+			p += 10;
+			snprintf(state, len, "%.*s", (int)strcspn(p, "\""), p);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+int nf_status(const char *dir)
+{
+	static struct nf_verdict v;
+	char state[32], err[PATH_MAX + 64], path[PATH_MAX + 16];
+	struct nf_rows rows;
+	pid_t pid = run_pid(dir);
+	int64_t last = 0, ok = 0, failed = 0;
+
+	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
+	if (nf_rows_load(&rows, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s\n", err);
+		return NF_EXIT_USAGE;
+	}
+	for (int d = 0; d < rows.ndev; d++)
+		for (size_t i = 0; i < rows.dev[d].n; i++) {
+			int64_t c = rows.dev[d].v[i][C_CYCLE];
+			last = c > last ? c : last;
+			if (nf_status_is_ok(rows.dev[d].status[i]))
+				ok++;
+			else
+				failed++;
+		}
+	nf_rows_free(&rows);
+	run_state(dir, state, sizeof(state));
+	if (pid)
+		printf("run %s: running (pid %d)\n", dir, (int)pid);
+	else
+		printf("run %s: %s\n", dir, state);
+	printf("  cycle %lld, rows ok %lld, failed %lld\n", (long long)last, (long long)ok,
+	       (long long)failed);
+	if (nf_verdict_of_dir(dir, &v, err, sizeof(err)) == 0) {
+		printf("  findings so far:\n");
+		nf_verdict_summary(&v, stdout);
+	}
+	return NF_EXIT_CLEAN;
+}
+
+int nf_stop(const char *dir)
+{
+	pid_t pid = run_pid(dir);
+	char state[32];
+
+	if (!pid) {
+		run_state(dir, state, sizeof(state));
+		printf("netflap: %s is not running (state: %s)\n", dir, state);
+		return NF_EXIT_CLEAN;
+	}
+	if (kill(pid, SIGTERM) < 0) {
+		fprintf(stderr, "netflap: stop %d: %s\n", (int)pid, strerror(errno));
+		return NF_EXIT_ENV;
+	}
+	/* it finishes its cycle, judges and tears down: wait for that, bounded */
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd >= 0) {
+		struct pollfd p = {.fd = pfd, .events = POLLIN};
+		if (poll(&p, 1, 10 * 60 * 1000) == 0) {
+			fprintf(stderr, "netflap: pid %d did not stop within 10 minutes\n",
+				(int)pid);
+			close(pfd);
+			return NF_EXIT_ENV;
+		}
+		close(pfd);
+	}
+	run_state(dir, state, sizeof(state));
+	printf("netflap: stopped %s (state: %s)\n", dir, state);
+	return NF_EXIT_CLEAN;
+}

@@ -1,0 +1,74 @@
+/* One run's state, shared by the files that make up `netflap run`:
+ * run.c (the steps, start to teardown), loop.c (the event loop),
+ * devices.c (the device processes and their channels) and run_json.c.
+ * Private to them; one instance per run, no globals. */
+#ifndef NETFLAP_RUN_CTX_H
+#define NETFLAP_RUN_CTX_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "ap.h"
+#include "capture.h"
+#include "engine.h"
+#include "proto.h"
+#include "run.h"
+#include "services.h"
+#include "topo.h"
+#include "undo.h"
+
+struct dev_chan {
+	int fd;
+	pid_t pid;
+	struct nf_lines in;
+	bool hello, gone;
+};
+
+struct run {
+	const struct nf_scenario *sc;
+	const struct nf_run_opts *o;
+	char dir[PATH_MAX];
+	char runid[8];
+	struct nf_undo undo;
+	struct nf_topo topo;
+	struct nf_services svc;
+	struct nf_ap ap;
+	struct nf_capture *cap;
+	struct dev_chan dev[NF_MAX_DEVICES];
+	uint8_t macs[NF_MAX_DEVICES][6];
+	FILE *csv;
+	int csv_err;
+	struct nf_engine eng;
+	int64_t ok_rows, fail_rows, last_fd, last_heap, last_heap_min;
+	int64_t started_ms;
+	time_t started_wall;
+	bool tty;
+	char fatal[256];
+	char v_mosq[128], v_dnsmasq[128], v_hostapd[128];
+};
+
+/* progress and notes on stderr (nothing with --quiet) */
+void nf_run_say(const struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* a file in the run folder, created 0600, for writing */
+FILE *nf_run_open(const struct run *r, const char *name);
+
+/* run.json (atomically replaced): state, versions, the resolved scenario */
+int nf_run_write_json(struct run *r, const char *state);
+
+/* devices.c: start every device in its namespace with its channel; read a
+ * channel's lines into the engine; note a device that ended */
+int nf_devices_start(struct run *r, char *err, size_t len);
+void nf_devices_read(struct run *r, int i);
+bool nf_devices_reaped(struct run *r, pid_t pid, int status);
+
+/* loop.c: signals, the timer, every channel and the capture, until the
+ * engine is done. 0; -EINTR (a second signal); -ETIMEDOUT (devices did
+ * not start); -errno. ready_fd, if >= 0, gets a byte once cycles start. */
+int nf_run_loop(struct run *r);
+
+#endif
