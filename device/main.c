@@ -376,6 +376,30 @@ out:
 	return rc;
 }
 
+/* the first line on the channel: who this device is */
+static void hello(struct loop *l)
+{
+	struct nf_probe p;
+	int have = l->ops->probe(l->st, &p) == 0;
+
+	nf_chan_printf(l->chan,
+		       "%s netflap-device %d stack=%s pid=%d client=%s close_mode=%s "
+		       "num_sockets=%d socket_limit=%d\n",
+		       nf_verb_name(NF_VERB_HELLO), NF_PROTO_VERSION, o.stack, (int)getpid(),
+		       o.s.client_id, nf_close_mode_name(o.s.close_mode), have ? p.num_sockets : -1,
+		       have ? p.socket_limit : -1);
+}
+
+/* the stack this binary is, or exec the sibling that is it */
+static const struct nf_stack_ops *choose_stack(char **argv)
+{
+	if (strcmp(o.stack, "linux") == 0)
+		return &nf_stack_linux;
+	if (strcmp(o.stack, nf_probe_variant()) != 0)
+		exec_sibling(argv);
+	return &nf_stack_lwip;
+}
+
 int main(int argc, char **argv)
 {
 	struct nf_stack_cfg sc;
@@ -392,12 +416,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return NF_EXIT_USAGE;
 	}
-	if (strcmp(o.stack, "linux") == 0)
-		l.ops = &nf_stack_linux;
-	else if (strcmp(o.stack, nf_probe_variant()) == 0)
-		l.ops = &nf_stack_lwip;
-	else
-		exec_sibling(argv);
+	l.ops = choose_stack(argv);
 	if (o.version) {
 		printf("netflap-device %s (stack %s; lwIP 2.1.3 sockets.c variant %s)\n",
 		       NETFLAP_VERSION, o.stack, nf_probe_variant());
@@ -435,17 +454,7 @@ int main(int argc, char **argv)
 		goto out_stack;
 	}
 	nf_session_init(&sess, &o.s, l.ops, l.st, &sh, &chan);
-	{
-		struct nf_probe p;
-		int have = l.ops->probe(l.st, &p) == 0;
-		nf_chan_printf(&chan,
-			       "%s netflap-device %d stack=%s pid=%d client=%s close_mode=%s "
-			       "num_sockets=%d socket_limit=%d\n",
-			       nf_verb_name(NF_VERB_HELLO), NF_PROTO_VERSION, o.stack, (int)getpid(),
-			       o.s.client_id,
-			       nf_close_mode_name(o.s.close_mode), have ? p.num_sockets : -1,
-			       have ? p.socket_limit : -1);
-	}
+	hello(&l);
 	if (carrier_up(l.car))
 		on_carrier(&l, true);
 	if (pthread_create(&tid, NULL, nf_session_run, &sess) != 0) {

@@ -45,20 +45,27 @@ int nf_netio_wait(struct nf_netio *n, int fd, int events, int64_t deadline)
 		int64_t left = deadline - nf_now_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		int rc = n->ops->poll(n->st, fd, events, (int)(left < SLICE_MS ? left : SLICE_MS));
+		int rc = n->ops->poll(fd, events, (int)(left < SLICE_MS ? left : SLICE_MS));
 		if (rc != 0)
-			return rc < 0 ? rc : 0;
+			return rc < 0 ? -errno : 0;
 	}
 }
 
 int nf_netio_connect(struct nf_netio *n, int fd, uint32_t ip, uint16_t port, int64_t deadline)
 {
-	int rc = n->ops->connect(n->st, fd, ip, port);
+	int rc = n->ops->connect(fd, ip, port) == 0 ? 0 : -errno;
 
 	if (rc != -EINPROGRESS)
 		return rc;
 	rc = nf_netio_wait(n, fd, NF_POLL_OUT, deadline);
-	return rc < 0 ? rc : n->ops->so_error(n->st, fd);
+	if (rc < 0)
+		return rc;
+	int soerr = 0;
+	unsigned int len = sizeof(soerr);
+	const int *name = n->ops->sockopts[NF_SO_ERROR];
+	if (n->ops->getsockopt(fd, name[0], name[1], &soerr, &len) < 0)
+		return -errno;
+	return -soerr;
 }
 
 int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, int64_t deadline)
@@ -66,14 +73,14 @@ int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, i
 	const char *p = buf;
 
 	while (len) {
-		ssize_t k = n->ops->send(n->st, fd, p, len);
+		ssize_t k = n->ops->send(fd, p, len, 0); /* SIGPIPE is blocked in the device */
 		if (k > 0) {
 			p += k;
 			len -= (size_t)k;
 			continue;
 		}
-		if (k < 0 && k != -EAGAIN)
-			return (int)k;
+		if (k < 0 && errno != EAGAIN)
+			return -errno;
 		int rc = nf_netio_wait(n, fd, NF_POLL_OUT, deadline);
 		if (rc < 0)
 			return rc;
@@ -84,13 +91,13 @@ int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, i
 ssize_t nf_netio_recv(struct nf_netio *n, int fd, void *buf, size_t len, int64_t deadline)
 {
 	for (;;) {
-		ssize_t k = n->ops->recv(n->st, fd, buf, len);
+		ssize_t k = n->ops->recv(fd, buf, len, 0);
 		if (k > 0)
 			return k;
 		if (k == 0)
 			return -ECONNRESET;
-		if (k != -EAGAIN)
-			return k;
+		if (errno != EAGAIN) /* lwIP's EWOULDBLOCK is the host's: EAGAIN */
+			return -errno;
 		int rc = nf_netio_wait(n, fd, NF_POLL_IN, deadline);
 		if (rc < 0)
 			return rc;
@@ -112,14 +119,14 @@ static int resolve_udp(struct nf_netio *n, const char *name, uint32_t *ip, int64
 	pthread_mutex_lock(&n->sh->mu);
 	server = n->sh->dns;
 	pthread_mutex_unlock(&n->sh->mu);
-	int fd = n->ops->socket(n->st, NF_SOCK_UDP, &e);
+	int fd = n->ops->socket(NF_SOCK_UDP);
 	if (fd < 0)
-		return -e;
+		return -errno;
 	for (int tries = 0; tries < 2 && rc == -ETIMEDOUT; tries++) {
 		int64_t until = tries ? deadline : half;
-		ssize_t k = n->ops->sendto(n->st, fd, q, (size_t)len, server, DNS_PORT);
+		ssize_t k = n->ops->sendto(fd, q, (size_t)len, server, DNS_PORT);
 		if (k < 0) {
-			rc = (int)k;
+			rc = -errno;
 			break;
 		}
 		while ((k = nf_netio_recv(n, fd, a, sizeof(a), until)) > 0)
@@ -128,8 +135,46 @@ static int resolve_udp(struct nf_netio *n, const char *name, uint32_t *ip, int64
 		if (k < 0)
 			rc = (int)k; /* -ETIMEDOUT asks again; anything else ends it */
 	}
-	n->ops->close_fd(n->st, fd, &e);
+	nf_netio_close(n, fd, &e);
 	return rc == -ENOENT ? -EHOSTUNREACH : rc;
+}
+
+int nf_netio_socket(struct nf_netio *n, enum nf_sock_type type, int *err)
+{
+	errno = 0;
+	int fd = n->ops->socket(type);
+	*err = fd < 0 ? errno : 0;
+	return fd;
+}
+
+int nf_netio_shutdown(struct nf_netio *n, int fd, int how, int *err)
+{
+	errno = 0;
+	int rc = n->ops->shutdown(fd, how);
+	*err = errno;
+	return rc;
+}
+
+int nf_netio_close(struct nf_netio *n, int fd, int *err)
+{
+	errno = 0;
+	int rc = n->ops->close_fd(fd);
+	*err = errno;
+	return rc;
+}
+
+int nf_netio_setsockopt(struct nf_netio *n, int fd, enum nf_sockopt opt, int value)
+{
+	struct {
+		int onoff, seconds; /* struct linger in both stacks */
+	} lg = {value >= 0, value < 0 ? 0 : value};
+
+	if (opt < 0 || opt >= NF_SO_COUNT || opt == NF_SO_ERROR)
+		return -EINVAL;
+	const int *name = n->ops->sockopts[opt];
+	int rc = opt == NF_SO_LINGER ? n->ops->setsockopt(fd, name[0], name[1], &lg, sizeof(lg))
+				     : n->ops->setsockopt(fd, name[0], name[1], &value, sizeof(value));
+	return rc < 0 ? -errno : 0;
 }
 
 int nf_netio_resolve(struct nf_netio *n, const char *name, uint32_t *ip, int64_t deadline)

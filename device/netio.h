@@ -36,6 +36,18 @@ int nf_netio_connect(struct nf_netio *n, int fd, uint32_t ip, uint16_t port, int
 int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, int64_t deadline);
 /* Some bytes (> 0), or an error above; 0 never (EOF is -ECONNRESET). */
 ssize_t nf_netio_recv(struct nf_netio *n, int fd, void *buf, size_t len, int64_t deadline);
+/* socket(): the fd, or -1 with the errno in *err (the field report's
+ * "create socket failed") */
+int nf_netio_socket(struct nf_netio *n, enum nf_sock_type type, int *err);
+
+/* shutdown() and close() as the stack answers them: the return code, and
+ * in *err the errno after the call (0 when none was set) */
+int nf_netio_shutdown(struct nf_netio *n, int fd, int how, int *err);
+int nf_netio_close(struct nf_netio *n, int fd, int *err);
+
+/* Sets a socket option (NF_SO_LINGER: seconds, < 0 off). 0 or -errno. */
+int nf_netio_setsockopt(struct nf_netio *n, int fd, enum nf_sockopt opt, int value);
+
 /* The broker's address: a dotted quad as is, else the stack's resolver or
  * a DNS query to the configured server. -EHOSTUNREACH: no such name. */
 int nf_netio_resolve(struct nf_netio *n, const char *name, uint32_t *ip, int64_t deadline);

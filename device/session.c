@@ -194,19 +194,19 @@ static void net_free(struct nf_session *s)
 	t->v[NF_R_shutdown_errno] = NF_UNSET;
 	switch (s->cfg->close_mode) {
 	case NF_SHUTDOWN_CLOSE:
-		t->v[NF_R_shutdown_rc] = s->ops->shutdown(s->st, s->fd, NF_SHUT_RDWR, &e);
+		t->v[NF_R_shutdown_rc] = nf_netio_shutdown(&s->io, s->fd, NF_SHUT_RDWR, &e);
 		t->v[NF_R_shutdown_errno] = e;
-		t->v[NF_R_close_rc] = s->ops->close_fd(s->st, s->fd, &e);
+		t->v[NF_R_close_rc] = nf_netio_close(&s->io, s->fd, &e);
 		t->v[NF_R_close_errno] = e;
 		break;
 	case NF_CLOSE_ONLY:
-		t->v[NF_R_close_rc] = s->ops->close_fd(s->st, s->fd, &e);
+		t->v[NF_R_close_rc] = nf_netio_close(&s->io, s->fd, &e);
 		t->v[NF_R_close_errno] = e;
 		break;
 	case NF_CLOSE_SHUTDOWN:
-		t->v[NF_R_close_rc] = s->ops->close_fd(s->st, s->fd, &e);
+		t->v[NF_R_close_rc] = nf_netio_close(&s->io, s->fd, &e);
 		t->v[NF_R_close_errno] = e;
-		t->v[NF_R_shutdown_rc] = s->ops->shutdown(s->st, s->fd, NF_SHUT_RDWR, &e);
+		t->v[NF_R_shutdown_rc] = nf_netio_shutdown(&s->io, s->fd, NF_SHUT_RDWR, &e);
 		t->v[NF_R_shutdown_errno] = e;
 		break;
 	}
@@ -267,14 +267,14 @@ static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 	uint8_t req[NF_ICMP_ECHO_LEN], buf[256];
 	int64_t deadline = nf_now_ms() + timeout_ms, next = 0;
 	uint16_t first = s->ping_seq + 1, got;
-	int fd = s->ops->socket(s->st, NF_SOCK_ICMP, err), answered = 0;
+	int fd = nf_netio_socket(&s->io, NF_SOCK_ICMP, err), answered = 0;
 
 	if (fd < 0)
 		return -1;
 	while (!answered && nf_now_ms() < deadline && !is_lost(s)) {
 		if (nf_now_ms() >= next) {
 			nf_icmp_echo_request(req, PING_ID, ++s->ping_seq);
-			s->ops->sendto(s->st, fd, req, sizeof(req), ip, 0);
+			s->ops->sendto(fd, req, sizeof(req), ip, 0);
 			next = nf_now_ms() + PING_EVERY_MS;
 		}
 		ssize_t n = nf_netio_recv(&s->io, fd, buf, sizeof(buf), next < deadline ? next : deadline);
@@ -282,7 +282,7 @@ static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 			   (uint16_t)(got - first) <= (uint16_t)(s->ping_seq - first);
 	}
 	int e;
-	s->ops->close_fd(s->st, fd, &e);
+	nf_netio_close(&s->io, fd, &e);
 	return answered;
 }
 
@@ -319,7 +319,7 @@ static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct 
 		return NF_ST_dns_failed;
 	r->v[NF_R_t_dns] = nf_now_ms();
 
-	s->fd = s->ops->socket(s->st, NF_SOCK_TCP, &e);
+	s->fd = nf_netio_socket(&s->io, NF_SOCK_TCP, &e);
 	r->v[NF_R_socket_fd] = s->fd;
 	if (s->fd < 0) {
 		r->v[NF_R_socket_errno] = e;

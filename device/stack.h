@@ -19,14 +19,27 @@ struct nf_stack;
 
 #define NF_SHUT_RDWR 2 /* the same value in lwIP and Linux */
 
-/* poll events in the backends' common words (lwIP's and Linux's bits differ) */
+/* poll events in the backends' common words (lwIP's and Linux's bits
+ * differ); NF_POLL_BITS() turns them into the stack's, compiled in each
+ * backend against its own POLLIN/POLLOUT */
 #define NF_POLL_IN 1
 #define NF_POLL_OUT 2
+#define NF_POLL_BITS(ev) ((short)(((ev)&NF_POLL_IN ? POLLIN : 0) | ((ev)&NF_POLL_OUT ? POLLOUT : 0)))
 
 enum nf_sock_type { NF_SOCK_TCP, NF_SOCK_UDP, NF_SOCK_ICMP };
 
-/* socket options a firmware sets, by one name for both stacks */
-enum nf_sockopt { NF_SO_KEEPALIVE, NF_SO_NODELAY, NF_SO_LINGER, NF_SO_COUNT };
+/* socket options a firmware sets, by one name for both stacks; a value
+ * for NF_SO_LINGER is seconds, < 0 for off; NF_SO_ERROR is read only */
+enum nf_sockopt { NF_SO_KEEPALIVE, NF_SO_NODELAY, NF_SO_LINGER, NF_SO_ERROR, NF_SO_COUNT };
+
+/* their level and name, written once and compiled in each backend against
+ * its own headers (lwIP's SOL_SOCKET is not the host's) */
+#define NF_SOCKOPT_NAMES                                                                           \
+	{                                                                                          \
+		[NF_SO_KEEPALIVE] = {SOL_SOCKET, SO_KEEPALIVE},                                    \
+		[NF_SO_NODELAY] = {IPPROTO_TCP, TCP_NODELAY},                                      \
+		[NF_SO_LINGER] = {SOL_SOCKET, SO_LINGER}, [NF_SO_ERROR] = {SOL_SOCKET, SO_ERROR},  \
+	}
 
 struct nf_stack_cfg {
 	const char *ifname;
@@ -61,24 +74,22 @@ struct nf_stack_ops {
 	 * -ENETDOWN (cancelled), -EHOSTUNREACH. */
 	int (*resolve)(struct nf_stack *st, const char *name, uint32_t *ip, int64_t deadline_ms,
 		       const struct nf_cancel *c);
-	/* sockets, all non-blocking: the fd, or -1 with *err */
-	int (*socket)(struct nf_stack *st, enum nf_sock_type type, int *err);
-	/* 0, -EINPROGRESS, -errno */
-	int (*connect)(struct nf_stack *st, int fd, uint32_t ip, uint16_t port);
-	/* the pending error of a connect (SO_ERROR) as -errno, or 0 */
-	int (*so_error)(struct nf_stack *st, int fd);
-	/* bytes, or -errno (-EAGAIN: not now); ip/port only for datagrams */
-	ssize_t (*send)(struct nf_stack *st, int fd, const void *buf, size_t len);
-	ssize_t (*sendto)(struct nf_stack *st, int fd, const void *buf, size_t len, uint32_t ip,
-			  uint16_t port);
-	/* bytes, 0 at EOF, or -errno (-EAGAIN: nothing yet) */
-	ssize_t (*recv)(struct nf_stack *st, int fd, void *buf, size_t len);
-	/* NF_POLL_* ready within timeout_ms: > 0 ready, 0 not, -errno */
-	int (*poll)(struct nf_stack *st, int fd, int events, int timeout_ms);
-	int (*setsockopt)(struct nf_stack *st, int fd, enum nf_sockopt opt, int value);
-	/* raw return codes; *err is errno after the call (0 when none was set) */
-	int (*shutdown)(struct nf_stack *st, int fd, int how, int *err);
-	int (*close_fd)(struct nf_stack *st, int fd, int *err);
+	/* Sockets. The first four adapt what differs between the stacks
+	 * (sin_len, poll bits, non-blocking); the rest are the stack's BSD
+	 * calls themselves (lwip_send, send, ...). All: -1 and errno on
+	 * failure, errno values the host's in both stacks. */
+	int (*socket)(enum nf_sock_type type); /* non-blocking */
+	int (*connect)(int fd, uint32_t ip, uint16_t port);
+	ssize_t (*sendto)(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port);
+	int (*poll)(int fd, int events, int timeout_ms); /* NF_POLL_*: > 0 ready, 0 not */
+	ssize_t (*send)(int fd, const void *buf, size_t len, int flags);
+	ssize_t (*recv)(int fd, void *buf, size_t len, int flags);
+	int (*shutdown)(int fd, int how);
+	int (*close_fd)(int fd);
+	int (*setsockopt)(int fd, int level, int name, const void *val, unsigned int len);
+	int (*getsockopt)(int fd, int level, int name, void *val, unsigned int *len);
+	/* level and name of each enum nf_sockopt in this stack */
+	const int (*sockopts)[2];
 	/* -ENOTSUP where the stack has no socket table to read */
 	int (*probe)(struct nf_stack *st, struct nf_probe *out);
 };

@@ -134,129 +134,34 @@ static void linux_ip_stop(struct nf_stack *st)
 	nf_shared_set_lease(st->sh, false, 0, 0, 0);
 }
 
-static int linux_socket(struct nf_stack *st, enum nf_sock_type type, int *err)
+static int linux_socket(enum nf_sock_type type)
 {
 	static const int kinds[][2] = {[NF_SOCK_TCP] = {SOCK_STREAM, 0},
 				       [NF_SOCK_UDP] = {SOCK_DGRAM, 0},
 				       [NF_SOCK_ICMP] = {SOCK_RAW, IPPROTO_ICMP}};
-	int fd;
 
-	(void)st;
-	fd = socket(AF_INET, kinds[type][0] | SOCK_NONBLOCK | SOCK_CLOEXEC, kinds[type][1]);
-	*err = fd < 0 ? errno : 0;
-	return fd;
+	return socket(AF_INET, kinds[type][0] | SOCK_NONBLOCK | SOCK_CLOEXEC, kinds[type][1]);
 }
 
-static struct sockaddr_in to_sa(uint32_t ip, uint16_t port)
+static int linux_connect(int fd, uint32_t ip, uint16_t port)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = {ip}};
 
-	sa.sin_addr.s_addr = ip;
-	return sa;
+	return connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static int linux_connect(struct nf_stack *st, int fd, uint32_t ip, uint16_t port)
+static ssize_t linux_sendto(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port)
 {
-	struct sockaddr_in sa = to_sa(ip, port);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = {ip}};
 
-	(void)st;
-	return connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
+	return sendto(fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static int linux_so_error(struct nf_stack *st, int fd)
+static int linux_poll(int fd, int events, int timeout_ms)
 {
-	int soerr = 0;
-	socklen_t len = sizeof(soerr);
+	struct pollfd p = {fd, NF_POLL_BITS(events), 0};
 
-	(void)st;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
-		return -errno;
-	return -soerr;
-}
-
-static ssize_t linux_send(struct nf_stack *st, int fd, const void *buf, size_t len)
-{
-	ssize_t n;
-
-	(void)st;
-	n = send(fd, buf, len, MSG_NOSIGNAL);
-	return n < 0 ? -errno : n;
-}
-
-static ssize_t linux_sendto(struct nf_stack *st, int fd, const void *buf, size_t len, uint32_t ip,
-			    uint16_t port)
-{
-	struct sockaddr_in sa = to_sa(ip, port);
-	ssize_t n;
-
-	(void)st;
-	n = sendto(fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof(sa));
-	return n < 0 ? -errno : n;
-}
-
-static ssize_t linux_recv(struct nf_stack *st, int fd, void *buf, size_t len)
-{
-	ssize_t n;
-
-	(void)st;
-	n = recv(fd, buf, len, 0);
-	return n < 0 ? -errno : n;
-}
-
-static int linux_poll(struct nf_stack *st, int fd, int events, int timeout_ms)
-{
-	struct pollfd p = {.fd = fd,
-			   .events = (short)((events & NF_POLL_IN ? POLLIN : 0) |
-					     (events & NF_POLL_OUT ? POLLOUT : 0))};
-	int n;
-
-	(void)st;
-	n = poll(&p, 1, timeout_ms < 0 ? 0 : timeout_ms);
-	return n < 0 ? -errno : n;
-}
-
-static int linux_setsockopt(struct nf_stack *st, int fd, enum nf_sockopt opt, int value)
-{
-	struct linger lg = {.l_onoff = value >= 0, .l_linger = value < 0 ? 0 : value};
-	int rc;
-
-	(void)st;
-	switch (opt) {
-	case NF_SO_KEEPALIVE:
-		rc = setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &value, sizeof(value));
-		break;
-	case NF_SO_NODELAY:
-		rc = setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, sizeof(value));
-		break;
-	case NF_SO_LINGER:
-		rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		break;
-	default:
-		return -EINVAL;
-	}
-	return rc < 0 ? -errno : 0;
-}
-
-static int linux_shutdown(struct nf_stack *st, int fd, int how, int *err)
-{
-	int rc;
-
-	(void)st;
-	errno = 0;
-	rc = shutdown(fd, how);
-	*err = errno;
-	return rc;
-}
-
-static int linux_close_fd(struct nf_stack *st, int fd, int *err)
-{
-	int rc;
-
-	(void)st;
-	errno = 0;
-	rc = close(fd);
-	*err = errno;
-	return rc;
+	return poll(&p, 1, timeout_ms);
 }
 
 static int linux_probe(struct nf_stack *st, struct nf_probe *out)
@@ -265,6 +170,8 @@ static int linux_probe(struct nf_stack *st, struct nf_probe *out)
 	(void)out;
 	return -ENOTSUP;
 }
+
+static const int sockopts[NF_SO_COUNT][2] = NF_SOCKOPT_NAMES;
 
 const struct nf_stack_ops nf_stack_linux = {
     .name = "linux",
@@ -278,13 +185,14 @@ const struct nf_stack_ops nf_stack_linux = {
     .resolve = NULL, /* netio asks the run's dnsmasq, never the host's resolver */
     .socket = linux_socket,
     .connect = linux_connect,
-    .so_error = linux_so_error,
-    .send = linux_send,
+    .getsockopt = getsockopt,
+    .send = send,
     .sendto = linux_sendto,
-    .recv = linux_recv,
+    .recv = recv,
     .poll = linux_poll,
-    .setsockopt = linux_setsockopt,
-    .shutdown = linux_shutdown,
-    .close_fd = linux_close_fd,
+    .shutdown = shutdown,
+    .close_fd = close,
+    .setsockopt = setsockopt,
+    .sockopts = sockopts,
     .probe = linux_probe,
 };

@@ -241,22 +241,19 @@ static int lwip_resolve(struct nf_stack *st, const char *name, uint32_t *out, in
 	return rc == -EAGAIN ? -EHOSTUNREACH : rc;
 }
 
-static int lwip_socket_fd(struct nf_stack *st, enum nf_sock_type type, int *err)
+static int lwip_socket_fd(enum nf_sock_type type)
 {
 	static const int kinds[][2] = {[NF_SOCK_TCP] = {SOCK_STREAM, 0},
 				       [NF_SOCK_UDP] = {SOCK_DGRAM, 0},
 				       [NF_SOCK_ICMP] = {SOCK_RAW, IP_PROTO_ICMP}};
-	int fd;
+	int fd = lwip_socket(AF_INET, kinds[type][0], kinds[type][1]);
 
-	(void)st;
-	errno = 0;
-	fd = lwip_socket(AF_INET, kinds[type][0], kinds[type][1]);
-	*err = fd < 0 ? errno : 0;
 	if (fd >= 0)
 		lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
 	return fd;
 }
 
+/* lwIP's sockaddr_in has sin_len */
 static struct sockaddr_in to_sa(uint32_t ip, uint16_t port)
 {
 	struct sockaddr_in sa;
@@ -269,108 +266,26 @@ static struct sockaddr_in to_sa(uint32_t ip, uint16_t port)
 	return sa;
 }
 
-static int lwip_connect_fd(struct nf_stack *st, int fd, uint32_t ip, uint16_t port)
+static int lwip_connect_fd(int fd, uint32_t ip, uint16_t port)
 {
 	struct sockaddr_in sa = to_sa(ip, port);
 
-	(void)st;
-	return lwip_connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
+	return lwip_connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static int lwip_so_error(struct nf_stack *st, int fd)
-{
-	int soerr = 0;
-	socklen_t len = sizeof(soerr);
-
-	(void)st;
-	if (lwip_getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
-		return -errno;
-	return -soerr;
-}
-
-/* lwIP's EWOULDBLOCK and EAGAIN are one value; netio knows -EAGAIN */
-static ssize_t ret(ssize_t n)
-{
-	if (n >= 0)
-		return n;
-	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-}
-
-static ssize_t lwip_send_fd(struct nf_stack *st, int fd, const void *buf, size_t len)
-{
-	(void)st;
-	return ret(lwip_send(fd, buf, len, 0));
-}
-
-static ssize_t lwip_sendto_fd(struct nf_stack *st, int fd, const void *buf, size_t len,
-			      uint32_t ip, uint16_t port)
+static ssize_t lwip_sendto_fd(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port)
 {
 	struct sockaddr_in sa = to_sa(ip, port);
 
-	(void)st;
-	return ret(lwip_sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)));
+	return lwip_sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static ssize_t lwip_recv_fd(struct nf_stack *st, int fd, void *buf, size_t len)
+/* lwIP's POLLIN/POLLOUT bits are not the host's */
+static int lwip_poll_fd(int fd, int events, int timeout_ms)
 {
-	(void)st;
-	return ret(lwip_recv(fd, buf, len, 0));
-}
+	struct pollfd p = {fd, NF_POLL_BITS(events), 0};
 
-static int lwip_poll_fd(struct nf_stack *st, int fd, int events, int timeout_ms)
-{
-	struct pollfd p = {.fd = fd,
-			   .events = (short)((events & NF_POLL_IN ? POLLIN : 0) |
-					     (events & NF_POLL_OUT ? POLLOUT : 0))};
-	int n;
-
-	(void)st;
-	n = lwip_poll(&p, 1, timeout_ms < 0 ? 0 : timeout_ms);
-	return n < 0 ? -errno : n;
-}
-
-static int lwip_setsockopt_fd(struct nf_stack *st, int fd, enum nf_sockopt opt, int value)
-{
-	struct linger lg = {.l_onoff = value >= 0, .l_linger = value < 0 ? 0 : value};
-	int rc;
-
-	(void)st;
-	switch (opt) {
-	case NF_SO_KEEPALIVE:
-		rc = lwip_setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &value, sizeof(value));
-		break;
-	case NF_SO_NODELAY:
-		rc = lwip_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, sizeof(value));
-		break;
-	case NF_SO_LINGER:
-		rc = lwip_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		break;
-	default:
-		return -EINVAL;
-	}
-	return rc < 0 ? -errno : 0;
-}
-
-static int lwip_shutdown_fd(struct nf_stack *st, int fd, int how, int *err)
-{
-	int rc;
-
-	(void)st;
-	errno = 0;
-	rc = lwip_shutdown(fd, how);
-	*err = errno;
-	return rc;
-}
-
-static int lwip_close_fd(struct nf_stack *st, int fd, int *err)
-{
-	int rc;
-
-	(void)st;
-	errno = 0;
-	rc = lwip_close(fd);
-	*err = errno;
-	return rc;
+	return lwip_poll(&p, 1, timeout_ms);
 }
 
 static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
@@ -378,6 +293,8 @@ static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
 	(void)st;
 	return nf_probe_read(out);
 }
+
+static const int sockopts[NF_SO_COUNT][2] = NF_SOCKOPT_NAMES;
 
 const struct nf_stack_ops nf_stack_lwip = {
     .name = "lwip",
@@ -391,13 +308,14 @@ const struct nf_stack_ops nf_stack_lwip = {
     .resolve = lwip_resolve,
     .socket = lwip_socket_fd,
     .connect = lwip_connect_fd,
-    .so_error = lwip_so_error,
-    .send = lwip_send_fd,
+    .getsockopt = lwip_getsockopt,
+    .send = lwip_send,
     .sendto = lwip_sendto_fd,
-    .recv = lwip_recv_fd,
+    .recv = lwip_recv,
     .poll = lwip_poll_fd,
-    .setsockopt = lwip_setsockopt_fd,
-    .shutdown = lwip_shutdown_fd,
-    .close_fd = lwip_close_fd,
+    .shutdown = lwip_shutdown,
+    .close_fd = lwip_close,
+    .setsockopt = lwip_setsockopt,
+    .sockopts = sockopts,
     .probe = lwip_probe,
 };

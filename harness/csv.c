@@ -6,63 +6,14 @@
 
 #include "csv.h"
 
-enum src {
-	S_CYCLE,
-	S_DEVICE,
-	S_T_START,
-	S_DOWN,
-	S_UP,
-	S_CONNACK,
-	S_REPORT,
-	S_SYN,
-	S_FIN,
-	S_RST,
-	S_STATUS
-};
-
 static const struct col {
 	const char *name;
-	enum src src;
+	enum nf_csv_src src;
 	enum nf_report_field f; /* S_REPORT */
 } cols[] = {
-    {"cycle", S_CYCLE, 0},
-    {"device", S_DEVICE, 0},
-    {"t_start_ms", S_T_START, 0},
-    {"down_ms", S_DOWN, 0},
-    {"up_ms", S_UP, 0},
-    {"connack_ms", S_CONNACK, 0},
-    {"reconnect_ok", S_REPORT, NF_R_reconnect_ok},
-    {"reconnect_fail", S_REPORT, NF_R_reconnect_fail},
-    {"reconnect_total", S_REPORT, NF_R_reconnect_total},
-    {"socket_fd", S_REPORT, NF_R_socket_fd},
-    {"sockets_in_use", S_REPORT, NF_R_slots_in_use},
-    {"socket_slots", S_REPORT, NF_R_socket_limit},
-    {"close_rc", S_REPORT, NF_R_close_rc},
-    {"close_errno", S_REPORT, NF_R_close_errno},
-    {"heap_free", S_REPORT, NF_R_heap_free},
-    {"heap_min_free", S_REPORT, NF_R_heap_min_free},
-    {"memp_netconn_used", S_REPORT, NF_R_netconn_used},
-    {"memp_tcp_pcb_used", S_REPORT, NF_R_tcp_pcb_used},
-    {"memp_pbuf_pool_used", S_REPORT, NF_R_pbuf_pool_used},
-    {"ping_ok", S_REPORT, NF_R_ping_ok},
-    {"syn", S_SYN, 0},
-    {"fin", S_FIN, 0},
-    {"rst", S_RST, 0},
-    {"status", S_STATUS, 0},
-    /* v1 additions past the contract's minimum */
-    {"socket_errno", S_REPORT, NF_R_socket_errno},
-    {"shutdown_rc", S_REPORT, NF_R_shutdown_rc},
-    {"shutdown_errno", S_REPORT, NF_R_shutdown_errno},
-    {"slots_pinned", S_REPORT, NF_R_slots_pinned},
-    {"slots_closing", S_REPORT, NF_R_slots_closing},
-    {"slots_after_teardown", S_REPORT, NF_R_slots_after_teardown},
-    {"num_sockets", S_REPORT, NF_R_num_sockets},
-    {"memp_udp_pcb_used", S_REPORT, NF_R_udp_pcb_used},
-    {"memp_raw_pcb_used", S_REPORT, NF_R_raw_pcb_used},
-    {"memp_tcp_pcb_listen_used", S_REPORT, NF_R_tcp_pcb_listen_used},
-    {"memp_netconn_err", S_REPORT, NF_R_netconn_err},
-    {"tcp_time_wait", S_REPORT, NF_R_tcp_time_wait},
-    {"publishes", S_REPORT, NF_R_publishes},
+#define NF_X(name, src, f) {#name, src, f},
+    NF_CSV_COLUMNS(NF_X)
+#undef NF_X
 };
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
 

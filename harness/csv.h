@@ -7,6 +7,70 @@
 
 #include "engine.h"
 
+/* Where a column's value comes from. */
+enum nf_csv_src {
+	S_CYCLE,
+	S_DEVICE,
+	S_T_START,
+	S_DOWN,
+	S_UP,
+	S_CONNACK,
+	S_REPORT, /* a report field */
+	S_SYN,
+	S_FIN,
+	S_RST,
+	S_STATUS
+};
+
+/* The columns of cycles.csv, in file order: X(name, source, report field).
+ * The writer and the reader (rows.c) both use this one list; append new
+ * columns at the end, never reorder (results/README.md documents each). */
+#define NF_CSV_COLUMNS(X) \
+	X(cycle, S_CYCLE, 0) \
+	X(device, S_DEVICE, 0) \
+	X(t_start_ms, S_T_START, 0) \
+	X(down_ms, S_DOWN, 0) \
+	X(up_ms, S_UP, 0) \
+	X(connack_ms, S_CONNACK, 0) \
+	X(reconnect_ok, S_REPORT, NF_R_reconnect_ok) \
+	X(reconnect_fail, S_REPORT, NF_R_reconnect_fail) \
+	X(reconnect_total, S_REPORT, NF_R_reconnect_total) \
+	X(socket_fd, S_REPORT, NF_R_socket_fd) \
+	X(sockets_in_use, S_REPORT, NF_R_slots_in_use) \
+	X(socket_slots, S_REPORT, NF_R_socket_limit) \
+	X(close_rc, S_REPORT, NF_R_close_rc) \
+	X(close_errno, S_REPORT, NF_R_close_errno) \
+	X(heap_free, S_REPORT, NF_R_heap_free) \
+	X(heap_min_free, S_REPORT, NF_R_heap_min_free) \
+	X(memp_netconn_used, S_REPORT, NF_R_netconn_used) \
+	X(memp_tcp_pcb_used, S_REPORT, NF_R_tcp_pcb_used) \
+	X(memp_pbuf_pool_used, S_REPORT, NF_R_pbuf_pool_used) \
+	X(ping_ok, S_REPORT, NF_R_ping_ok) \
+	X(syn, S_SYN, 0) \
+	X(fin, S_FIN, 0) \
+	X(rst, S_RST, 0) \
+	X(status, S_STATUS, 0) \
+	X(socket_errno, S_REPORT, NF_R_socket_errno) \
+	X(shutdown_rc, S_REPORT, NF_R_shutdown_rc) \
+	X(shutdown_errno, S_REPORT, NF_R_shutdown_errno) \
+	X(slots_pinned, S_REPORT, NF_R_slots_pinned) \
+	X(slots_closing, S_REPORT, NF_R_slots_closing) \
+	X(slots_after_teardown, S_REPORT, NF_R_slots_after_teardown) \
+	X(num_sockets, S_REPORT, NF_R_num_sockets) \
+	X(memp_udp_pcb_used, S_REPORT, NF_R_udp_pcb_used) \
+	X(memp_raw_pcb_used, S_REPORT, NF_R_raw_pcb_used) \
+	X(memp_tcp_pcb_listen_used, S_REPORT, NF_R_tcp_pcb_listen_used) \
+	X(memp_netconn_err, S_REPORT, NF_R_netconn_err) \
+	X(tcp_time_wait, S_REPORT, NF_R_tcp_time_wait) \
+	X(publishes, S_REPORT, NF_R_publishes)
+
+enum nf_csv_col {
+#define NF_X(name, src, f) NF_COL_##name,
+	NF_CSV_COLUMNS(NF_X)
+#undef NF_X
+	    NF_COL_COUNT
+};
+
 struct nf_wire {
 	long syn, fin, rst; /* broker-port segments seen on the AP bridge */
 };

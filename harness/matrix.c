@@ -1,5 +1,7 @@
 /* The matrix (see matrix.h). Each cell is a `netflap run` child. */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "proc.h"
 #include "rows.h"
 #include "run.h"
+#include "scenario.h"
 #include "verdict.h"
 
 #define MAX_AXIS 8
@@ -97,174 +100,300 @@ static void put_opt(FILE *f, int64_t x)
 		fprintf(f, "%lld", (long long)x);
 }
 
-int nf_matrix(int argc, char **argv)
+#define MAX_SETS 64
+#define USAGE                                                                                      \
+	"usage: netflap matrix SCENARIO [--stacks a,b] [--close-modes x,y] [--set k=v]... "        \
+	"[--out DIR] [--quiet]\n"
+
+struct matrix {
+	const char *scenario;
+	char stacks_buf[256], modes_buf[256], out[PATH_MAX], self[PATH_MAX];
+	char *stacks[MAX_AXIS], *modes[MAX_AXIS];
+	int ns, nm, nsets;
+	const char *sets[MAX_SETS];
+	bool quiet;
+	struct cell cells[MAX_AXIS][MAX_AXIS];
+};
+
+/* a stop signal ends the cell that runs (it finishes its cycle and judges)
+ * and the matrix after it; the handler only forwards and counts */
+static volatile sig_atomic_t stop_requested;
+static volatile pid_t running_cell;
+
+static void on_stop(int sig)
+{
+	stop_requested = 1;
+	if (running_cell > 0)
+		kill(running_cell, sig == SIGINT ? SIGINT : SIGTERM);
+}
+
+static int parse(struct matrix *m, int argc, char **argv)
 {
 	static const struct option lo[] = {
 	    {"stacks", required_argument, NULL, 'S'}, {"close-modes", required_argument, NULL, 'C'},
 	    {"set", required_argument, NULL, 's'},    {"out", required_argument, NULL, 'o'},
 	    {"quiet", no_argument, NULL, 'q'},        {0}};
-	char stacks_buf[256] = "upstream,vendor,fixed,linux",
-	     modes_buf[256] = "close,shutdown+close", out[PATH_MAX] = "", self[PATH_MAX];
-	char *stacks[MAX_AXIS], *modes[MAX_AXIS];
-	const char *sets[64];
-	int nsets = 0, c, quiet = 0;
-	static struct cell cells[MAX_AXIS][MAX_AXIS];
+	int c;
 
+	snprintf(m->stacks_buf, sizeof(m->stacks_buf), "upstream,vendor,fixed,linux");
+	snprintf(m->modes_buf, sizeof(m->modes_buf), "close,shutdown+close");
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'S':
-			snprintf(stacks_buf, sizeof(stacks_buf), "%s", optarg);
+			snprintf(m->stacks_buf, sizeof(m->stacks_buf), "%s", optarg);
 			break;
 		case 'C':
-			snprintf(modes_buf, sizeof(modes_buf), "%s", optarg);
+			snprintf(m->modes_buf, sizeof(m->modes_buf), "%s", optarg);
 			break;
 		case 's':
-			if (nsets < 60)
-				sets[nsets++] = optarg;
+			if (m->nsets == MAX_SETS) {
+				fprintf(stderr, "netflap matrix: at most %d --set\n", MAX_SETS);
+				return -E2BIG;
+			}
+			m->sets[m->nsets++] = optarg;
 			break;
 		case 'o':
-			snprintf(out, sizeof(out), "%s", optarg);
+			snprintf(m->out, sizeof(m->out), "%s", optarg);
 			break;
 		case 'q':
-			quiet = 1;
+			m->quiet = true;
 			break;
 		default:
-			fprintf(stderr, "usage: netflap matrix SCENARIO [--stacks a,b] "
-					"[--close-modes x,y] [--set k=v]... [--out DIR]\n");
-			return NF_EXIT_USAGE;
+			fputs(USAGE, stderr);
+			return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: netflap matrix SCENARIO [--stacks a,b] [--close-modes x,y] "
-				"[--set k=v]... [--out DIR]\n");
-		return NF_EXIT_USAGE;
+		fputs(USAGE, stderr);
+		return -EINVAL;
 	}
-	const char *scenario = argv[optind];
-	int ns = split_list(stacks_buf, stacks), nm = split_list(modes_buf, modes);
-	if (!ns || !nm) {
+	m->scenario = argv[optind];
+	m->ns = split_list(m->stacks_buf, m->stacks);
+	m->nm = split_list(m->modes_buf, m->modes);
+	if (!m->ns || !m->nm) {
 		fprintf(stderr, "netflap matrix: empty --stacks or --close-modes\n");
-		return NF_EXIT_USAGE;
+		return -EINVAL;
 	}
-	if (!out[0]) {
+	return 0;
+}
+
+/* the scenario with every --set must load, before any cell runs */
+static int check_scenario(const struct matrix *m)
+{
+	static struct nf_scenario sc;
+	char err[600];
+
+	nf_scenario_defaults(&sc);
+	int rc = nf_scenario_load(&sc, m->scenario, err, sizeof(err));
+	for (int i = 0; rc == 0 && i < m->nsets; i++)
+		rc = nf_scenario_set(&sc, m->sets[i], err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "netflap: %s\n", err);
+	return rc;
+}
+
+static int make_out(struct matrix *m)
+{
+	ssize_t sl = readlink("/proc/self/exe", m->self, sizeof(m->self) - 1);
+
+	if (sl < 0)
+		return -errno;
+	m->self[sl] = '\0';
+	if (!m->out[0]) {
 		char stamp[32];
 		time_t now = time(NULL);
 		struct tm tm;
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 		mkdir("results", 0755);
-		snprintf(out, sizeof(out), "results/matrix-%s", stamp);
+		snprintf(m->out, sizeof(m->out), "results/matrix-%s", stamp);
 	}
-	if (mkdir(out, 0700) < 0) {
-		fprintf(stderr, "netflap matrix: %s: %s\n", out, strerror(errno));
-		return NF_EXIT_ENV;
+	if (mkdir(m->out, 0700) < 0) {
+		int e = errno;
+		fprintf(stderr, "netflap matrix: %s: %s\n", m->out, strerror(e));
+		return -e;
 	}
-	ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (sl < 0)
+	return 0;
+}
+
+/* one cell: a `netflap run` child; its exit code */
+static int run_cell(struct matrix *m, int i, int j, char *dir, size_t dlen)
+{
+	char log[PATH_MAX + 80], set_stack[64], set_mode[64];
+	char *av[2 * MAX_SETS + 16];
+	int k = 0, status = 0;
+	pid_t pid;
+
+	snprintf(dir, dlen, "%s/%s_%s", m->out, m->stacks[i], m->modes[j]);
+	snprintf(log, sizeof(log), "%s.log", dir);
+	snprintf(set_stack, sizeof(set_stack), "device.stack=%s", m->stacks[i]);
+	snprintf(set_mode, sizeof(set_mode), "device.close_mode=%s", m->modes[j]);
+	av[k++] = m->self;
+	av[k++] = "run";
+	av[k++] = (char *)m->scenario;
+	for (int s = 0; s < m->nsets; s++) {
+		av[k++] = "--set";
+		av[k++] = (char *)m->sets[s];
+	}
+	char *fixed[] = {"--set", set_stack, "--set", set_mode};
+	for (int s = 0; s < 4; s++)
+		av[k++] = fixed[s];
+	if (strcmp(m->stacks[i], "linux") == 0) { /* the kernel stack: static, no table */
+		char *lx[] = {"--set", "device.ip=static", "--set", "device.socket_limit=0"};
+		for (int s = 0; s < 4; s++)
+			av[k++] = lx[s];
+	}
+	char *tail[] = {"--out", dir, "--quiet", NULL};
+	for (int s = 0; s < 4; s++)
+		av[k++] = tail[s];
+	/* if the matrix dies, the cell still finishes its cycle and tears down */
+	struct nf_spawn sp = {
+	    .nsfd = -1, .log = log, .pass_fd = -1, .argv = av, .death_sig = SIGTERM};
+	sigset_t stop, old;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &old); /* a stop now reaches the cell too */
+	int rc = nf_spawn(&sp, &pid);
+	running_cell = rc < 0 ? 0 : pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (rc < 0)
 		return NF_EXIT_ENV;
-	self[sl] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	running_cell = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : NF_EXIT_ENV;
+}
 
-	int worst = 0;
-	for (int i = 0; i < ns; i++)
-		for (int j = 0; j < nm; j++) {
-			char dir[PATH_MAX + 64], log[PATH_MAX + 80], set_stack[64], set_mode[64];
-			char *av[160];
-			int k = 0;
-			snprintf(dir, sizeof(dir), "%s/%s_%s", out, stacks[i], modes[j]);
-			snprintf(log, sizeof(log), "%s.log", dir);
-			snprintf(set_stack, sizeof(set_stack), "device.stack=%s", stacks[i]);
-			snprintf(set_mode, sizeof(set_mode), "device.close_mode=%s", modes[j]);
-			av[k++] = self;
-			av[k++] = "run";
-			av[k++] = (char *)scenario;
-			for (int s = 0; s < nsets; s++) {
-				av[k++] = "--set";
-				av[k++] = (char *)sets[s];
-			}
-			av[k++] = "--set";
-			av[k++] = set_stack;
-			av[k++] = "--set";
-			av[k++] = set_mode;
-			if (strcmp(stacks[i], "linux") ==
-			    0) { /* the kernel stack: static, no table */
-				av[k++] = "--set";
-				av[k++] = "device.ip=static";
-				av[k++] = "--set";
-				av[k++] = "device.socket_limit=0";
-			}
-			av[k++] = "--out";
-			av[k++] = dir;
-			av[k++] = "--quiet";
-			av[k] = NULL;
-			struct nf_spawn sp = {.nsfd = -1, .log = log, .pass_fd = -1, .argv = av};
-			pid_t pid;
-			int status = 0;
-			if (!quiet)
-				fprintf(stderr, "matrix: %s x %s ...", stacks[i], modes[j]);
-			if (nf_spawn(&sp, &pid) < 0 || waitpid(pid, &status, 0) != pid)
-				status = 3 << 8;
-			cells[i][j].exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
-			summarize(dir, &cells[i][j]);
-			if (cells[i][j].exit_code > 1)
-				worst = cells[i][j].exit_code;
-			if (!quiet)
-				fprintf(stderr, " %s (exit %d)\n", cells[i][j].verdict,
-					cells[i][j].exit_code);
-		}
-
+static int write_csv(const struct matrix *m)
+{
 	char path[PATH_MAX + 16];
-	snprintf(path, sizeof(path), "%s/matrix.csv", out);
-	FILE *f = fopen(path, "w");
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/matrix.csv", m->out);
+	f = fopen(path, "w");
 	if (!f)
-		return NF_EXIT_ENV;
+		return -errno;
 	fprintf(f, "stack,close_mode,exit,verdict,cycles,first_failure_cycle,connack_median_ms\n");
-	for (int i = 0; i < ns; i++)
-		for (int j = 0; j < nm; j++) {
-			struct cell *x = &cells[i][j];
-			fprintf(f, "%s,%s,%d,\"%s\",%lld,", stacks[i], modes[j], x->exit_code,
+	for (int i = 0; i < m->ns; i++)
+		for (int j = 0; j < m->nm; j++) {
+			const struct cell *x = &m->cells[i][j];
+			if (x->exit_code < 0)
+				continue; /* not run: the matrix was stopped */
+			fprintf(f, "%s,%s,%d,\"%s\",%lld,", m->stacks[i], m->modes[j], x->exit_code,
 				x->verdict, (long long)x->cycles);
 			put_opt(f, x->first_failure);
 			fputc(',', f);
 			put_opt(f, x->connack_median);
 			fputc('\n', f);
 		}
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/matrix.md", out);
+	return fclose(f) ? -errno : 0;
+}
+
+static void md_cell(FILE *f, const struct cell *x)
+{
+	if (x->exit_code < 0) {
+		fprintf(f, " not run |");
+		return;
+	}
+	fprintf(f, " %s", x->exit_code > 1 ? "run failed" : x->verdict);
+	if (x->first_failure != NF_UNSET)
+		fprintf(f, ", fails from cycle %lld", (long long)x->first_failure);
+	if (x->connack_median != NF_UNSET)
+		fprintf(f, ", CONNACK median %lld ms", (long long)x->connack_median);
+	fprintf(f, " |");
+}
+
+static int write_md(const struct matrix *m)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/matrix.md", m->out);
 	f = fopen(path, "w");
 	if (!f)
-		return NF_EXIT_ENV;
-	fprintf(f, "# netflap matrix: %s\n\n| stack |", scenario);
-	for (int j = 0; j < nm; j++)
-		fprintf(f, " %s |", modes[j]);
+		return -errno;
+	fprintf(f, "# netflap matrix: %s\n\n| stack |", m->scenario);
+	for (int j = 0; j < m->nm; j++)
+		fprintf(f, " %s |", m->modes[j]);
 	fprintf(f, "\n|---|");
-	for (int j = 0; j < nm; j++)
+	for (int j = 0; j < m->nm; j++)
 		fprintf(f, "---|");
 	fputc('\n', f);
-	for (int i = 0; i < ns; i++) {
-		fprintf(f, "| %s |", stacks[i]);
-		for (int j = 0; j < nm; j++) {
-			struct cell *x = &cells[i][j];
-			fprintf(f, " %s", x->exit_code > 1 ? "run failed" : x->verdict);
-			if (x->first_failure != NF_UNSET)
-				fprintf(f, ", fails from cycle %lld", (long long)x->first_failure);
-			if (x->connack_median != NF_UNSET)
-				fprintf(f, ", CONNACK median %lld ms",
-					(long long)x->connack_median);
-			fprintf(f, " |");
-		}
+	for (int i = 0; i < m->ns; i++) {
+		fprintf(f, "| %s |", m->stacks[i]);
+		for (int j = 0; j < m->nm; j++)
+			md_cell(f, &m->cells[i][j]);
 		fputc('\n', f);
 	}
-	fclose(f);
-	if (!quiet) {
-		char md[PATH_MAX + 16];
-		snprintf(md, sizeof(md), "%s/matrix.md", out);
-		FILE *m = fopen(md, "r");
-		char line[1024];
-		while (m && fgets(line, sizeof(line), m))
-			fputs(line, stdout);
-		if (m)
-			fclose(m);
+	return fclose(f) ? -errno : 0;
+}
+
+static void print_md(const struct matrix *m)
+{
+	char path[PATH_MAX + 16], line[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/matrix.md", m->out);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	if (f)
+		fclose(f);
+}
+
+/* every cell in turn, until all ran or a stop came; the worst exit code */
+static int run_cells(struct matrix *m)
+{
+	int worst = 0;
+
+	for (int i = 0; i < m->ns; i++)
+		for (int j = 0; j < m->nm; j++) {
+			char dir[PATH_MAX + 64];
+			struct cell *x = &m->cells[i][j];
+			x->exit_code = -1;
+			if (stop_requested)
+				continue;
+			if (!m->quiet)
+				fprintf(stderr, "matrix: %s x %s ...", m->stacks[i], m->modes[j]);
+			x->exit_code = run_cell(m, i, j, dir, sizeof(dir));
+			summarize(dir, x);
+			if (x->exit_code > 1)
+				worst = x->exit_code;
+			if (!m->quiet)
+				fprintf(stderr, " %s (exit %d)\n", x->verdict, x->exit_code);
+		}
+	return worst;
+}
+
+int nf_matrix(int argc, char **argv)
+{
+	struct matrix *m = calloc(1, sizeof(*m));
+	struct sigaction sa = {.sa_handler = on_stop};
+	int rc, code = NF_EXIT_USAGE;
+
+	if (!m)
+		return NF_EXIT_ENV;
+	if (parse(m, argc, argv) < 0 || check_scenario(m) < 0)
+		goto out;
+	code = NF_EXIT_ENV;
+	if (make_out(m) < 0)
+		goto out;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	int worst = run_cells(m);
+	if ((rc = write_csv(m)) < 0 || (rc = write_md(m)) < 0) {
+		fprintf(stderr, "netflap matrix: writing %s: %s\n", m->out, strerror(-rc));
+		goto out;
 	}
-	return worst ? NF_EXIT_ENV : NF_EXIT_CLEAN;
+	if (!m->quiet)
+		print_md(m);
+	if (stop_requested)
+		fprintf(stderr, "netflap matrix: stopped; the cells that ran are in %s\n", m->out);
+	code = worst ? NF_EXIT_ENV : NF_EXIT_CLEAN;
+out:
+	free(m);
+	return code;
 }

@@ -18,8 +18,33 @@
 #error "NF_DATADIR must name the source tree (for scripts/plots.gp)"
 #endif
 
-static const char *const panels[] = {"sockets", "heap", "connack", "status", "pools"};
+/* each panel and the columns it draws: a panel with no value in any of
+ * them (the kernel stack has no lwIP heap or pools) is left out, and the
+ * report says so */
+static const struct panel {
+	const char *name;
+	enum nf_col cols[4];
+	int ncols; /* 0: always drawn (status) */
+} panels[] = {
+    {"sockets", {C_SOCKET_FD, C_SLOTS, C_AFTER_TEARDOWN}, 3},
+    {"heap", {C_HEAP, C_HEAP_MIN}, 2},
+    {"connack", {C_CONNACK}, 1},
+    {"status", {0}, 0},
+    {"pools", {C_NETCONN, C_TCP_PCB, C_TIME_WAIT, C_PBUF}, 4},
+};
 #define NPANELS (sizeof(panels) / sizeof(panels[0]))
+
+static bool has_data(const struct panel *p, const struct nf_rows *rows)
+{
+	if (!p->ncols)
+		return true;
+	for (int d = 0; d < rows->ndev; d++)
+		for (size_t i = 0; i < rows->dev[d].n; i++)
+			for (int c = 0; c < p->ncols; c++)
+				if (rows->dev[d].v[i][p->cols[c]] != NF_UNSET)
+					return true;
+	return false;
+}
 
 /* copies a file into f; SVG as is (it is our own gnuplot output), text escaped */
 static void embed(FILE *f, const char *path, bool escape)
@@ -46,18 +71,20 @@ static void embed(FILE *f, const char *path, bool escape)
 	fclose(in);
 }
 
-static int write_report(const char *dir, const struct nf_rows *rows)
+static int write_report(const char *dir, const bool drawn[NPANELS])
 {
 	static struct nf_verdict v;
-	char path[PATH_MAX + 32], tmp[PATH_MAX + 32];
-	struct nf_verdict_cfg cfg = {.settle_cycles = 2, .stall_cycles = 3};
+	char path[PATH_MAX + 32], tmp[PATH_MAX + 32], err[PATH_MAX + 64];
 	char *summary = NULL;
 	size_t slen = 0;
 	FILE *m = open_memstream(&summary, &slen), *f;
+	int have = nf_verdict_load(dir, &v, err, sizeof(err)) == 0;
 
-	nf_verdict_compute(rows, &cfg, &v);
 	if (m) {
-		nf_verdict_summary(&v, m);
+		if (have)
+			nf_verdict_summary(&v, m);
+		else
+			fprintf(m, "no verdict: %s\n", err);
 		fclose(m);
 	}
 	snprintf(tmp, sizeof(tmp), "%s/report.html.tmp", dir);
@@ -72,13 +99,19 @@ static int write_report(const char *dir, const struct nf_rows *rows)
 		   "pre{background:#f4f4f4;padding:8px;overflow-x:auto}"
 		   ".bad{color:#a00}.good{color:#070}</style></head><body>\n<h1>netflap run ");
 	nf_put_xml_text(f, dir, strlen(dir));
-	fprintf(f, "</h1>\n<h2 class=\"%s\">Verdict: %s</h2>\n<pre>", v.n ? "bad" : "good",
-		v.n ? "findings" : "clean");
+	fprintf(f, "</h1>\n<h2 class=\"%s\">Verdict: %s</h2>\n<pre>",
+		!have || v.n ? "bad" : "good", !have ? "none yet" : v.n ? "findings" : "clean");
 	if (summary)
 		nf_put_xml_text(f, summary, slen);
 	fprintf(f, "</pre>\n<h2>Plots</h2>\n");
 	for (size_t i = 0; i < NPANELS; i++) {
-		snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, panels[i]);
+		if (!drawn[i]) {
+			fprintf(f, "<p class=\"nodata\">%s: no data in cycles.csv (this stack does "
+				   "not report it), no plot</p>\n",
+				panels[i].name);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, panels[i].name);
 		fprintf(f, "<div>\n");
 		embed(f, path, false);
 		fprintf(f, "\n</div>\n");
@@ -92,6 +125,17 @@ static int write_report(const char *dir, const struct nf_rows *rows)
 		return -errno;
 	snprintf(path, sizeof(path), "%s/report.html", dir);
 	return rename(tmp, path) < 0 ? -errno : 0;
+}
+
+/* a panel not drawn this time leaves no older picture behind */
+static void stale_plots(const char *out, const char *name)
+{
+	char path[PATH_MAX + 64];
+
+	for (const char *const *ext = (const char *const[]){"png", "svg", NULL}; *ext; ext++) {
+		snprintf(path, sizeof(path), "%s/%s.%s", out, name, *ext);
+		unlink(path);
+	}
 }
 
 int nf_plot_run_dir(const char *dir, bool quiet)
@@ -127,7 +171,17 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 	}
 	snprintf(ndev, sizeof(ndev), "%d", rows.ndev);
 	snprintf(log, sizeof(log), "%s/gnuplot.log", out);
-	char *argv[] = {"gnuplot", "-c", script, csv, out, ndev, NULL};
+	bool drawn[NPANELS];
+	char list[128] = "";
+	for (size_t i = 0; i < NPANELS; i++) {
+		drawn[i] = has_data(&panels[i], &rows);
+		if (drawn[i])
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 list[0] ? " " : "", panels[i].name);
+		else
+			stale_plots(out, panels[i].name);
+	}
+	char *argv[] = {"gnuplot", "-c", script, csv, out, ndev, list, NULL};
 	struct nf_spawn s = {.nsfd = -1, .log = log, .pass_fd = -1, .argv = argv};
 	rc = nf_spawn(&s, &pid);
 	if (rc == 0 &&
@@ -139,7 +193,7 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		return 3;
 	}
 	unlink(log);
-	rc = write_report(dir, &rows);
+	rc = write_report(dir, drawn);
 	nf_rows_free(&rows);
 	if (rc) {
 		fprintf(stderr, "netflap: plot: %s/report.html: %s\n", dir, strerror(-rc));

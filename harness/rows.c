@@ -4,24 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "rows.h"
 
-static const char *const col_names[C_NCOLS] = {
-    [C_CYCLE] = "cycle",
-    [C_DEVICE] = "device",
-    [C_CONNACK] = "connack_ms",
-    [C_SOCKET_FD] = "socket_fd",
-    [C_SLOTS] = "sockets_in_use",
-    [C_SOCKET_SLOTS] = "socket_slots",
-    [C_HEAP] = "heap_free",
-    [C_HEAP_MIN] = "heap_min_free",
-    [C_NETCONN] = "memp_netconn_used",
-    [C_TCP_PCB] = "memp_tcp_pcb_used",
-    [C_PBUF] = "memp_pbuf_pool_used",
-    [C_UDP_PCB] = "memp_udp_pcb_used",
-    [C_RAW_PCB] = "memp_raw_pcb_used",
-    [C_TIME_WAIT] = "tcp_time_wait",
-    [C_AFTER_TEARDOWN] = "slots_after_teardown",
+/* the columns the reader keeps, by their id in the one column list */
+static const enum nf_csv_col col_ids[C_NCOLS] = {
+    [C_CYCLE] = NF_COL_cycle,
+    [C_DEVICE] = NF_COL_device,
+    [C_CONNACK] = NF_COL_connack_ms,
+    [C_SOCKET_FD] = NF_COL_socket_fd,
+    [C_SLOTS] = NF_COL_sockets_in_use,
+    [C_SOCKET_SLOTS] = NF_COL_socket_slots,
+    [C_HEAP] = NF_COL_heap_free,
+    [C_HEAP_MIN] = NF_COL_heap_min_free,
+    [C_NETCONN] = NF_COL_memp_netconn_used,
+    [C_TCP_PCB] = NF_COL_memp_tcp_pcb_used,
+    [C_PBUF] = NF_COL_memp_pbuf_pool_used,
+    [C_UDP_PCB] = NF_COL_memp_udp_pcb_used,
+    [C_RAW_PCB] = NF_COL_memp_raw_pcb_used,
+    [C_TIME_WAIT] = NF_COL_tcp_time_wait,
+    [C_AFTER_TEARDOWN] = NF_COL_slots_after_teardown,
 };
 
 #define MAX_FIELDS 128
@@ -77,11 +79,11 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 	for (int c = 0; c < C_NCOLS; c++) {
 		idx[c] = -1;
 		for (int i = 0; i < nhead; i++)
-			if (strcmp(fld[i], col_names[c]) == 0)
+			if (strcmp(fld[i], nf_csv_col(col_ids[c])) == 0)
 				idx[c] = i;
 	}
 	for (int i = 0; i < nhead; i++)
-		if (strcmp(fld[i], "status") == 0)
+		if (strcmp(fld[i], nf_csv_col(NF_COL_status)) == 0)
 			status_idx = i;
 	if (idx[C_CYCLE] < 0 || idx[C_DEVICE] < 0 || status_idx < 0) {
 		fclose(f);

@@ -308,6 +308,7 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 		fprintf(stderr, "netflap: out of memory\n");
 		return NF_EXIT_ENV;
 	}
+	block_signals(); /* a stop from here on finishes a cycle and judges it */
 	*r = (struct run){.sc = sc, .o = o, .tty = isatty(STDERR_FILENO)};
 	r->last_fd = r->last_heap = r->last_heap_min = NF_UNSET;
 	if (geteuid() != 0 && (rc = nf_enter_user_ns(err, sizeof(err))) < 0) {
@@ -322,7 +323,6 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 		goto out;
 	daemon_log(r);
 	r->started_wall = time(NULL);
-	block_signals();
 	if ((rc = make_runid(r, err, sizeof(err))) < 0 ||
 	    (rc = nf_registry_add(r->dir, r->runid, &r->undo, err, sizeof(err))) < 0)
 		goto out;

@@ -59,6 +59,10 @@ void nf_verdict_summary(const struct nf_verdict *v, FILE *f);
  * without writing anything. 0 or -errno with a message. */
 int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen);
 
+/* The verdict a run folder's verdict.json holds (what the run judged).
+ * 0 or -errno with a message. */
+int nf_verdict_load(const char *dir, struct nf_verdict *v, char *err, size_t errlen);
+
 /* `netflap verdict RUN_DIR`: reads cycles.csv (and the verdict keys from
  * run.json), writes verdict.json and junit.xml, prints the summary unless
  * quiet. Returns an exit code: 0 clean, 1 findings, 2/3 on errors. */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Plot smoke test (no privileges): netflap plot and scripts/plot.sh on a
 # synthetic two-device cycles.csv make valid PNG and SVG files and a
-# report.html with every plot inline.
+# report.html with every plot inline and the run's own verdict.json; on a
+# kernel-stack run (no heap, no pools) the panels with data are drawn and
+# the report says which had none.
 set -uo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,6 +25,8 @@ awk 'BEGIN {
 }' >"$dir/cycles.csv"
 echo '{"scenario": {"verdict": {"settle_cycles": "2", "stall_cycles": "3"}}}' >"$dir/run.json"
 
+"$build/netflap" verdict "$dir" >/dev/null
+[ $? = 1 ] || fail "netflap verdict on the leaking rows did not exit 1"
 "$build/netflap" plot "$dir" || fail "netflap plot exited $?"
 check_plots() {
 	for p in sockets heap connack status pools; do
@@ -39,4 +43,27 @@ grep -q '</html>' "$dir/report.html" || fail "report.html is cut short"
 
 "$root/scripts/plot.sh" "$dir/cycles.csv" "$dir/p2" >/dev/null || fail "scripts/plot.sh failed"
 check_plots "$dir/p2"
+
+# the report shows verdict.json as written, it does not judge again
+sed -i 's/"summary": "[^"]*"/"summary": "as the run judged it"/' "$dir/verdict.json"
+"$build/netflap" plot "$dir" >/dev/null || fail "netflap plot exited $? on an edited verdict.json"
+grep -q 'as the run judged it' "$dir/report.html" || fail "report.html does not show verdict.json"
+
+# a kernel-stack run: sockets, connack, status have data; heap and pools none
+lx=$dir/linux
+mkdir "$lx"
+awk 'BEGIN {
+	print "cycle,device,connack_ms,socket_fd,sockets_in_use,heap_free,heap_min_free,memp_netconn_used,memp_tcp_pcb_used,memp_pbuf_pool_used,tcp_time_wait,slots_after_teardown,status"
+	for (c = 1; c <= 20; c++) printf "%d,0,%d,8,,,,,,,,,ok\n", c, 1 + c % 2
+}' >"$lx/cycles.csv"
+echo '{"scenario": {}}' >"$lx/run.json"
+"$build/netflap" verdict "$lx" >/dev/null || fail "a clean kernel-stack run is not clean"
+"$build/netflap" plot "$lx" >/dev/null || fail "netflap plot on a kernel-stack run exited $?"
+for p in sockets connack status; do [ -s "$lx/plots/$p.svg" ] || fail "no $p plot for the kernel stack"; done
+for p in heap pools; do
+	[ ! -e "$lx/plots/$p.svg" ] || fail "a $p plot with no data"
+	grep -q "$p: no data" "$lx/report.html" || fail "report.html does not say $p had no data"
+done
+[ "$(grep -c '<svg' "$lx/report.html")" = 3 ] || fail "report.html does not inline the 3 plots with data"
+"$root/scripts/plot.sh" "$lx/cycles.csv" "$lx/p2" >/dev/null 2>&1 || fail "scripts/plot.sh failed on a kernel-stack run"
 echo "PASS: plots"

@@ -135,6 +135,13 @@ bad)
 	grep -q "$out/bad.scn:3: unknown key 'loop' in \[run\]; did you mean 'loops'?" <<<"$msg" ||
 		nf_fail "message: $msg"
 	[ ! -e "$out/run" ] || nf_fail "a run folder was made for a bad scenario"
+	# a binary file is no empty scenario: it never starts a run
+	printf '\x00\x01\x02garbage' >"$out/bin.scn"
+	msg=$("$nf" run "$out/bin.scn" --out "$out/run" 2>&1)
+	rc=$?
+	[ $rc = 2 ] || nf_fail "binary scenario: exit $rc, want 2"
+	grep -q "$out/bin.scn:1: a NUL byte" <<<"$msg" || nf_fail "binary scenario: $msg"
+	[ ! -e "$out/run" ] || nf_fail "a run folder was made for a binary scenario"
 	echo "PASS: bad"
 	exit 0
 	;;

@@ -18,7 +18,7 @@ static char dir[64];
 static char made[16][300];
 static int nmade;
 
-static const char *write_tmp(const char *name, const char *text)
+static const char *write_tmp_n(const char *name, const char *text, size_t len)
 {
 	FILE *f;
 	char *path = made[nmade++];
@@ -26,9 +26,14 @@ static const char *write_tmp(const char *name, const char *text)
 	snprintf(path, sizeof(made[0]), "%s/%s", dir, name);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
 	fclose(f);
 	return path;
+}
+
+static const char *write_tmp(const char *name, const char *text)
+{
+	return write_tmp_n(name, text, strlen(text));
 }
 
 static void setup(void)
@@ -76,24 +81,39 @@ START_TEST(test_scenario_good)
 }
 END_TEST
 
-/* every error names the file and line and, where it can, a suggestion */
+/* every error names the file and line and, where it can, a suggestion;
+ * every byte is read (a NUL hides nothing after it) */
+#define BAD(text, want) {text, sizeof(text) - 1, want}
 static const struct bad_case {
-	const char *text, *want;
+	const char *text;
+	size_t len;
+	const char *want;
 } bad_cases[] = {
-    {"[run]\nloop = 5\n", "bad.scn:2: unknown key 'loop' in [run]; did you mean 'loops'?"},
-    {"[run]\n\nloops = five\n", "bad.scn:3: run.loops = 'five': not a whole number"},
-    {"[run]\nloops = 0\n", "bad.scn:2: run.loops = '0': out of range 1..10000000"},
-    {"[run]\nenable_interval = 5 seconds\n",
-     "bad.scn:2: run.enable_interval = '5 seconds': not a duration"},
-    {"[run]\npace = evnt\n",
-     "bad.scn:2: run.pace = 'evnt': not one of timed, event; did you mean 'event'?"},
-    {"[devic]\ncount = 2\n", "bad.scn:2: unknown section [devic]; did you mean [device]?"},
-    {"[run]\ncount = 2\n", "bad.scn:2: unknown key 'count' in [run]; it belongs in [device]"},
-    {"[device]\nstack = vendr\n", "did you mean 'vendor'?"},
-    {"[device]\nsocket_limit = 39\n", "out of range 0..38"},
-    {"[broker]\nport = 70000\n", "bad.scn:2: broker.port = '70000': out of range 1..65535"},
-    {"[run]\nthis is not ini\n", "bad.scn:2: not a 'key = value' line"},
-    {"\x01\x02\xff\n", "bad.scn:1:"},
+    BAD("[run]\nloop = 5\n", "bad.scn:2: unknown key 'loop' in [run]; did you mean 'loops'?"),
+    BAD("[run]\n\nloops = five\n", "bad.scn:3: run.loops = 'five': not a whole number"),
+    BAD("[run]\nloops = 0\n", "bad.scn:2: run.loops = '0': out of range 1..10000000"),
+    BAD("[run]\nenable_interval = 5 seconds\n", "bad.scn:2: run.enable_interval = '5 seconds': not a duration"),
+    BAD("[run]\npace = evnt\n", "bad.scn:2: run.pace = 'evnt': not one of timed, event; did you mean 'event'?"),
+    BAD("[devic]\ncount = 2\n", "bad.scn:2: unknown section [devic]; did you mean [device]?"),
+    BAD("[run]\ncount = 2\n", "bad.scn:2: unknown key 'count' in [run]; it belongs in [device]"),
+    BAD("[device]\nstack = vendr\n", "did you mean 'vendor'?"),
+    BAD("[device]\nsocket_limit = 39\n", "out of range 0..38"),
+    BAD("[broker]\nport = 70000\n", "bad.scn:2: broker.port = '70000': out of range 1..65535"),
+    BAD("[run]\nthis is not ini\n", "bad.scn:2: not a 'key = value' line"),
+    BAD("\x01\x02\xff\n", "bad.scn:1:"),
+    /* binary and malformed files: none may start a run */
+    BAD("\x00\x01\x02garbage", "bad.scn:1: a NUL byte at column 1: not a text file"),
+    BAD("[run]\nloops = 5\x00\nloops = 6\n", "bad.scn:2: a NUL byte at column 10"),
+    BAD("[run]\nloops = 5\x1b[0m\n", "bad.scn:2: control byte 0x1b at column 10"),
+    BAD("[run]\nloops = 5\x7f\n", "bad.scn:2: control byte 0x7f at column 10"),
+    BAD("[run]\n# caf\xc3\n", "bad.scn:2: invalid UTF-8 at column 6"),
+    BAD("[run]\n# \xed\xa0\x80 a surrogate\n", "bad.scn:2: invalid UTF-8 at column 3"),
+    BAD("[run]\n# \xc0\xaf overlong\n", "bad.scn:2: invalid UTF-8 at column 3"),
+    BAD("[run]]\nloops = 5\n", "bad.scn:1: ']' after the section header's ']'"),
+    BAD("[run] x\nloops = 5\n", "bad.scn:1: 'x' after the section header's ']'"),
+    BAD("[run\nloops = 5\n", "bad.scn:1: a section header without its ']'"),
+    BAD("loops = 5\n[run]\n", "bad.scn:1: 'loops' before any [section]"),
+    BAD("# fine\n  loops = 5\n", "bad.scn:2: 'loops' before any [section]"),
 };
 
 START_TEST(test_scenario_bad)
@@ -101,7 +121,7 @@ START_TEST(test_scenario_bad)
 	const struct bad_case *c = &bad_cases[_i];
 	struct nf_scenario sc;
 	char err[600];
-	const char *p = write_tmp("bad.scn", c->text);
+	const char *p = write_tmp_n("bad.scn", c->text, c->len);
 
 	nf_scenario_defaults(&sc);
 	ck_assert_int_eq(nf_scenario_load(&sc, p, err, sizeof(err)), -EINVAL);

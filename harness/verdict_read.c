@@ -1,0 +1,98 @@
+/* verdict.json read back (see verdict.h): the report shows the verdict the
+ * run wrote, never a second judgement with other settings. The file is
+ * ours: one finding per line, keys in a fixed order. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verdict.h"
+
+/* the JSON string after "key": on line, unescaped into out */
+static int json_str(const char *line, const char *key, char *out, size_t len)
+{
+	char pat[48];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	p = strstr(line, pat);
+	if (!p)
+		return -ENOENT;
+	for (p += strlen(pat); *p && *p != '"' && n + 1 < len; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+	return *p == '"' ? 0 : -EINVAL;
+}
+
+static int64_t json_int(const char *line, const char *key, int64_t def)
+{
+	char pat[48];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	p = strstr(line, pat);
+	if (!p || strncmp(p + strlen(pat), "null", 4) == 0)
+		return def;
+	return strtoll(p + strlen(pat), NULL, 10);
+}
+
+static int finding(struct nf_verdict *v, const char *line)
+{
+	char cls[32];
+	struct nf_finding *f;
+
+	if (v->n == NF_MAX_FINDINGS)
+		return 0;
+	f = &v->f[v->n];
+	memset(f, 0, sizeof(*f));
+	if (json_str(line, "class", cls, sizeof(cls)) < 0 ||
+	    json_str(line, "what", f->what, sizeof(f->what)) < 0 ||
+	    json_str(line, "summary", f->summary, sizeof(f->summary)) < 0)
+		return -EINVAL;
+	f->cls = NF_NCLASSES;
+	for (int c = 0; c < NF_NCLASSES; c++)
+		if (strcmp(cls, nf_class_name((enum nf_class)c)) == 0)
+			f->cls = (enum nf_class)c;
+	if (f->cls == NF_NCLASSES)
+		return -EINVAL;
+	f->device = (int)json_int(line, "device", 0);
+	f->first_cycle = json_int(line, "first_cycle", NF_UNSET);
+	f->exhaustion = json_int(line, "exhaustion_cycle", NF_UNSET);
+	f->exhaustion_seen = strstr(line, "\"exhaustion_seen\": true") != NULL;
+	f->predictable_from = json_int(line, "predictable_from", NF_UNSET);
+	v->n++;
+	return 0;
+}
+
+int nf_verdict_load(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 16], line[4096];
+	int lineno = 0, rc = 0;
+	FILE *f;
+
+	memset(v, 0, sizeof(*v));
+	snprintf(path, sizeof(path), "%s/verdict.json", dir);
+	f = fopen(path, "r");
+	if (!f) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s (run `netflap verdict %s` first)", path,
+			 strerror(-rc), dir);
+		return rc;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (strstr(line, "\"devices\": "))
+			v->ndev = (int)json_int(line, "devices", 0);
+		else if (strstr(line, "\"cycles\": ") && !strstr(line, "\"class\""))
+			v->cycles = json_int(line, "cycles", 0);
+		else if (strstr(line, "\"class\": ") && (rc = finding(v, line)) < 0)
+			snprintf(err, errlen, "%s:%d: not a finding netflap wrote", path, lineno);
+	}
+	fclose(f);
+	return rc;
+}
