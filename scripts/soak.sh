@@ -15,8 +15,19 @@ fi
 "$here/scripts/setup.sh"
 cd "$here"
 out=results/soak-$(date -u +%Y%m%dT%H%M%SZ)
+# A stop (systemctl stop, a cancelled job) reaches this script: pass it on
+# to netflap, which finishes its cycle, judges and tears down, and wait for
+# that; netflap's own children never see it (they have process groups of
+# their own and end with netflap).
+build/netflap run "$scenario" --out "$out" "$@" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null' TERM INT HUP
 rc=0
-build/netflap run "$scenario" --out "$out" "$@" || rc=$?
+while :; do
+	wait $pid && rc=0 || rc=$?
+	kill -0 $pid 2>/dev/null || break # a trap interrupted wait: wait again
+done
+trap - TERM INT HUP
 # the run plots itself; say where the answer is whatever it was
 [ -d "$out" ] && say "soak: run folder $out (verdict.json, junit.xml, report.html, plots/)"
 exit $rc

@@ -4,11 +4,14 @@
 
 #include "nf_check.h"
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nf_dns.h"
 #include "duration.h"
 #include "nf_icmp.h"
+#include "proto.h"
 #include "report.h"
 
 START_TEST(test_report_round_trip)
@@ -173,6 +176,56 @@ START_TEST(test_durations)
 }
 END_TEST
 
+/* the control protocol's names and framing, both ends' one definition */
+struct got {
+	char lines[8][64];
+	int n;
+};
+
+static void collect(void *arg, const char *line)
+{
+	struct got *g = arg;
+
+	if (g->n < 8)
+		snprintf(g->lines[g->n++], sizeof(g->lines[0]), "%.63s", line);
+}
+
+START_TEST(test_control_protocol)
+{
+	struct nf_lines *l = calloc(1, sizeof(*l));
+	struct got g = {.n = 0};
+	char big[NF_LINE_MAX + 10];
+
+	ck_assert_int_eq(nf_verb_of("REPORT phase=1"), NF_VERB_REPORT);
+	ck_assert_int_eq(nf_verb_of("QUIT"), NF_VERB_QUIT);
+	ck_assert_int_eq(nf_verb_of("REPORTX phase=1"), NF_VERB_NONE);
+	ck_assert_int_eq(nf_verb_of("report"), NF_VERB_NONE);
+	for (int v = 0; v < NF_VERB_COUNT; v++)
+		ck_assert_int_eq(nf_verb_of(nf_verb_name((enum nf_verb)v)), v);
+	for (int st = 0; st < NF_ST_COUNT; st++) {
+		ck_assert_int_eq(nf_status_parse(nf_status_name((enum nf_status)st)), st);
+		ck_assert(strlen(nf_status_name((enum nf_status)st)) < NF_STATUS_MAX);
+	}
+	ck_assert_int_eq(nf_status_parse("no_such_status"), -1);
+	ck_assert(nf_status_is_ok("ok") && !nf_status_is_ok("okay"));
+	/* lines split across reads come out whole, in order */
+	ck_assert_int_eq(nf_lines_feed(l, "HELLO a\nREP", 11, collect, &g), 0);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_int_eq(nf_lines_feed(l, "ORT x=1\n\nQUIT\n", 14, collect, &g), 0);
+	ck_assert_int_eq(g.n, 4);
+	ck_assert_str_eq(g.lines[0], "HELLO a");
+	ck_assert_str_eq(g.lines[1], "REPORT x=1");
+	ck_assert_str_eq(g.lines[2], "");
+	ck_assert_str_eq(g.lines[3], "QUIT");
+	/* an overlong line is dropped and said; framing goes on after it */
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(nf_lines_feed(l, big, sizeof(big), collect, &g), -EMSGSIZE);
+	ck_assert_int_eq(nf_lines_feed(l, "\nSTATUS\n", 8, collect, &g), 0);
+	ck_assert_str_eq(g.lines[g.n - 1], "STATUS");
+	free(l);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("protocols");
@@ -184,6 +237,7 @@ int main(void)
 	tcase_add_test(tc, test_dns_answers);
 	tcase_add_test(tc, test_icmp_echo);
 	tcase_add_test(tc, test_durations);
+	tcase_add_test(tc, test_control_protocol);
 	suite_add_tcase(s, tc);
 	return nf_check_run(s);
 }
