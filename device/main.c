@@ -284,12 +284,21 @@ struct loop {
 	struct carrier *car;
 };
 
+/* the session ends whatever it waits on now: a wake, not a timer slice */
+static void quit_session(struct loop *l)
+{
+	nf_shared_quit(l->sh);
+	nf_netio_wake(&l->sess->io);
+}
+
 static void on_carrier(void *arg, bool up)
 {
 	struct loop *l = arg;
 
 	l->ops->link(l->st, up);
 	nf_shared_set_carrier(l->sh, up);
+	if (!up)
+		nf_netio_wake(&l->sess->io);
 	nf_chan_printf(l->chan, "%s %s t=%lld\n", nf_verb_name(NF_VERB_CARRIER), up ? "up" : "down",
 		       (long long)nf_now_ms());
 }
@@ -307,7 +316,7 @@ static void on_command(void *arg, const char *line)
 		break;
 	}
 	case NF_VERB_QUIT:
-		nf_shared_quit(l->sh);
+		quit_session(l);
 		break;
 	default:
 		nf_chan_printf(l->chan, "ERROR unknown command\n");
@@ -355,7 +364,7 @@ static int run_loop(struct loop *l)
 		for (int i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 			if (fd == sfd) {
-				nf_shared_quit(l->sh);
+				quit_session(l);
 			} else if (fd == fds[1]) {
 				if (carrier_poll(l->car) < 0)
 					fprintf(stderr, "netflap-device: carrier watch failed\n");
@@ -364,7 +373,7 @@ static int run_loop(struct loop *l)
 			} else if (fd == fds[3]) {
 				int r = nf_chan_read(l->chan, on_command, l);
 				if (r == -EPIPE) /* the harness is gone: so are we */
-					nf_shared_quit(l->sh);
+					quit_session(l);
 			}
 		}
 	}
@@ -462,7 +471,7 @@ int main(int argc, char **argv)
 		goto out_sess;
 	}
 	rc = run_loop(&l);
-	nf_shared_quit(&sh);
+	quit_session(&l);
 	pthread_join(tid, NULL);
 	if (rc < 0)
 		fprintf(stderr, "netflap-device: event loop: %s\n", strerror(-rc));

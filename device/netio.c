@@ -6,20 +6,37 @@
 #include "netio.h"
 #include "nf_dns.h"
 
-#define SLICE_MS 20 /* longest a wait goes without checking the carrier */
 #define DNS_PORT 53
 
 void nf_netio_init(struct nf_netio *n, const struct nf_stack_ops *ops, struct nf_stack *st,
 		   struct nf_shared *sh)
 {
-	*n = (struct nf_netio){.ops = ops, .st = st, .sh = sh};
+	*n = (struct nf_netio){.ops = ops, .st = st, .sh = sh, .waiting_fd = -1};
+	pthread_mutex_init(&n->mu, NULL);
 }
 
-void nf_netio_arm(struct nf_netio *n)
+void nf_netio_destroy(struct nf_netio *n)
 {
-	pthread_mutex_lock(&n->sh->mu);
-	n->downs_seen = n->sh->carrier_downs;
-	pthread_mutex_unlock(&n->sh->mu);
+	pthread_mutex_destroy(&n->mu);
+}
+
+void nf_netio_wake(struct nf_netio *n)
+{
+	pthread_mutex_lock(&n->mu);
+	n->ops->wake(n->st, n->waiting_fd);
+	pthread_mutex_unlock(&n->mu);
+}
+
+void nf_netio_rearm(struct nf_netio *n)
+{
+	n->ops->wake_clear(n->st);
+}
+
+static void waiting(struct nf_netio *n, int fd)
+{
+	pthread_mutex_lock(&n->mu);
+	n->waiting_fd = fd;
+	pthread_mutex_unlock(&n->mu);
 }
 
 bool nf_netio_lost(struct nf_netio *n)
@@ -37,18 +54,25 @@ static bool lost_cb(void *arg)
 	return nf_netio_lost(arg);
 }
 
+/* The wait is woken by nf_netio_wake(), not by a timer slice: waiting_fd
+ * is set before the carrier is looked at, and the wake comes after the
+ * loss is in the shared state, so one of the two always sees it. */
 int nf_netio_wait(struct nf_netio *n, int fd, int events, int64_t deadline)
 {
-	for (;;) {
-		if (nf_netio_lost(n))
-			return -ENETDOWN;
+	int rc = 0;
+
+	waiting(n, fd);
+	while (rc == 0) {
 		int64_t left = deadline - nf_now_ms();
-		if (left <= 0)
-			return -ETIMEDOUT;
-		int rc = n->ops->poll(fd, events, (int)(left < SLICE_MS ? left : SLICE_MS));
-		if (rc != 0)
-			return rc < 0 ? -errno : 0;
+		if (nf_netio_lost(n))
+			rc = -ENETDOWN;
+		else if (left <= 0)
+			rc = -ETIMEDOUT;
+		else if ((rc = n->ops->poll(n->st, fd, events, (int)left)) != 0)
+			rc = rc < 0 ? -errno : 1;
 	}
+	waiting(n, -1);
+	return rc < 0 ? rc : 0;
 }
 
 int nf_netio_connect(struct nf_netio *n, int fd, uint32_t ip, uint16_t port, int64_t deadline)

@@ -20,13 +20,20 @@ struct nf_netio {
 	struct nf_shared *sh;
 	unsigned downs_seen; /* carrier losses already handled */
 	uint16_t dns_id;
+	pthread_mutex_t mu; /* guards waiting_fd against nf_netio_wake() */
+	int waiting_fd;     /* the fd a wait is in, -1 */
 };
 
 void nf_netio_init(struct nf_netio *n, const struct nf_stack_ops *ops, struct nf_stack *st,
 		   struct nf_shared *sh);
+void nf_netio_destroy(struct nf_netio *n);
 
-/* A new carrier-up phase: losses before now are handled. */
-void nf_netio_arm(struct nf_netio *n);
+/* Main thread, once the carrier loss (or quit) is in the shared state:
+ * the session's wait, whatever it is on, returns now. */
+void nf_netio_wake(struct nf_netio *n);
+
+/* Session thread, before a new carrier-up phase: forget old wakes. */
+void nf_netio_rearm(struct nf_netio *n);
 /* The carrier went since nf_netio_arm(), or the device quits. */
 bool nf_netio_lost(struct nf_netio *n);
 

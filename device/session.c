@@ -70,6 +70,7 @@ void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,
 
 void nf_session_destroy(struct nf_session *s)
 {
+	nf_netio_destroy(&s->io);
 	pthread_mutex_destroy(&s->report_mu);
 }
 
@@ -530,10 +531,12 @@ void *nf_session_run(void *arg)
 
 	for (;;) {
 		nf_shared_wait(s->sh, pred_up_or_quit, NULL, -1);
+		nf_netio_rearm(&s->io);
 		pthread_mutex_lock(&s->sh->mu);
 		bool quit = s->sh->quit;
 		int64_t t_up = s->sh->t_carrier_up;
-		s->io.downs_seen = s->sh->carrier_downs;
+		/* gone again already: this phase starts lost, and tears down */
+		s->io.downs_seen = s->sh->carrier_downs - !s->sh->carrier;
 		pthread_mutex_unlock(&s->sh->mu);
 		if (quit)
 			break;

@@ -81,7 +81,8 @@ struct nf_stack_ops {
 	int (*socket)(enum nf_sock_type type); /* non-blocking */
 	int (*connect)(int fd, uint32_t ip, uint16_t port);
 	ssize_t (*sendto)(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port);
-	int (*poll)(int fd, int events, int timeout_ms); /* NF_POLL_*: > 0 ready, 0 not */
+	/* NF_POLL_*: > 0 ready, 0 not (the timeout, or a wake) */
+	int (*poll)(struct nf_stack *st, int fd, int events, int timeout_ms);
 	ssize_t (*send)(int fd, const void *buf, size_t len, int flags);
 	ssize_t (*recv)(int fd, void *buf, size_t len, int flags);
 	int (*shutdown)(int fd, int how);
@@ -90,6 +91,13 @@ struct nf_stack_ops {
 	int (*getsockopt)(int fd, int level, int name, void *val, unsigned int *len);
 	/* level and name of each enum nf_sockopt in this stack */
 	const int (*sockopts)[2];
+	/* Main thread, after a carrier loss or quit is in the shared state:
+	 * end the session thread's wait now, whether it is in poll on fd (-1:
+	 * none) or in the stack's resolver. No polling slice, and no socket
+	 * made for it: the socket index is the instrument. wake_clear (session
+	 * thread, a new carrier-up phase) forgets an old wake. */
+	void (*wake)(struct nf_stack *st, int fd);
+	void (*wake_clear)(struct nf_stack *st);
 	/* -ENOTSUP where the stack has no socket table to read */
 	int (*probe)(struct nf_stack *st, struct nf_probe *out);
 };

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@ struct nf_stack {
 	struct nf_shared *sh;
 	struct nl_sock *nl;
 	int ifindex;
+	int wake_fd; /* an eventfd: a kernel object, no socket */
 };
 
 static int prefix_len(uint32_t netmask_be)
@@ -50,6 +52,12 @@ static int linux_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, str
 		return -ENOMEM;
 	st->cfg = *cfg;
 	st->sh = sh;
+	st->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (st->wake_fd < 0) {
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
+		rc = -errno;
+		goto fail;
+	}
 	st->ifindex = (int)if_nametoindex(cfg->ifname);
 	if (!st->ifindex) {
 		snprintf(err, errlen, "interface %s: %s", cfg->ifname, strerror(errno));
@@ -67,6 +75,8 @@ static int linux_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, str
 fail:
 	if (st->nl)
 		nl_socket_free(st->nl);
+	if (st->wake_fd >= 0)
+		close(st->wake_fd);
 	free(st);
 	return rc;
 }
@@ -76,6 +86,7 @@ static void linux_close(struct nf_stack *st)
 	if (!st)
 		return;
 	nl_socket_free(st->nl);
+	close(st->wake_fd);
 	free(st);
 }
 
@@ -157,11 +168,30 @@ static ssize_t linux_sendto(int fd, const void *buf, size_t len, uint32_t ip, ui
 	return sendto(fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static int linux_poll(int fd, int events, int timeout_ms)
+/* the socket, and the wake eventfd beside it */
+static int linux_poll(struct nf_stack *st, int fd, int events, int timeout_ms)
 {
-	struct pollfd p = {fd, NF_POLL_BITS(events), 0};
+	struct pollfd p[2] = {{fd, NF_POLL_BITS(events), 0}, {st->wake_fd, POLLIN, 0}};
+	int n = poll(p, 2, timeout_ms);
 
-	return poll(&p, 1, timeout_ms);
+	return n <= 0 ? n : (p[0].revents ? 1 : 0);
+}
+
+static void linux_wake(struct nf_stack *st, int fd)
+{
+	uint64_t one = 1;
+
+	(void)fd;
+	if (write(st->wake_fd, &one, sizeof(one)) < 0)
+		perror("netflap-device: wake");
+}
+
+static void linux_wake_clear(struct nf_stack *st)
+{
+	uint64_t n;
+
+	while (read(st->wake_fd, &n, sizeof(n)) > 0)
+		;
 }
 
 static int linux_probe(struct nf_stack *st, struct nf_probe *out)
@@ -190,6 +220,8 @@ const struct nf_stack_ops nf_stack_linux = {
     .sendto = linux_sendto,
     .recv = recv,
     .poll = linux_poll,
+    .wake = linux_wake,
+    .wake_clear = linux_wake_clear,
     .shutdown = shutdown,
     .close_fd = close,
     .setsockopt = setsockopt,

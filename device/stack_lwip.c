@@ -10,6 +10,8 @@
 #include "lwip/dns.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/netif.h"
+#include "lwip/api.h"
+#include "lwip/priv/sockets_priv.h"
 #include "lwip/sockets.h"
 #include "lwip/tcpip.h"
 
@@ -18,7 +20,6 @@
 #include "shared.h"
 #include "stack.h"
 
-#define SLICE_MS 20 /* longest a wait goes without checking the carrier */
 
 struct nf_stack {
 	struct nf_stack_cfg cfg;
@@ -190,11 +191,11 @@ static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_
 	ip_addr_t ip;
 	err_t e;
 
+	/* a signal left by an abandoned query or a wake only costs the loop
+	 * below one look at dns_done */
 	sys_mutex_lock(&st->dns_mu);
 	st->dns_done = false;
 	sys_mutex_unlock(&st->dns_mu);
-	while (sys_arch_sem_wait(&st->dns_sem, 1) != SYS_ARCH_TIMEOUT)
-		; /* drain answers to earlier, abandoned queries */
 	LOCK_TCPIP_CORE();
 	e = dns_gethostbyname(name, &ip, on_dns, st);
 	UNLOCK_TCPIP_CORE();
@@ -210,9 +211,8 @@ static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_
 			return -ETIMEDOUT;
 		if (c->lost(c->arg))
 			return -ENETDOWN;
-		if (sys_arch_sem_wait(&st->dns_sem, (u32_t)(left < SLICE_MS ? left : SLICE_MS)) ==
-		    SYS_ARCH_TIMEOUT)
-			continue;
+		if (sys_arch_sem_wait(&st->dns_sem, (u32_t)left) == SYS_ARCH_TIMEOUT)
+			continue; /* the deadline: said at the top */
 		sys_mutex_lock(&st->dns_mu);
 		bool done = st->dns_done, ok = st->dns_ok;
 		ip = st->dns_ip;
@@ -281,11 +281,35 @@ static ssize_t lwip_sendto_fd(int fd, const void *buf, size_t len, uint32_t ip, 
 }
 
 /* lwIP's POLLIN/POLLOUT bits are not the host's */
-static int lwip_poll_fd(int fd, int events, int timeout_ms)
+static int lwip_poll_fd(struct nf_stack *st, int fd, int events, int timeout_ms)
 {
 	struct pollfd p = {fd, NF_POLL_BITS(events), 0};
 
+	(void)st;
 	return lwip_poll(&p, 1, timeout_ms);
+}
+
+/* The wake goes through lwIP's own event path: the socket's netconn
+ * callback with NETCONN_EVT_ERROR (what the tcpip thread calls when a
+ * connection errs), under the core lock as there. It marks the socket's
+ * errevent, which lwip_poll() reports as POLLERR and wakes its waiter
+ * for; the flag stays, so a wake that comes before the poll is not lost.
+ * Nothing is allocated and the socket is closed by the teardown next. */
+static void lwip_wake(struct nf_stack *st, int fd)
+{
+	sys_sem_signal(&st->dns_sem); /* a resolver wait looks at the carrier again */
+	if (fd < 0)
+		return;
+	LOCK_TCPIP_CORE();
+	struct lwip_sock *sock = lwip_socket_dbg_get_socket(fd);
+	if (sock && sock->conn && sock->conn->callback)
+		sock->conn->callback(sock->conn, NETCONN_EVT_ERROR, 0);
+	UNLOCK_TCPIP_CORE();
+}
+
+static void lwip_wake_clear(struct nf_stack *st)
+{
+	(void)st; /* errevent dies with its socket; a stale DNS signal costs one look */
 }
 
 static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
@@ -313,6 +337,8 @@ const struct nf_stack_ops nf_stack_lwip = {
     .sendto = lwip_sendto_fd,
     .recv = lwip_recv,
     .poll = lwip_poll_fd,
+    .wake = lwip_wake,
+    .wake_clear = lwip_wake_clear,
     .shutdown = lwip_shutdown,
     .close_fd = lwip_close,
     .setsockopt = lwip_setsockopt,
