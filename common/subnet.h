@@ -1,17 +1,27 @@
 /* The network every run builds (one place): the AP's LAN, its DHCP pool,
  * the static addresses devices get without DHCP, and the broker's name
- * that dnsmasq answers. Nothing routes out of it. */
+ * that dnsmasq answers. A /16, so a fleet of 256 fits both ways. Nothing
+ * routes out of it. */
 #ifndef NETFLAP_SUBNET_H
 #define NETFLAP_SUBNET_H
 
-#define NF_SUBNET "10.213.0"
-#define NF_PREFIX_LEN 24
-#define NF_NETMASK "255.255.255.0"
-#define NF_AP_ADDR NF_SUBNET ".1"
-#define NF_DHCP_FIRST NF_SUBNET ".100"
-#define NF_DHCP_LAST NF_SUBNET ".199"
+#include <stdio.h>
+
+#define NF_PREFIX_LEN 16
+#define NF_NETMASK "255.255.0.0"
+#define NF_AP_ADDR "10.213.0.1"
+#define NF_AP_CIDR NF_AP_ADDR "/16"
+#define NF_DHCP_FIRST "10.213.4.1" /* 508 leases */
+#define NF_DHCP_LAST "10.213.5.254"
 #define NF_DHCP_LEASE "2m"
-#define NF_STATIC_BASE 10 /* device i gets NF_SUBNET.(10 + i) with device.ip = static */
 #define NF_BROKER_NAME "broker.netflap"
+
+/* device i's address with device.ip = static: 10.213.1.1 upwards, as CIDR */
+static inline void nf_static_cidr(int i, char *buf, size_t len)
+{
+	int host = 256 + 1 + i;
+
+	snprintf(buf, len, "10.213.%d.%d/%d", host / 256, host % 256, NF_PREFIX_LEN);
+}
 
 #endif

@@ -20,7 +20,7 @@ struct nf_ap_ops {
 struct nf_ap {
 	const struct nf_ap_ops *ops;
 	struct nf_topo *topo;
-	uint64_t ports; /* which devices' AP ports flap (ap.adapters) */
+	struct nf_devset ports; /* which devices' AP ports flap (ap.adapters) */
 	int daemon;     /* the backend's daemon pid, 0 if none (watched for deaths) */
 	void *priv;
 };

@@ -14,7 +14,7 @@ static int veth_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *u, 
 	(void)errlen;
 	/* ports not flapped stay up for the whole run */
 	for (int i = 0; i < ap->topo->ndev; i++)
-		if (!(ap->ports >> i & 1))
+		if (!nf_devset_has(&ap->ports, i))
 			nf_topo_ap_port(ap->topo, i, true);
 	return 0;
 }
@@ -24,7 +24,7 @@ int nf_ap_ports_set(struct nf_ap *ap, bool on)
 	int rc = 0;
 
 	for (int i = 0; i < ap->topo->ndev; i++) {
-		if (!(ap->ports >> i & 1))
+		if (!nf_devset_has(&ap->ports, i))
 			continue;
 		int r = nf_topo_ap_port(ap->topo, i, on);
 		if (r && !rc)

@@ -77,9 +77,9 @@ int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
 		case S_UP:
 			put_int(m, row->up_ms);
 			break;
-		case S_CONNACK:
-			if (r->v[NF_R_t_connack] != NF_UNSET && r->v[NF_R_t_carrier_up] != NF_UNSET)
-				put_int(m, r->v[NF_R_t_connack] - r->v[NF_R_t_carrier_up]);
+		case S_SINCE_UP:
+			if (r->v[cols[i].f] != NF_UNSET && r->v[NF_R_t_carrier_up] != NF_UNSET)
+				put_int(m, r->v[cols[i].f] - r->v[NF_R_t_carrier_up]);
 			break;
 		case S_REPORT:
 			put_int(m, r->v[cols[i].f]);

@@ -14,7 +14,7 @@ enum nf_csv_src {
 	S_T_START,
 	S_DOWN,
 	S_UP,
-	S_CONNACK,
+	S_SINCE_UP, /* a report time minus the carrier-up time, ms */
 	S_REPORT, /* a report field */
 	S_SYN,
 	S_FIN,
@@ -31,7 +31,7 @@ enum nf_csv_src {
 	X(t_start_ms, S_T_START, 0) \
 	X(down_ms, S_DOWN, 0) \
 	X(up_ms, S_UP, 0) \
-	X(connack_ms, S_CONNACK, 0) \
+	X(connack_ms, S_SINCE_UP, NF_R_t_connack) \
 	X(reconnect_ok, S_REPORT, NF_R_reconnect_ok) \
 	X(reconnect_fail, S_REPORT, NF_R_reconnect_fail) \
 	X(reconnect_total, S_REPORT, NF_R_reconnect_total) \
@@ -62,7 +62,10 @@ enum nf_csv_src {
 	X(memp_tcp_pcb_listen_used, S_REPORT, NF_R_tcp_pcb_listen_used) \
 	X(memp_netconn_err, S_REPORT, NF_R_netconn_err) \
 	X(tcp_time_wait, S_REPORT, NF_R_tcp_time_wait) \
-	X(publishes, S_REPORT, NF_R_publishes)
+	X(publishes, S_REPORT, NF_R_publishes) \
+	X(lease_ms, S_SINCE_UP, NF_R_t_lease) \
+	X(dns_ms, S_SINCE_UP, NF_R_t_dns) \
+	X(tcp_ms, S_SINCE_UP, NF_R_t_tcp)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

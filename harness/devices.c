@@ -65,7 +65,7 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 	snprintf(a->lim, sizeof(a->lim), "%lld", (long long)sc->socket_limit);
 	snprintf(a->qos, sizeof(a->qos), "%lld", (long long)sc->qos);
 	snprintf(a->port, sizeof(a->port), "%lld", (long long)sc->port);
-	snprintf(a->addr, sizeof(a->addr), NF_SUBNET ".%d/%d", NF_STATIC_BASE + i, NF_PREFIX_LEN);
+	nf_static_cidr(i, a->addr, sizeof(a->addr));
 	char *const fixed[] = {bin,
 			       "--interface", r->topo.dev[i].dev_if,
 			       "--stack", (char *)sc->stack,

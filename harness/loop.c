@@ -14,7 +14,7 @@
 #include "clock.h"
 #include "run_ctx.h"
 
-#define HELLO_TIMEOUT_MS 5000
+#define HELLO_TIMEOUT_MS 5000 /* and 100 ms per device: a fleet starts on 2 cores too */
 
 enum { TAG_SIGNAL = 1000, TAG_TIMER, TAG_CAPTURE };
 
@@ -121,7 +121,7 @@ static int setup(struct loop *l)
 			return -errno;
 	}
 	l->hello_wait = true;
-	l->hello_deadline = nf_now_ms() + HELLO_TIMEOUT_MS;
+	l->hello_deadline = nf_now_ms() + HELLO_TIMEOUT_MS + 100 * r->sc->count;
 	return arm(l->tfd, l->hello_deadline) < 0 ? -errno : 0;
 }
 

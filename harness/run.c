@@ -238,9 +238,8 @@ static int start_network(struct run *r, char *err, size_t len)
 			       &r->undo, err, len);
 	if (rc)
 		return rc;
-	r->ap = (struct nf_ap){.ops = nf_ap_find(r->sc->backend),
-			       .topo = &r->topo,
-			       .ports = nf_scenario_adapter_mask(r->sc)};
+	r->ap = (struct nf_ap){.ops = nf_ap_find(r->sc->backend), .topo = &r->topo};
+	nf_scenario_adapters(r->sc, &r->ap.ports); /* validated with the scenario */
 	return r->ap.ops->start(&r->ap, r->dir, &r->undo, err, len);
 }
 
@@ -326,6 +325,10 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 	if ((rc = make_runid(r, err, sizeof(err))) < 0 ||
 	    (rc = nf_registry_add(r->dir, r->runid, &r->undo, err, sizeof(err))) < 0)
 		goto out;
+	if ((rc = nf_run_write_json(r, "starting")) < 0) { /* the run id is on disk first */
+		snprintf(err, sizeof(err), "%s/run.json: %s", r->dir, strerror(-rc));
+		goto out;
+	}
 	announce(r);
 	if ((rc = start_network(r, err, sizeof(err))) < 0 ||
 	    (rc = nf_devices_start(r, err, sizeof(err))) < 0 ||

@@ -267,31 +267,37 @@ int nf_scenario_set(struct nf_scenario *sc, const char *a, char *err, size_t err
 	return 0;
 }
 
-uint64_t nf_scenario_adapter_mask(const struct nf_scenario *sc)
+int nf_scenario_adapters(const struct nf_scenario *sc, struct nf_devset *out)
 {
-	uint64_t all = sc->count >= 64 ? ~0ULL : ((1ULL << sc->count) - 1), m = 0;
 	const char *p = sc->adapters;
 
-	if (strcmp(p, "all") == 0)
-		return all;
+	memset(out, 0, sizeof(*out));
+	if (strcmp(p, "all") == 0) {
+		for (int i = 0; i < sc->count; i++)
+			out->w[i / 64] |= 1ULL << (i % 64);
+		return 0;
+	}
 	while (*p) {
 		char *end;
 		long i = strtol(p, &end, 10);
-		if (end == p || i < 0 || i >= sc->count)
-			return 0;
-		m |= 1ULL << i;
+		if (end == p || i < 0 || i >= sc->count) {
+			memset(out, 0, sizeof(*out));
+			return -EINVAL;
+		}
+		out->w[i / 64] |= 1ULL << (i % 64);
 		p = end;
 		while (*p == ',' || *p == ' ')
 			p++;
 	}
-	return m;
+	return 0;
 }
 
 int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 {
 	const char *where = sc->path[0] ? sc->path : "scenario";
 
-	if (!nf_scenario_adapter_mask(sc))
+	struct nf_devset set;
+	if (nf_scenario_adapters(sc, &set) < 0 || !memcmp(&set, &(struct nf_devset){{0}}, sizeof(set)))
 		return errf(err, errlen,
 			    "%s: ap.adapters = '%s': want all, or device indexes 0..%lld", where,
 			    sc->adapters, (long long)sc->count - 1);

@@ -9,7 +9,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define NF_MAX_DEVICES 64
+#define NF_MAX_DEVICES 256
+
+/* a set of device indexes (ap.adapters) */
+struct nf_devset {
+	uint64_t w[NF_MAX_DEVICES / 64];
+};
+
+static inline bool nf_devset_has(const struct nf_devset *s, int i)
+{
+	return i >= 0 && i < NF_MAX_DEVICES && (s->w[i / 64] >> (i % 64) & 1);
+}
 #define NF_SCENARIO_MAX_BYTES (1 << 20) /* bigger files are refused, not read */
 
 enum nf_pace { NF_PACE_TIMED, NF_PACE_EVENT };
@@ -60,8 +70,9 @@ int nf_scenario_set(struct nf_scenario *sc, const char *assignment, char *err, s
 /* Checks what single keys cannot: adapters name existing devices, etc. */
 int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen);
 
-/* adapters as a bitmap of device indexes. */
-uint64_t nf_scenario_adapter_mask(const struct nf_scenario *sc);
+/* adapters as a set of device indexes; 0 and an empty set when the list
+ * names a device that is not there, -EINVAL. */
+int nf_scenario_adapters(const struct nf_scenario *sc, struct nf_devset *out);
 
 /* Every key with its value, as JSON object members ("run": {...}, ...). */
 void nf_scenario_write_json(const struct nf_scenario *sc, FILE *f, const char *indent);

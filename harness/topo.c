@@ -173,8 +173,8 @@ static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, un
 	int rc;
 
 	snprintf(d->ns, sizeof(d->ns), NF_NETNS_PREFIX "%s-d%d", t->runid, i);
-	snprintf(d->ap_if, sizeof(d->ap_if), "nf%.6sa%u", t->runid, (unsigned)i % 100u);
-	snprintf(d->dev_if, sizeof(d->dev_if), "nf%.6sd%u", t->runid, (unsigned)i % 100u);
+	snprintf(d->ap_if, sizeof(d->ap_if), "nf%.6sa%u", t->runid, (unsigned)i); /* <= 12 */
+	snprintf(d->dev_if, sizeof(d->dev_if), "nf%.6sd%u", t->runid, (unsigned)i);
 	rc = make_ns(d->ns, &d->nsfd, u);
 	if (rc) {
 		snprintf(err, errlen, "namespace %s: %s", d->ns, strerror(-rc));
@@ -258,7 +258,7 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, struct nf_undo
 	lo = ifindex_of(t->ap_nl, "lo");
 	rc = (t->br_ifindex < 0 || lo < 0) ? -ENODEV : set_up(t->ap_nl, lo, true);
 	if (!rc)
-		rc = add_addr(t->ap_nl, t->br_ifindex, NF_AP_ADDR "/24");
+		rc = add_addr(t->ap_nl, t->br_ifindex, NF_AP_CIDR);
 	if (!rc)
 		rc = set_up(t->ap_nl, t->br_ifindex, true);
 	if (rc) {

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define NF_UNDO_MAX 512
+#define NF_UNDO_MAX 4096 /* a 256-device fleet makes about 8 per device */
 
 typedef void (*nf_undo_fn)(void *ctx, const char *name, long x);
 

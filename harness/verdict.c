@@ -28,6 +28,7 @@ struct pt {
 #define MIN_POINTS 6
 #define EXACT 2 /* blocks needed for an exact count */
 #define NOISY 4 /* for figures that move with traffic */
+#define HEAP_BLOCK 16 /* bytes: lwIP's least heap allocation, header included */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -57,10 +58,29 @@ static double ts_slope(const double *x, const double *y, int n)
 	return k % 2 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
 }
 
+/* A block's statistic: its minimum (a transient rise of a counter, an
+ * allocation in flight, is not kept); for a noisy figure the second
+ * smallest, so one odd cycle (a buffer let go for a cycle: a dip of the
+ * negated free heap) is not taken for a level either. */
+static int64_t block_stat(const struct pt *p, int n, bool noisy)
+{
+	int64_t m1 = INT64_MAX, m2 = INT64_MAX;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i].value < m1) {
+			m2 = m1;
+			m1 = p[i].value;
+		} else if (p[i].value < m2) {
+			m2 = p[i].value;
+		}
+	}
+	return noisy && n >= 4 ? m2 : m1;
+}
+
 struct trend {
 	bool rising;
 	double slope;
-	int64_t base, last, first_cycle, last_cycle;
+	int64_t base, top, last, first_cycle, last_cycle; /* top: the last block's */
 };
 
 /* Is the series rising for good? Block minimums must end above the first
@@ -78,15 +98,8 @@ static bool rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 		return false;
 	for (int b = 0; b < nb; b++) {
 		int lo = b * n / nb, hi = (b + 1) * n / nb;
-		int64_t m = INT64_MAX;
-		double cx = 0;
-		for (int i = lo; i < hi; i++) {
-			if (p[i].value < m)
-				m = p[i].value;
-			cx += (double)p[i].cycle;
-		}
-		bx[b] = cx / (hi - lo);
-		by[b] = (double)m;
+		bx[b] = (double)(p[lo].cycle + p[hi - 1].cycle) / 2;
+		by[b] = (double)block_stat(p + lo, hi - lo, min_blocks >= NOISY);
 	}
 	int steps = 0; /* strict rises: a leak climbs again and again */
 	for (int b = 1; b < nb; b++) {
@@ -95,6 +108,7 @@ static bool rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 	}
 	t->slope = ts_slope(bx, by, nb);
 	t->base = (int64_t)by[0];
+	t->top = (int64_t)by[nb - 1];
 	t->last = p[n - 1].value;
 	t->last_cycle = p[n - 1].cycle;
 	/* noisy figures also need two separate rises: one level shift (a buffer
@@ -259,7 +273,10 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	struct trend t;
 	int n = collect(s, C_HEAP, -1, settle, true, p), steps = 0;
 
-	if (!rising(p, n, NOISY, &t)) /* rising -free: free heap falling */
+	/* rising -free: free heap falling, by one block at least: lwIP's
+	 * smallest block with its header is over HEAP_BLOCK bytes, so a fall
+	 * below that in the block statistic is noise, not anything lost */
+	if (!rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
 		return;
 	/* the field report's sign: lowest-ever free stepping down late in the run */
 	int64_t prev = NF_UNSET;
@@ -326,50 +343,96 @@ static int64_t median(int64_t *a, int n)
 	return a[n / 2];
 }
 
-static void slowdown(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle)
-{
-	int64_t *a = malloc(s->n * sizeof(*a)), *c = malloc(s->n * sizeof(*c));
-	int n = 0;
+/* Median CONNACK of the rows of series s (all of rows when s is NULL) in
+ * each third of the cycles after settle; NF_UNSET where a third has none. */
+struct thirds {
+	int64_t q1[3], m[3], q3[3]; /* quartiles and median */
+	int64_t from[3];            /* each third's first cycle */
+};
 
-	if (!a || !c)
-		goto out;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i][C_CYCLE] > settle && s->v[i][C_CONNACK] != NF_UNSET) {
-			c[n] = s->v[i][C_CYCLE];
-			a[n++] = s->v[i][C_CONNACK];
+static void connack_thirds(const struct nf_rows *rows, const struct nf_series *only,
+			   int64_t settle, int64_t last, struct thirds *t)
+{
+	int64_t span = last - settle;
+	size_t total = 0;
+
+	for (int d = 0; d < rows->ndev; d++)
+		total += only ? 0 : rows->dev[d].n;
+	total = only ? only->n : total;
+	int64_t *a = malloc((total + 1) * sizeof(*a));
+	for (int k = 0; k < 3; k++) {
+		int n = 0;
+		t->from[k] = settle + 1 + span * k / 3;
+		t->q1[k] = t->m[k] = t->q3[k] = NF_UNSET;
+		for (int d = 0; a && d < (only ? 1 : rows->ndev); d++) {
+			const struct nf_series *s = only ? only : &rows->dev[d];
+			for (size_t i = 0; i < s->n; i++) {
+				int64_t c = s->v[i][C_CYCLE];
+				if (c >= t->from[k] && c < settle + 1 + span * (k + 1) / 3 + (k == 2) &&
+				    s->v[i][C_CONNACK] != NF_UNSET)
+					a[n++] = s->v[i][C_CONNACK];
+			}
 		}
-	if (n < 9)
-		goto out;
-	int third = n / 3;
-	int64_t first_cycle = c[n - third];
-	int64_t m1 = median(a, third), m3 = median(a + n - third, third);
-	/* twice as slow and at least 50 ms slower: scheduling noise is neither */
-	if (m3 > 2 * m1 && m3 - m1 >= 50) {
-		struct nf_finding *f = add(v, dev, NF_SLOWDOWN, "connack");
-		if (!f)
-			goto out;
-		f->first_cycle = first_cycle;
-		f->slope = (double)(m3 - m1) / (double)(c[n - 1] - c[0] + 1);
-		snprintf(f->summary, sizeof(f->summary),
-			 "median carrier-up to CONNACK %" PRId64 " ms in the first third, %" PRId64
-			 " ms in the last",
-			 m1, m3);
-		f->nev = 2;
-		f->ev_cycle[0] = c[0];
-		f->ev_value[0] = m1;
-		f->ev_cycle[1] = first_cycle;
-		f->ev_value[1] = m3;
+		if (n >= 3) {
+			t->m[k] = median(a, n); /* sorts a */
+			t->q1[k] = a[n / 4];
+			t->q3[k] = a[3 * n / 4];
+		}
 	}
-out:
 	free(a);
-	free(c);
+}
+
+/* A stack that slows: the last third's median CONNACK twice the first's and
+ * 50 ms more, the middle third already slower (a trend, not one slow
+ * stretch), and the whole distribution moved (the last third's lower
+ * quartile above the first's upper one: a reconnect that is sometimes
+ * slow, a lost echo resent, is noise that moves a median of few cycles
+ * but not the quartiles); in a fleet of 3 or more also twice the fleet's median in the
+ * last third and 50 ms more behind it than in the first: a device that
+ * slows together with the whole fleet is a loaded machine, not its stack. */
+static void slowdown(struct nf_verdict *v, int dev, const struct nf_rows *rows, int64_t settle,
+		     int64_t last, const struct thirds *fleet)
+{
+	struct thirds d;
+
+	connack_thirds(rows, &rows->dev[dev], settle, last, &d);
+	if (d.m[0] == NF_UNSET || d.m[1] == NF_UNSET || d.m[2] == NF_UNSET)
+		return;
+	if (!(d.m[2] > 2 * d.m[0] && d.m[2] - d.m[0] >= 50 && d.m[1] > d.m[0] &&
+	      d.q1[2] > d.q3[0]))
+		return;
+	if (rows->ndev >= 3 && fleet->m[0] != NF_UNSET && fleet->m[2] != NF_UNSET &&
+	    !(d.m[2] > 2 * fleet->m[2] &&
+	      (d.m[2] - fleet->m[2]) - (d.m[0] - fleet->m[0]) >= 50))
+		return;
+	struct nf_finding *f = add(v, dev, NF_SLOWDOWN, "connack");
+	if (!f)
+		return;
+	f->first_cycle = d.from[2];
+	f->slope = (double)(d.m[2] - d.m[0]) / (double)(last - settle);
+	snprintf(f->summary, sizeof(f->summary),
+		 "median carrier-up to CONNACK %" PRId64 " ms in the first third, %" PRId64
+		 " ms in the last%s",
+		 d.m[0], d.m[2], rows->ndev >= 3 ? " (the fleet's did not grow with it)" : "");
+	f->nev = 3;
+	for (int k = 0; k < 3; k++) {
+		f->ev_cycle[k] = d.from[k];
+		f->ev_value[k] = d.m[k];
+	}
 }
 
 void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
 			struct nf_verdict *v)
 {
+	struct thirds fleet;
+	int64_t last = 0;
+
 	memset(v, 0, sizeof(*v));
 	v->ndev = rows->ndev;
+	for (int d = 0; d < rows->ndev; d++)
+		for (size_t i = 0; i < rows->dev[d].n; i++)
+			last = rows->dev[d].v[i][C_CYCLE] > last ? rows->dev[d].v[i][C_CYCLE] : last;
+	connack_thirds(rows, NULL, cfg->settle_cycles, last, &fleet);
 	for (int d = 0; d < rows->ndev; d++) {
 		const struct nf_series *s = &rows->dev[d];
 		struct pt *p = malloc((s->n + 1) * sizeof(*p));
@@ -381,7 +444,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		pool_leaks(v, d, s, cfg->settle_cycles, p);
 		heap_leak(v, d, s, cfg->settle_cycles, p);
 		stall(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
-		slowdown(v, d, s, cfg->settle_cycles);
+		slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		free(p);
 	}
 }

@@ -71,7 +71,9 @@ START_TEST(test_scenario_good)
 	ck_assert_str_eq(sc.stack, "fixed");
 	ck_assert_int_eq(sc.qos, 0);
 	ck_assert_str_eq(sc.name, "good");
-	ck_assert_uint_eq(nf_scenario_adapter_mask(&sc), 0x5);
+	struct nf_devset set;
+	ck_assert_int_eq(nf_scenario_adapters(&sc, &set), 0);
+	ck_assert(nf_devset_has(&set, 0) && !nf_devset_has(&set, 1) && nf_devset_has(&set, 2));
 	ck_assert_int_eq(nf_scenario_validate(&sc, err, sizeof(err)), 0);
 	/* defaults stay where the file is silent */
 	ck_assert_int_eq(sc.port, 1883);
