@@ -230,7 +230,8 @@ static void undo_fclose(void *ctx, const char *name, long x)
 
 static int start_network(struct run *r, char *err, size_t len)
 {
-	int rc = nf_topo_build(&r->topo, r->runid, (int)r->sc->count, &r->undo, err, len);
+	int rc = nf_topo_build(&r->topo, r->runid, (int)r->sc->count, r->sc->isolate, &r->undo,
+			       err, len);
 
 	if (rc)
 		return rc;

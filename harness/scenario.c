@@ -25,6 +25,7 @@ static const char *const w_stack[] = {"upstream", "vendor", "fixed", "custom", "
 static const char *const w_close[] = {"shutdown+close", "close", "close+shutdown", NULL};
 static const char *const w_ip[] = {"dhcp", "static", NULL};
 static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
+static const char *const w_onoff[] = {"off", "on", NULL};
 
 #define F(field) offsetof(struct nf_scenario, field)
 #define S(field) F(field), sizeof(((struct nf_scenario *)0)->field)
@@ -48,6 +49,8 @@ static const struct key keys[] = {
      "veth: take the AP-side links down; hostapd: DISABLE/ENABLE a real hostapd"},
     {"ap", "adapters", T_TEXT, S(adapters), "all", 0, 0, NULL,
      "which AP ports flap: all, or device indexes (0,2,...)"},
+    {"ap", "isolate", T_WORD, F(isolate), 0, "on", 0, 0, w_onoff,
+     "client isolation: devices reach the AP, not each other's broadcasts"},
     {"device", "count", T_INT, F(count), 0, "1", 1, NF_MAX_DEVICES, NULL,
      "devices, each its own namespace and process"},
     {"device", "stack", T_TEXT, S(stack), "vendor", 0, 0, w_stack,

@@ -35,6 +35,7 @@ struct nf_scenario {
 	/* [ap] */
 	char backend[16];
 	char adapters[256]; /* "all" or a comma list of device indexes */
+	int64_t isolate;    /* 0 off, 1 on */
 	/* [device] */
 	int64_t count;
 	char stack[16];

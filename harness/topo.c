@@ -2,7 +2,11 @@
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -52,6 +56,33 @@ static int ifindex_of(struct nl_sock *sk, const char *name)
 	idx = rtnl_link_get_ifindex(l);
 	rtnl_link_put(l);
 	return idx;
+}
+
+/* Port isolation (as `bridge link set dev X isolated on`), a Wi-Fi AP's
+ * client isolation: stations reach the AP, not each other, so one
+ * device's broadcasts (its gratuitous ARP, its ARP for the gateway) do
+ * not flood every other device. Without it a fleet's devices spend each
+ * reconnect burst on each other's ARP: at 20 devices on 2 cores 1 % of
+ * reconnects lost a frame to a full lwIP queue (CONNACK p99 253 ms; with
+ * isolation 8 ms). libnl has no setter: the message is made here. */
+static int port_isolate(struct nl_sock *sk, int ifindex)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE, .ifi_index = ifindex};
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	struct nlattr *pi;
+	int rc = -ENOMEM;
+
+	if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(pi = nla_nest_start(m, IFLA_PROTINFO | NLA_F_NESTED)) ||
+	    nla_put_u8(m, IFLA_BRPORT_ISOLATED, 1) < 0)
+		goto out;
+	nla_nest_end(m, pi);
+	rc = nl_send_sync(sk, m); /* frees m */
+	m = NULL;
+	rc = rc < 0 ? nl_err(rc) : 0;
+out:
+	nlmsg_free(m);
+	return rc;
 }
 
 static int set_up(struct nl_sock *sk, int ifindex, bool up)
@@ -201,7 +232,8 @@ static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, un
 	}
 	d->ap_ifindex = ifindex_of(t->ap_nl, d->ap_if);
 	if (d->ap_ifindex < 0 || (rc = tx_csum_off(t->ap_nsfd, d->ap_if)) ||
-	    (rc = rtnl_link_enslave_ifindex(t->ap_nl, t->br_ifindex, d->ap_ifindex)) < 0) {
+	    (rc = rtnl_link_enslave_ifindex(t->ap_nl, t->br_ifindex, d->ap_ifindex)) < 0 ||
+	    (t->isolate && (rc = port_isolate(t->ap_nl, d->ap_ifindex)) < 0)) {
 		snprintf(err, errlen, "AP port %s: set-up failed (%d)", d->ap_if, rc);
 		return rc < 0 ? rc : -ENODEV;
 	}
@@ -220,8 +252,8 @@ static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, un
 	return rc;
 }
 
-int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, struct nf_undo *u, char *err,
-		  unsigned errlen)
+int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, struct nf_undo *u,
+		  char *err, unsigned errlen)
 {
 	struct rtnl_link *br;
 	int rc, lo;
@@ -230,6 +262,7 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, struct nf_undo
 	snprintf(t->runid, sizeof(t->runid), "%s", runid);
 	snprintf(t->ap_ns, sizeof(t->ap_ns), NF_NETNS_PREFIX "%s-ap", runid);
 	t->ndev = ndev;
+	t->isolate = isolate;
 	rc = make_ns(t->ap_ns, &t->ap_nsfd, u);
 	if (rc) {
 		snprintf(err, errlen, "namespace %s: %s", t->ap_ns, strerror(-rc));

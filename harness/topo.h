@@ -31,13 +31,14 @@ struct nf_topo {
 	struct nl_sock *ap_nl; /* bound to the AP namespace */
 	int br_ifindex;
 	int ndev;
+	bool isolate; /* AP ports isolated from each other (ap.isolate) */
 	struct nf_topo_dev dev[NF_MAX_DEVICES];
 };
 
 /* Builds it all with every step's undo in u. AP ports start down (the AP
  * is off). 0 or -errno with a message. */
-int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, struct nf_undo *u, char *err,
-		  unsigned errlen);
+int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, struct nf_undo *u,
+		  char *err, unsigned errlen);
 
 /* Takes device i's AP-side port up or down. 0 or -errno. */
 int nf_topo_ap_port(struct nf_topo *t, int i, bool up);
