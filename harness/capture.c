@@ -1,5 +1,6 @@
 /* Capture on the AP bridge (see capture.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +14,14 @@ struct nf_capture {
 	pcap_t *p;
 	pcap_dumper_t *dump;
 	int port, ndev;
+	int64_t limit, written; /* ap.pcap's byte budget and use */
+	bool full;
 	uint8_t macs[NF_MAX_DEVICES][6];
 	struct nf_wire count[NF_MAX_DEVICES];
 };
 
-int nf_capture_open(struct nf_capture **out, int nsfd, const char *pcap_path, int port,
-		    const uint8_t (*macs)[6], int ndev, char *err, unsigned errlen)
+int nf_capture_open(struct nf_capture **out, int nsfd, const char *pcap_path, int64_t limit,
+		    int port, const uint8_t (*macs)[6], int ndev, char *err, unsigned errlen)
 {
 	struct nf_capture *c = calloc(1, sizeof(*c));
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -28,6 +31,8 @@ int nf_capture_open(struct nf_capture **out, int nsfd, const char *pcap_path, in
 		return -ENOMEM;
 	c->port = port;
 	c->ndev = ndev;
+	c->limit = limit;
+	c->written = 24; /* the file header */
 	memcpy(c->macs, macs, (size_t)ndev * 6);
 	rc = nf_netns_enter(nsfd, &saved);
 	if (rc) {
@@ -49,8 +54,8 @@ int nf_capture_open(struct nf_capture **out, int nsfd, const char *pcap_path, in
 		return -EIO;
 	}
 	pcap_setnonblock(c->p, 1, ebuf);
-	c->dump = pcap_dump_open(c->p, pcap_path);
-	if (!c->dump) {
+	c->dump = limit ? pcap_dump_open(c->p, pcap_path) : NULL; /* 0: count only */
+	if (limit && !c->dump) {
 		snprintf(err, errlen, "%s: %s", pcap_path, pcap_geterr(c->p));
 		pcap_close(c->p);
 		free(c);
@@ -64,7 +69,8 @@ void nf_capture_close(struct nf_capture *c)
 {
 	if (!c)
 		return;
-	pcap_dump_close(c->dump);
+	if (c->dump)
+		pcap_dump_close(c->dump);
 	pcap_close(c->p);
 	free(c);
 }
@@ -89,7 +95,17 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	const u_char *tcp;
 	int dev;
 
-	pcap_dump((u_char *)c->dump, h, b);
+	if (c->dump && !c->full) {
+		if (c->written + 16 + h->caplen > c->limit) {
+			c->full = true; /* a soak's capture stops growing; counting goes on */
+			fprintf(stderr, "netflap: ap.pcap reached run.pcap_limit (%lld MiB); it keeps "
+					"what it has, the syn/fin/rst counts go on\n",
+				(long long)(c->limit >> 20));
+		} else {
+			pcap_dump((u_char *)c->dump, h, b);
+			c->written += 16 + h->caplen;
+		}
+	}
 	/* Ethernet, IPv4, TCP, to or from the broker port */
 	if (h->caplen < 14 + 20 || b[12] != 0x08 || b[13] != 0x00 || (b[14] >> 4) != 4 ||
 	    b[14 + 9] != 6)
@@ -115,7 +131,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 void nf_capture_read(struct nf_capture *c)
 {
 	pcap_dispatch(c->p, -1, on_packet, (u_char *)c);
-	pcap_dump_flush(c->dump);
+	if (c->dump)
+		pcap_dump_flush(c->dump);
 }
 
 void nf_capture_take(struct nf_capture *c, int i, struct nf_wire *out)

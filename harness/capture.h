@@ -12,8 +12,8 @@
 struct nf_capture;
 
 /* Opens br0 in the AP namespace (nsfd) and ap.pcap. 0 or -errno + message. */
-int nf_capture_open(struct nf_capture **out, int nsfd, const char *pcap_path, int port,
-		    const uint8_t (*macs)[6], int ndev, char *err, unsigned errlen);
+int nf_capture_open(struct nf_capture **out, int nsfd, const char *pcap_path, int64_t limit,
+		    int port, const uint8_t (*macs)[6], int ndev, char *err, unsigned errlen);
 void nf_capture_close(struct nf_capture *c);
 int nf_capture_fd(const struct nf_capture *c);
 /* Reads what is pending. */

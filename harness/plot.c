@@ -18,7 +18,7 @@
 #error "NF_DATADIR must name the source tree (for scripts/plots.gp)"
 #endif
 
-/* each panel and the columns it draws: a panel with no value in any of
+/* each panel and the figures it draws: a panel with no value in any of
  * them (the kernel stack has no lwIP heap or pools) is left out, and the
  * report says so */
 static const struct panel {
@@ -169,7 +169,15 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		nf_rows_free(&rows);
 		return 3;
 	}
-	snprintf(ndev, sizeof(ndev), "%d", rows.ndev);
+	char dat[PATH_MAX + 16], titles[256];
+	int nlines;
+	snprintf(dat, sizeof(dat), "%s/plot.dat", out);
+	if ((rc = nf_plot_data(&rows, dat, &nlines, titles, sizeof(titles))) < 0) {
+		fprintf(stderr, "netflap: plot: %s: %s\n", dat, strerror(-rc));
+		nf_rows_free(&rows);
+		return 3;
+	}
+	snprintf(ndev, sizeof(ndev), "%d", nlines);
 	snprintf(log, sizeof(log), "%s/gnuplot.log", out);
 	bool drawn[NPANELS];
 	char list[128] = "";
@@ -181,7 +189,7 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		else
 			stale_plots(out, panels[i].name);
 	}
-	char *argv[] = {"gnuplot", "-c", script, csv, out, ndev, list, NULL};
+	char *argv[] = {"gnuplot", "-c", script, dat, out, ndev, titles, list, NULL};
 	struct nf_spawn s = {.nsfd = -1, .log = log, .pass_fd = -1, .argv = argv};
 	rc = nf_spawn(&s, &pid);
 	if (rc == 0 &&

@@ -250,8 +250,9 @@ static int open_outputs(struct run *r, char *err, size_t len)
 	int rc;
 
 	snprintf(pcap, sizeof(pcap), "%s/ap.pcap", r->dir);
-	rc = nf_capture_open(&r->cap, r->topo.ap_nsfd, pcap, (int)r->sc->port,
-			     (const uint8_t(*)[6])r->macs, (int)r->sc->count, err, len);
+	rc = nf_capture_open(&r->cap, r->topo.ap_nsfd, pcap, r->sc->pcap_limit_mib << 20,
+			     (int)r->sc->port, (const uint8_t(*)[6])r->macs, (int)r->sc->count, err,
+			     len);
 	if (rc || (rc = nf_undo_push(&r->undo, undo_capture, r->cap, "capture", 0)) < 0)
 		return rc;
 	r->csv = nf_run_open(r, "cycles.csv");

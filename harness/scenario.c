@@ -45,6 +45,8 @@ static const struct key keys[] = {
     {"run", "jitter", T_DUR, F(jitter_ms), 0, "0ms", 0, DAY, NULL,
      "random extra added to each interval, up to this much (seeded)"},
     {"run", "seed", T_INT, F(seed), 0, "1", 0, INT32_MAX, NULL, "seed for the jitter"},
+    {"run", "pcap_limit", T_INT, F(pcap_limit_mib), 0, "256", 0, 1 << 20, NULL,
+     "MiB of ap.pcap at most (a soak's capture stops there; counts go on); 0 = no file"},
     {"ap", "backend", T_TEXT, S(backend), "veth", 0, 0, w_backend,
      "veth: take the AP-side links down; hostapd: DISABLE/ENABLE a real hostapd"},
     {"ap", "adapters", T_TEXT, S(adapters), "all", 0, 0, NULL,

@@ -32,6 +32,7 @@ struct nf_scenario {
 	int64_t reconnect_timeout_ms;
 	int64_t jitter_ms;
 	int64_t seed;
+	int64_t pcap_limit_mib;
 	/* [ap] */
 	char backend[16];
 	char adapters[256]; /* "all" or a comma list of device indexes */

@@ -116,7 +116,6 @@ int nf_services_start(struct nf_services *sv, const struct nf_topo *t, const cha
 	char *dnsm[] = {"dnsmasq",
 			in_user_ns() ? "--no-daemon" : "--keep-in-foreground",
 			"--log-facility=-",
-			"--log-dhcp",
 			"--conf-file=/dev/null",
 			"--no-resolv",
 			"--no-hosts",

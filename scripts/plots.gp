@@ -1,25 +1,28 @@
-# netflap's plots of a cycles.csv, as PNG and SVG. One script for both
-# `netflap plot RUN_DIR` and scripts/plot.sh (no netflap binary needed).
-# Usage: gnuplot -c plots.gp CYCLES.CSV OUTDIR NDEV [PANELS]
+# netflap's plots, as PNG and SVG. One script for both `netflap plot RUN_DIR`
+# and scripts/plot.sh (no netflap binary needed).
+# Usage: gnuplot -c plots.gp PLOT.DAT OUTDIR NLINES TITLES [PANELS]
+#   PLOT.DAT: "cycle NAME_0 .. NAME_{NLINES-1} ..." per line (netflap plot
+#     writes it as plots/plot.dat: a line per device, or a fleet's median,
+#     lowest and highest; at most 2000 points a line)
+#   TITLES: NLINES words naming the lines ("d0 d1", "median lowest highest")
 #   PANELS: the panels with data, e.g. "sockets connack status" (default all);
-#   a panel with no point at all would stop gnuplot.
-csv = ARG1
+#     a panel with no point at all would stop gnuplot.
+dat = ARG1
 out = ARG2
-ndev = int(ARG3)
-panels = ARGC >= 4 ? ARG4 : "sockets heap connack status pools"
+n = int(ARG3)
+titles = ARG4
+panels = ARGC >= 5 ? ARG5 : "sockets heap connack status pools"
 want(p) = strstrt(" ".panels." ", " ".p." ") > 0
 
-set datafile separator ","
+set datafile separator whitespace
 set datafile columnheaders
-set datafile missing ""
+set datafile missing "NaN"
 set grid
 set key outside right top
 set xlabel "cycle"
 
-dev(d) = (column("device") == d)
-val(name, d) = dev(d) ? column(name) : NaN
-ok(d) = dev(d) ? (strcol("status") eq "ok" ? 1 : 0) : NaN
-title(what, d) = ndev > 1 ? sprintf("%s d%d", what, d) : what
+col(name, k) = sprintf("%s_%d", name, k)
+title(what, k) = n > 1 ? sprintf("%s %s", what, word(titles, k + 1)) : what
 
 do for [ext in "png svg"] {
     if (ext eq "png") { set terminal pngcairo size 1000,420 } else { set terminal svg size 1000,420 dynamic }
@@ -28,41 +31,41 @@ do for [ext in "png svg"] {
     set output sprintf("%s/sockets.%s", out, ext)
     set title "socket index and slots in use (the field report's instrument)"
     set ylabel "slots"
-    plot for [d=0:ndev-1] csv using "cycle":(val("socket_fd", d)) with linespoints pt 7 ps 0.4 title title("socket fd", d), \
-         for [d=0:ndev-1] csv using "cycle":(val("sockets_in_use", d)) with lines lw 2 title title("in use", d), \
-         for [d=0:ndev-1] csv using "cycle":(val("slots_after_teardown", d)) with lines dt 2 title title("after teardown", d)
+    plot for [k=0:n-1] dat using "cycle":col("socket_fd", k) with linespoints pt 7 ps 0.4 title title("socket fd", k), \
+         for [k=0:n-1] dat using "cycle":col("sockets_in_use", k) with lines lw 2 title title("in use", k), \
+         for [k=0:n-1] dat using "cycle":col("slots_after_teardown", k) with lines dt 2 title title("after teardown", k)
     }
 
     if (want("heap")) {
     set output sprintf("%s/heap.%s", out, ext)
     set title "lwIP heap: free and lowest-ever free"
     set ylabel "bytes"
-    plot for [d=0:ndev-1] csv using "cycle":(val("heap_free", d)) with lines title title("free", d), \
-         for [d=0:ndev-1] csv using "cycle":(val("heap_min_free", d)) with lines dt 2 title title("lowest free", d)
+    plot for [k=0:n-1] dat using "cycle":col("heap_free", k) with lines title title("free", k), \
+         for [k=0:n-1] dat using "cycle":col("heap_min_free", k) with lines dt 2 title title("lowest free", k)
     }
 
     if (want("connack")) {
     set output sprintf("%s/connack.%s", out, ext)
     set title "carrier up to CONNACK"
     set ylabel "ms"
-    plot for [d=0:ndev-1] csv using "cycle":(val("connack_ms", d)) with points pt 7 ps 0.4 title title("connack", d)
+    plot for [k=0:n-1] dat using "cycle":col("connack_ms", k) with points pt 7 ps 0.4 title title("connack", k)
     }
 
     set output sprintf("%s/status.%s", out, ext)
     set title "reconnect per cycle (1 ok, 0 failed)"
     set ylabel "ok"
     set yrange [-0.2:1.2]
-    plot for [d=0:ndev-1] csv using "cycle":(ok(d) + 0.01 * d) with points pt 7 ps 0.5 title title("ok", d)
+    plot for [k=0:n-1] dat using "cycle":(column(col("ok", k)) + 0.01 * k) with points pt 7 ps 0.5 title title("ok", k)
     unset yrange
 
     if (want("pools")) {
     set output sprintf("%s/pools.%s", out, ext)
     set title "lwIP pools in use"
     set ylabel "entries"
-    plot for [d=0:ndev-1] csv using "cycle":(val("memp_netconn_used", d)) with lines title title("NETCONN", d), \
-         for [d=0:ndev-1] csv using "cycle":(val("memp_tcp_pcb_used", d)) with lines title title("TCP_PCB", d), \
-         for [d=0:ndev-1] csv using "cycle":(val("tcp_time_wait", d)) with lines dt 2 title title("TIME_WAIT", d), \
-         for [d=0:ndev-1] csv using "cycle":(val("memp_pbuf_pool_used", d)) with lines title title("PBUF_POOL", d)
+    plot for [k=0:n-1] dat using "cycle":col("memp_netconn_used", k) with lines title title("NETCONN", k), \
+         for [k=0:n-1] dat using "cycle":col("memp_tcp_pcb_used", k) with lines title title("TCP_PCB", k), \
+         for [k=0:n-1] dat using "cycle":col("tcp_time_wait", k) with lines dt 2 title title("TIME_WAIT", k), \
+         for [k=0:n-1] dat using "cycle":col("memp_pbuf_pool_used", k) with lines title title("PBUF_POOL", k)
     }
     unset output
 }

@@ -66,4 +66,23 @@ for p in heap pools; do
 done
 [ "$(grep -c '<svg' "$lx/report.html")" = 3 ] || fail "report.html does not inline the 3 plots with data"
 "$root/scripts/plot.sh" "$lx/cycles.csv" "$lx/p2" >/dev/null 2>&1 || fail "scripts/plot.sh failed on a kernel-stack run"
+# a fleet of 12 over 5000 cycles: a median/lowest/highest line each, at most
+# 2000 points a line, every row still in cycles.csv
+fl=$dir/fleet
+mkdir "$fl"
+awk 'BEGIN {
+	print "cycle,device,connack_ms,socket_fd,sockets_in_use,heap_free,heap_min_free,memp_netconn_used,memp_tcp_pcb_used,memp_pbuf_pool_used,tcp_time_wait,slots_after_teardown,status"
+	for (c = 1; c <= 5000; c++) for (d = 0; d < 12; d++) printf "%d,%d,%d,0,1,60000,59000,1,1,0,0,0,ok\n", c, d, 3 + d
+}' >"$fl/cycles.csv"
+echo '{"scenario": {}}' >"$fl/run.json"
+"$build/netflap" verdict "$fl" >/dev/null || fail "the clean fleet is not clean"
+"$build/netflap" plot "$fl" >/dev/null || fail "netflap plot on a fleet exited $?"
+[ "$(grep -c . "$fl/cycles.csv")" = 60001 ] || fail "rows lost from cycles.csv"
+lines=$(grep -c . "$fl/plots/plot.dat")
+[ "$lines" -le 2001 ] && [ "$lines" -ge 1000 ] || fail "plot.dat has $lines lines, want 1000..2001"
+head -1 "$fl/plots/plot.dat" | grep -q 'connack_ms_2' && ! head -1 "$fl/plots/plot.dat" | grep -q 'connack_ms_3' ||
+	fail "a fleet's plot.dat is not three lines a figure"
+grep -q 'connack highest' "$fl/plots/connack.svg" || fail "the fleet's connack plot lacks its highest line"
+awk 'NR > 1 && ($2 != 0 || $9 != 0) {bad++} END {exit bad > 0}' "$fl/plots/plot.dat" ||
+	fail "the fleet's median socket fd is not 0"
 echo "PASS: plots"
