@@ -146,8 +146,8 @@ static void on_device_line(void *arg, const char *line)
 		r->dev[i].hello = true;
 		return;
 	}
-	if (verb != NF_VERB_REPORT && verb != NF_VERB_TEARDOWN)
-		return; /* CARRIER and STATUS lines are for logs */
+	if (verb != NF_VERB_REPORT && verb != NF_VERB_TEARDOWN && verb != NF_VERB_STATUS)
+		return; /* CARRIER lines are for logs */
 	if (nf_report_parse(line, verb, &rep, &bad) < 0) {
 		fprintf(stderr, "netflap: device %d sent a malformed line at byte %zu: %.80s\n", i,
 			bad, line);
@@ -173,6 +173,15 @@ void nf_devices_read(struct run *r, int i)
 	if (nf_lines_feed(&d->in, buf, (size_t)n, on_device_line, &ctx) == -EMSGSIZE)
 		fprintf(stderr, "netflap: device %d sent a line over %d bytes; dropped\n", i,
 			NF_LINE_MAX);
+}
+
+void nf_devices_ask_status(struct run *r, int i)
+{
+	char line[16];
+	int n = snprintf(line, sizeof(line), "%s\n", nf_verb_name(NF_VERB_STATUS));
+
+	if (!r->dev[i].gone && write(r->dev[i].fd, line, (size_t)n) != n)
+		nf_run_say(r, "netflap: asking device %d for its status: %s", i, strerror(errno));
 }
 
 bool nf_devices_reaped(struct run *r, pid_t pid, int status)

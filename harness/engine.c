@@ -69,6 +69,13 @@ void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const st
 	if (dev < 0 || dev >= e->ndev)
 		return;
 	d = &e->dev[dev];
+	if (verb == NF_VERB_STATUS) {
+		if (e->phase == NF_E_COLLECT && d->asked) {
+			d->status = *r;
+			d->have_status = true;
+		}
+		return;
+	}
 	if (verb == NF_VERB_TEARDOWN) {
 		if (e->phase == NF_E_DOWN)
 			d->torn_down = true;
@@ -109,8 +116,19 @@ static bool all_acted(const struct nf_engine *e)
 	return true;
 }
 
+/* every device asked for STATUS answered (or ended) */
+static bool all_answered(const struct nf_engine *e)
+{
+	for (int i = 0; i < e->ndev; i++)
+		if (e->dev[i].asked && !e->dev[i].have_status && !e->dev[i].crashed)
+			return false;
+	return true;
+}
+
 static bool phase_over(const struct nf_engine *e, int64_t now)
 {
+	if (e->phase == NF_E_COLLECT)
+		return all_answered(e) || now >= e->max_end;
 	if (now < e->min_end)
 		return false;
 	if (!e->event_pace)
@@ -121,7 +139,47 @@ static bool phase_over(const struct nf_engine *e, int64_t now)
 	return all_acted(e) || now >= e->max_end;
 }
 
-static void emit_rows(struct nf_engine *e, int64_t now)
+/* the stack's figures a STATUS answer gives a timeout row: what the stack
+ * holds now and the last teardown's outcome; not the last attempt's times
+ * or socket, which may be an earlier cycle's */
+static const enum nf_report_field status_fields[] = {
+    NF_R_t_carrier_down, NF_R_t_teardown,     NF_R_shutdown_rc,       NF_R_shutdown_errno,
+    NF_R_close_rc,       NF_R_close_errno,    NF_R_slots_in_use,      NF_R_slots_pinned,
+    NF_R_slots_closing,  NF_R_slots_after_teardown, NF_R_socket_limit, NF_R_num_sockets,
+    NF_R_heap_free,      NF_R_heap_min_free,  NF_R_netconn_used,      NF_R_netconn_max,
+    NF_R_netconn_err,    NF_R_tcp_pcb_used,   NF_R_tcp_pcb_max,       NF_R_tcp_pcb_err,
+    NF_R_tcp_pcb_listen_used, NF_R_tcp_pcb_listen_max, NF_R_tcp_pcb_listen_err,
+    NF_R_udp_pcb_used,   NF_R_udp_pcb_max,    NF_R_udp_pcb_err,       NF_R_raw_pcb_used,
+    NF_R_raw_pcb_max,    NF_R_raw_pcb_err,    NF_R_pbuf_pool_used,    NF_R_pbuf_pool_max,
+    NF_R_pbuf_pool_err,  NF_R_tcp_time_wait,  NF_R_reconnect_total,   NF_R_reconnect_ok,
+    NF_R_reconnect_fail, NF_R_publishes,
+};
+
+/* UP is over: devices that did not report in are asked for STATUS first */
+static bool collect(struct nf_engine *e, int64_t now)
+{
+	bool any = false;
+
+	if (!e->ops->ask_status)
+		return false;
+	for (int i = 0; i < e->ndev; i++) {
+		struct nf_engine_dev *d = &e->dev[i];
+		d->asked = !d->have && !d->crashed;
+		d->have_status = false;
+		if (d->asked) {
+			e->ops->ask_status(e->ctx, i);
+			any = true;
+		}
+	}
+	if (any) {
+		e->phase = NF_E_COLLECT;
+		e->min_end = now;
+		e->max_end = now + NF_COLLECT_MS;
+	}
+	return any;
+}
+
+static void emit_rows(struct nf_engine *e)
 {
 	for (int i = 0; i < e->ndev; i++) {
 		struct nf_engine_dev *d = &e->dev[i];
@@ -130,7 +188,7 @@ static void emit_rows(struct nf_engine *e, int64_t now)
 		    .device = i,
 		    .t_start_ms = e->cycle_start - e->t0,
 		    .down_ms = e->down_ms,
-		    .up_ms = now - e->phase_start,
+		    .up_ms = e->up_ms,
 		    .have_report = d->have,
 		};
 		if (d->have) {
@@ -140,9 +198,14 @@ static void emit_rows(struct nf_engine *e, int64_t now)
 				d->last_phase = d->rep.v[NF_R_phase];
 		} else {
 			nf_report_clear(&row.r);
+			for (size_t k = 0; d->have_status && k < sizeof(status_fields) /
+								     sizeof(status_fields[0]);
+			     k++)
+				row.r.v[status_fields[k]] = d->status.v[status_fields[k]];
 			snprintf(row.status, sizeof(row.status), "%s",
 				 nf_status_name(d->crashed ? NF_ST_device_crashed : NF_ST_timeout));
 		}
+		d->asked = d->have_status = false;
 		e->ops->row(e->ctx, &row);
 	}
 }
@@ -153,8 +216,13 @@ void nf_engine_tick(struct nf_engine *e, int64_t now)
 		if (e->phase == NF_E_DOWN) {
 			e->down_ms = now - e->phase_start;
 			enter(e, NF_E_UP, now, e->enable_ms);
-		} else if (e->phase == NF_E_UP) {
-			emit_rows(e, now);
+		} else if (e->phase == NF_E_UP || e->phase == NF_E_COLLECT) {
+			if (e->phase == NF_E_UP) {
+				e->up_ms = now - e->phase_start;
+				if (collect(e, now))
+					continue;
+			}
+			emit_rows(e);
 			if (e->ops->cycle_done)
 				e->ops->cycle_done(e->ctx, e->cycle);
 			if (e->stop || e->cycle >= e->loops) {
@@ -173,6 +241,8 @@ int64_t nf_engine_deadline(const struct nf_engine *e, int64_t now)
 {
 	if (e->phase == NF_E_DONE || e->phase == NF_E_IDLE)
 		return -1;
+	if (e->phase == NF_E_COLLECT)
+		return e->max_end;
 	if (now < e->min_end || !e->event_pace)
 		return e->min_end;
 	return e->max_end; /* meanwhile the devices' lines wake the loop */

@@ -30,16 +30,24 @@ struct nf_engine_ops {
 	int (*ap_set)(void *ctx, bool on);
 	void (*row)(void *ctx, const struct nf_row *row);
 	void (*cycle_done)(void *ctx, int64_t cycle);
+	/* optional: ask device dev for a STATUS line (its stack's figures now),
+	 * for the row of a device that did not report in time */
+	void (*ask_status)(void *ctx, int dev);
 };
 
-enum nf_engine_phase { NF_E_IDLE, NF_E_DOWN, NF_E_UP, NF_E_DONE };
+/* COLLECT: after an UP phase some device did not report in; the engine
+ * asked it for STATUS and waits at most NF_COLLECT_MS, so its timeout row
+ * still carries the stack's figures: the evidence where a failure starts. */
+enum nf_engine_phase { NF_E_IDLE, NF_E_DOWN, NF_E_UP, NF_E_COLLECT, NF_E_DONE };
+#define NF_COLLECT_MS 500
 
 struct nf_engine_dev {
 	bool crashed;
 	bool torn_down; /* a TEARDOWN since this DOWN began */
 	bool have;      /* a REPORT since this UP began */
+	bool asked, have_status; /* COLLECT: STATUS asked for, answered */
 	int64_t last_phase;
-	struct nf_report rep;
+	struct nf_report rep, status;
 };
 
 struct nf_engine {
@@ -50,7 +58,7 @@ struct nf_engine {
 	int ndev;
 	uint32_t rng;
 	enum nf_engine_phase phase;
-	int64_t cycle, t0, cycle_start, phase_start, min_end, max_end, down_ms;
+	int64_t cycle, t0, cycle_start, phase_start, min_end, max_end, down_ms, up_ms;
 	bool stop;
 	int ap_errors;
 	struct nf_engine_dev dev[NF_MAX_DEVICES];
@@ -59,7 +67,7 @@ struct nf_engine {
 void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 		    const struct nf_engine_ops *ops, void *ctx);
 void nf_engine_start(struct nf_engine *e, int64_t now);
-/* verb is NF_VERB_REPORT or NF_VERB_TEARDOWN */
+/* verb is NF_VERB_REPORT, NF_VERB_TEARDOWN or NF_VERB_STATUS */
 void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const struct nf_report *r,
 		       int64_t now);
 void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now);

@@ -148,8 +148,13 @@ static void on_cycle(void *ctx, int64_t cycle)
 		(long long)(eta / 1000), r->tty ? "" : "\n");
 }
 
+static void ask_status(void *ctx, int dev)
+{
+	nf_devices_ask_status(ctx, dev);
+}
+
 static const struct nf_engine_ops engine_ops = {
-    .ap_set = ap_set, .row = on_row, .cycle_done = on_cycle};
+    .ap_set = ap_set, .row = on_row, .cycle_done = on_cycle, .ask_status = ask_status};
 
 /* the steps of a run; each 0 or -errno with a message in err */
 

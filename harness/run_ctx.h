@@ -65,6 +65,7 @@ int nf_run_write_json(struct run *r, const char *state);
 int nf_devices_start(struct run *r, char *err, size_t len);
 void nf_devices_read(struct run *r, int i);
 bool nf_devices_reaped(struct run *r, pid_t pid, int status);
+void nf_devices_ask_status(struct run *r, int i);
 
 /* loop.c: signals, the timer, every channel and the capture, until the
  * engine is done. 0; -EINTR (a second signal); -ETIMEDOUT (devices did

@@ -25,7 +25,7 @@ col(name, k) = sprintf("%s_%d", name, k)
 title(what, k) = n > 1 ? sprintf("%s %s", what, word(titles, k + 1)) : what
 
 do for [ext in "png svg"] {
-    if (ext eq "png") { set terminal pngcairo size 1000,420 } else { set terminal svg size 1000,420 dynamic }
+    if (ext eq "png") { set terminal pngcairo size 1000,420 noenhanced } else { set terminal svg size 1000,420 dynamic noenhanced }
 
     if (want("sockets")) {
     set output sprintf("%s/sockets.%s", out, ext)

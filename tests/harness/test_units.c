@@ -396,6 +396,67 @@ START_TEST(test_engine_event)
 }
 END_TEST
 
+/* a device that does not report in: asked for STATUS, its timeout row
+ * carries the stack's figures; one that never answers: the row still comes,
+ * NF_COLLECT_MS later, empty */
+static int asked[4];
+
+static void fake_ask(void *ctx, int dev)
+{
+	(void)ctx;
+	asked[dev]++;
+}
+
+START_TEST(test_engine_collect)
+{
+	static const struct nf_engine_ops ops = {
+	    .ap_set = fake_ap, .row = fake_row, .ask_status = fake_ask};
+	struct nf_scenario sc;
+	struct nf_engine e;
+	struct fake f = {0};
+	char err[200];
+
+	nf_scenario_defaults(&sc);
+	nf_scenario_set(&sc, "run.loops=2", err, sizeof(err));
+	nf_scenario_set(&sc, "run.pace=event", err, sizeof(err));
+	nf_scenario_set(&sc, "run.disable_interval=0ms", err, sizeof(err));
+	nf_scenario_set(&sc, "run.enable_interval=0ms", err, sizeof(err));
+	nf_scenario_set(&sc, "run.reconnect_timeout=1s", err, sizeof(err));
+	nf_scenario_set(&sc, "device.count=2", err, sizeof(err));
+	memset(asked, 0, sizeof(asked));
+	nf_engine_init(&e, &sc, &ops, &f);
+	nf_engine_start(&e, 0);
+	nf_engine_tick(&e, 0); /* cycle 1's DOWN ends at once: nothing was up */
+	ck_assert(f.ap_on);
+	struct nf_report r = rep(1, "ok", 0);
+	nf_engine_on_line(&e, 0, NF_VERB_REPORT, &r, 10);
+	nf_engine_tick(&e, 1000); /* device 1 never reported: asked, no row yet */
+	ck_assert_int_eq(asked[0], 0);
+	ck_assert_int_eq(asked[1], 1);
+	ck_assert_int_eq(f.nrows, 0);
+	ck_assert_int_eq(nf_engine_deadline(&e, 1000), 1000 + NF_COLLECT_MS);
+	struct nf_report st = rep(1, "socket_failed", 7); /* its last attempt's words */
+	st.v[NF_R_heap_free] = 8176;
+	st.v[NF_R_slots_in_use] = 38;
+	nf_engine_on_line(&e, 1, NF_VERB_STATUS, &st, 1100);
+	nf_engine_tick(&e, 1100);
+	ck_assert_int_eq(f.nrows, 2);
+	ck_assert_str_eq(f.rows[1].status, "timeout");
+	ck_assert_int_eq(f.rows[1].r.v[NF_R_heap_free], 8176);
+	ck_assert_int_eq(f.rows[1].r.v[NF_R_slots_in_use], 38);
+	ck_assert(f.rows[1].r.v[NF_R_socket_fd] == NF_UNSET); /* not this cycle's */
+	ck_assert_int_eq(f.rows[1].up_ms, 1000);              /* UP, not the asking */
+	/* cycle 2: nobody reports, nobody answers: rows NF_COLLECT_MS later */
+	nf_engine_tick(&e, 2100);
+	nf_engine_tick(&e, 3100);
+	ck_assert_int_eq(f.nrows, 2);
+	nf_engine_tick(&e, 3100 + NF_COLLECT_MS);
+	ck_assert_int_eq(f.nrows, 4);
+	ck_assert(f.rows[3].r.v[NF_R_heap_free] == NF_UNSET);
+	ck_assert(nf_engine_done(&e));
+}
+END_TEST
+
 START_TEST(test_engine_jitter_seeded)
 {
 	struct nf_scenario sc;
@@ -435,6 +496,7 @@ int main(void)
 	tcase_add_test(te, test_engine_timed);
 	tcase_add_test(te, test_engine_event);
 	tcase_add_test(te, test_engine_jitter_seeded);
+	tcase_add_test(te, test_engine_collect);
 	suite_add_tcase(s, ts);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, te);
