@@ -278,8 +278,36 @@ START_TEST(test_slot_leak_field_report)
 	ck_assert(fabs(f->slope - 1.0) < 0.01);
 	ck_assert_int_le(f->predictable_from, 10);
 	ck_assert_ptr_nonnull(strstr(f->summary, "38 slots exhausted at cycle 39"));
-	ck_assert_ptr_nonnull(find(NF_STALL, NULL));
-	ck_assert_int_eq(find(NF_STALL, NULL)->first_cycle, 39);
+	/* one finding per cause: the stall from cycle 39 is the leak's consequence */
+	ck_assert_ptr_null(find(NF_STALL, NULL));
+	ck_assert_ptr_nonnull(
+	    strstr(f->summary, "the device stopped reconnecting at cycle 39 (socket_failed)"));
+}
+END_TEST
+
+/* 96 bytes lost per cycle; from cycle 150 nothing reconnects (timeout rows
+ * with the figures STATUS gave) at a heap level no working cycle had */
+static void g_heap_exhaust(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	int lost = 96 * (c < 150 ? c : 150);
+	r->heap = 30000 - lost - (int)(rnd(s) % 40);
+	r->heap_min = 29000 - lost;
+	if (c >= 150)
+		r->status = "timeout";
+}
+
+START_TEST(test_heap_exhaustion_linked)
+{
+	write_csv_full(200, g_heap_exhaust);
+	judge();
+	dump();
+	const struct nf_finding *f = find(NF_HEAP_LEAK, NULL);
+	ck_assert_ptr_nonnull(f);
+	ck_assert(f->exhaustion_seen);
+	ck_assert_int_eq(f->exhaustion, 150);
+	ck_assert_ptr_null(find(NF_STALL, NULL));
+	ck_assert_ptr_nonnull(strstr(f->summary, "stopped reconnecting at cycle 150 (timeout)"));
 }
 END_TEST
 
@@ -414,6 +442,7 @@ int main(void)
 	tcase_add_test(tc, test_slowdown);
 	tcase_add_test(tc, test_heap_upspikes);
 	tcase_add_test(tc, test_slowdown_fleet);
+	tcase_add_test(tc, test_heap_exhaustion_linked);
 	tcase_add_test(tc, test_fleet_and_outputs);
 	tcase_add_test(tc, test_torn_rows);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,184 @@
+/* The verdict's outputs (see verdict.h): verdict.json, junit.xml, the
+ * summary, and `netflap verdict RUN_DIR` reading a run folder. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "verdict.h"
+
+static void json_int_or_null(FILE *f, int64_t x)
+{
+	if (x == NF_UNSET)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRId64, x);
+}
+
+void nf_verdict_json(const struct nf_verdict *v, FILE *f)
+{
+	fprintf(f,
+		"{\n  \"version\": 1,\n  \"clean\": %s,\n  \"devices\": %d,\n  \"cycles\": %" PRId64
+		",\n  \"findings\": [",
+		v->n ? "false" : "true", v->ndev, v->cycles);
+	for (int i = 0; i < v->n; i++) {
+		const struct nf_finding *x = &v->f[i];
+		fprintf(f,
+			"%s\n    {\"device\": %d, \"class\": \"%s\", \"what\": \"%s\", "
+			"\"first_cycle\": %" PRId64 ", \"slope_per_cycle\": %.6g, ",
+			i ? "," : "", x->device, nf_class_name(x->cls), x->what, x->first_cycle,
+			x->slope);
+		fputs("\"exhaustion_cycle\": ", f);
+		json_int_or_null(f, x->exhaustion);
+		fprintf(f, ", \"exhaustion_seen\": %s, \"predictable_from\": ",
+			x->exhaustion_seen ? "true" : "false");
+		json_int_or_null(f, x->predictable_from);
+		fputs(", \"summary\": ", f);
+		nf_put_json_string(f, x->summary);
+		fputs(", \"evidence\": [", f);
+		for (int k = 0; k < x->nev; k++)
+			fprintf(f, "%s{\"cycle\": %" PRId64 ", \"value\": %" PRId64 "}",
+				k ? ", " : "", x->ev_cycle[k], x->ev_value[k]);
+		fputs("]}", f);
+	}
+	fprintf(f, "%s]\n}\n", v->n ? "\n  " : "");
+}
+
+void nf_verdict_junit(const struct nf_verdict *v, FILE *f)
+{
+	int tests = v->ndev * NF_NCLASSES;
+
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites name=\"netflap\" tests=\"%d\" failures=\"%d\">\n",
+		tests, v->n);
+	for (int d = 0; d < v->ndev; d++) {
+		int fails = 0;
+		for (int i = 0; i < v->n; i++)
+			fails += v->f[i].device == d;
+		fprintf(f, "  <testsuite name=\"device%d\" tests=\"%d\" failures=\"%d\">\n", d,
+			NF_NCLASSES, fails);
+		for (int c = 0; c < NF_NCLASSES; c++) {
+			fprintf(f, "    <testcase classname=\"netflap.device%d\" name=\"%s\"", d,
+				nf_class_name((enum nf_class)c));
+			bool any = false;
+			for (int i = 0; i < v->n; i++) {
+				const struct nf_finding *x = &v->f[i];
+				if (x->device != d || x->cls != (enum nf_class)c)
+					continue;
+				if (!any)
+					fputs(">\n", f);
+				any = true;
+				fputs("      <failure message=\"", f);
+				nf_put_xml_text(f, x->summary, strlen(x->summary));
+				fputs("\">", f);
+				for (int k = 0; k < x->nev; k++)
+					fprintf(f, "cycle %" PRId64 ": %s %" PRId64 "\n",
+						x->ev_cycle[k], x->what, x->ev_value[k]);
+				fputs("</failure>\n", f);
+			}
+			fputs(any ? "    </testcase>\n" : "/>\n", f);
+		}
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+}
+
+void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
+{
+	for (int i = 0; i < v->n; i++)
+		fprintf(f, "device %d: %s (%s): %s\n", v->f[i].device, nf_class_name(v->f[i].cls),
+			v->f[i].what, v->f[i].summary);
+	if (!v->n)
+		fprintf(f, "verdict: clean (%d device%s, %" PRId64 " cycles)\n", v->ndev,
+			v->ndev == 1 ? "" : "s", v->cycles);
+	else
+		fprintf(f, "verdict: %d finding%s\n", v->n, v->n == 1 ? "" : "s");
+}
+
+/* "key": "value" from run.json's scenario, as a number */
+static int64_t run_json_key(const char *dir, const char *key, int64_t def)
+{
+	char path[PATH_MAX], line[512], pat[64];
+	FILE *f;
+	int64_t v = def;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	f = fopen(path, "r");
+	if (!f)
+		return def;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, pat);
+		if (p) {
+			v = strtoll(p + strlen(pat), NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+static FILE *create(const char *dir, const char *name, char *tmp, size_t len)
+{
+	snprintf(tmp, len, "%s/%s.tmp", dir, name);
+	return fopen(tmp, "w");
+}
+
+int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
+{
+	struct nf_rows rows;
+	struct nf_verdict_cfg cfg = {
+	    .settle_cycles = run_json_key(dir, "settle_cycles", 2),
+	    .stall_cycles = run_json_key(dir, "stall_cycles", 3),
+	};
+	char path[PATH_MAX];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
+	rc = nf_rows_load(&rows, path, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rows.bad_lines)
+		fprintf(stderr, "netflap: %s: %zu torn or malformed line%s skipped\n", path,
+			rows.bad_lines, rows.bad_lines == 1 ? "" : "s");
+	nf_verdict_compute(&rows, &cfg, v);
+	nf_rows_free(&rows);
+	return 0;
+}
+
+int nf_verdict_run_dir(const char *dir, bool quiet)
+{
+	static struct nf_verdict v;
+	char tmp[PATH_MAX + 16], dst[PATH_MAX + 16], err[PATH_MAX + 64];
+	FILE *f;
+
+	if (nf_verdict_of_dir(dir, &v, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s\n", err);
+		return 2;
+	}
+	static const struct {
+		const char *name;
+		void (*write)(const struct nf_verdict *, FILE *);
+	} outs[] = {{"verdict.json", nf_verdict_json}, {"junit.xml", nf_verdict_junit}};
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		f = create(dir, outs[i].name, tmp, sizeof(tmp));
+		if (!f) {
+			fprintf(stderr, "netflap: %s: %s\n", tmp, strerror(errno));
+			return 3;
+		}
+		outs[i].write(&v, f);
+		snprintf(dst, sizeof(dst), "%s/%s", dir, outs[i].name);
+		if (fclose(f) || rename(tmp, dst) < 0) {
+			fprintf(stderr, "netflap: %s: %s\n", dst, strerror(errno));
+			unlink(tmp);
+			return 3;
+		}
+	}
+	if (!quiet)
+		nf_verdict_summary(&v, stdout);
+	return v.n ? 1 : 0;
+}
