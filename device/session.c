@@ -216,6 +216,17 @@ static void net_free(struct nf_session *s)
 
 /* MQTT over the stack's socket */
 
+/* the next packet identifier: MQTT forbids 0, so it wraps 65535 -> 1 (a
+ * 10^6-cycle soak once failed its SUBSCRIBE every 65,536 cycles) */
+static uint16_t packet_id(struct nf_session *s)
+{
+	uint16_t id = s->next_id++;
+
+	if (!s->next_id)
+		s->next_id = 1;
+	return id;
+}
+
 struct rx {
 	uint8_t buf[RXBUF];
 	size_t len;
@@ -353,7 +364,7 @@ static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct 
 
 	char topic[160];
 	snprintf(topic, sizeof(topic), "netflap/%s/cmd", s->cfg->client_id);
-	if (send_packet(s, pkt, nf_mqtt_encode_subscribe(pkt, sizeof(pkt), s->next_id++, topic, 1)) <
+	if (send_packet(s, pkt, nf_mqtt_encode_subscribe(pkt, sizeof(pkt), packet_id(s), topic, 1)) <
 	    0)
 		return NF_ST_connect_failed;
 	return NF_ST_ok;
@@ -393,12 +404,10 @@ static enum nf_status connected(struct nf_session *s, struct rx *rx)
 	for (;;) {
 		now = nf_now_ms();
 		if (s->cfg->publish_interval_ms > 0 && now >= next_pub && !puback_id) {
-			uint16_t id = s->cfg->qos ? s->next_id++ : 0;
+			uint16_t id = s->cfg->qos ? packet_id(s) : 0;
 			int n =
 			    snprintf(payload, sizeof(payload), "{\"t\":%lld,\"publishes\":%lld}",
 				     (long long)now, (long long)s->publishes);
-			if (!s->next_id)
-				s->next_id = 1;
 			if (send_packet(s, pkt,
 					nf_mqtt_encode_publish(pkt, sizeof(pkt), topic, payload,
 							    (size_t)n, s->cfg->qos, id)) < 0)
