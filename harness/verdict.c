@@ -28,6 +28,7 @@ struct pt {
 #define MIN_POINTS 6
 #define EXACT 2 /* blocks needed for an exact count */
 #define NOISY 4 /* for figures that move with traffic */
+#define SLOW_MIN 10 /* reconnects per third a slowdown is judged on */
 #define HEAP_BLOCK 16 /* bytes: lwIP's least heap allocation, header included */
 
 static int cmp_double(const void *a, const void *b)
@@ -373,7 +374,7 @@ static void connack_thirds(const struct nf_rows *rows, const struct nf_series *o
 					a[n++] = s->v[i][C_CONNACK];
 			}
 		}
-		if (n >= 3) {
+		if (n >= SLOW_MIN) {
 			t->m[k] = median(a, n); /* sorts a */
 			t->q1[k] = a[n / 4];
 			t->q3[k] = a[3 * n / 4];
@@ -387,7 +388,7 @@ static void connack_thirds(const struct nf_rows *rows, const struct nf_series *o
  * stretch), and the whole distribution moved (the last third's lower
  * quartile above the first's upper one: a reconnect that is sometimes
  * slow, a lost echo resent, is noise that moves a median of few cycles
- * but not the quartiles); in a fleet of 3 or more also twice the fleet's median in the
+ * but not the quartiles), each third with SLOW_MIN reconnects at least; in a fleet of 3 or more also twice the fleet's median in the
  * last third and 50 ms more behind it than in the first: a device that
  * slows together with the whole fleet is a loaded machine, not its stack. */
 static void slowdown(struct nf_verdict *v, int dev, const struct nf_rows *rows, int64_t settle,
