@@ -5,6 +5,8 @@
 #   seed-fixed   seed-quick --set device.stack=fixed: exit 0, one socket_fd throughout
 #   fleet        fixed-quick with device.count = 5: exit 0, every row ok
 #   fleet20      20 devices on one AP for 10 cycles (a 2-core machine): every row ok
+#   fleet100     100 devices x 100 cycles on fixed: every reconnect ok, no finding (the
+#                slowdown class tells a loaded machine from a slowing stack), nothing left
 #   hostapd      hostapd-quick: a real hostapd switched 10 times: exit 0, every row ok
 #   sigint       SIGINT mid-run: the rows so far kept and whole, nothing left
 #   sigkill      SIGKILL mid-run, then `netflap cleanup`: nothing left
@@ -118,6 +120,15 @@ teardown-latency)
 	done
 	echo "PASS: teardown-latency"
 	exit 0
+	;;
+fleet100)
+	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.count=100 --set run.loops=100 \
+		--set device.publish_interval=0ms --out "$out/run" --quiet
+	rc=$?
+	[ $rc = 0 ] || nf_fail "exit $rc, want 0: $(cat "$out/run/verdict.json")"
+	grep -q '"clean": true' "$out/run/verdict.json" || nf_fail "verdict not clean"
+	[ "$(col status | grep -c '^ok$')" = 10000 ] || nf_fail "want 10000 ok rows, got $(col status | grep -c '^ok$')"
+	[ "$(col device | sort -un | wc -l)" = 100 ] || nf_fail "not 100 devices"
 	;;
 fleet20)
 	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.count=20 --set run.loops=10 \
