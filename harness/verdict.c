@@ -188,7 +188,9 @@ static int64_t earliest_call(const struct pt *p, int n, int min_blocks)
 {
 	struct trend t;
 
-	for (int k = MIN_POINTS; k <= n && k < MIN_POINTS + 400; k++)
+	/* every prefix for a fast leak, then steps of 5 %: a slow one (one entry
+	 * per thousand cycles) shows only late, and each look costs the prefix */
+	for (int k = MIN_POINTS; k <= n; k += k < MIN_POINTS + 400 ? 1 : k / 20)
 		if (rising(p, k, min_blocks, &t))
 			return p[k - 1].cycle;
 	return NF_UNSET;
@@ -268,11 +270,32 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 	}
 }
 
+/* the first cycle of the first run of k failed cycles, or NF_UNSET */
+static int64_t stall_start(const struct nf_series *s, int64_t settle, int64_t k)
+{
+	int64_t run = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i][C_CYCLE] <= settle)
+			continue;
+		run = nf_status_is_ok(s->status[i]) ? 0 : run + 1;
+		if (run == k)
+			return s->v[i][C_CYCLE] - k + 1;
+	}
+	return NF_UNSET;
+}
+
 static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
-		      struct pt *p)
+		      int64_t stall_cycles, struct pt *p)
 {
 	struct trend t;
 	int n = collect(s, C_HEAP, -1, settle, true, p), steps = 0;
+	int64_t stalled = stall_start(s, settle, stall_cycles);
+
+	/* the trend is the working device's: once it stopped reconnecting
+	 * nothing is allocated or freed, and a flat tail would bend the fit */
+	while (stalled != NF_UNSET && n > 0 && p[n - 1].cycle >= stalled)
+		n--;
 
 	/* rising -free: free heap falling, by one block at least: lwIP's
 	 * smallest block with its header is over HEAP_BLOCK bytes, so a fall
@@ -503,7 +526,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 			v->cycles = s->v[s->n - 1][C_CYCLE];
 		slot_leak(v, d, s, cfg->settle_cycles, p);
 		pool_leaks(v, d, s, cfg->settle_cycles, p);
-		heap_leak(v, d, s, cfg->settle_cycles, p);
+		heap_leak(v, d, s, cfg->settle_cycles, cfg->stall_cycles, p);
 		stall(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
 		slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		link_stall(v, d, s, first);

@@ -297,6 +297,39 @@ static void g_heap_exhaust(int c, unsigned *s, struct syn *r)
 		r->status = "timeout";
 }
 
+/* sensitivity: 1 byte per 10 cycles of heap over 100,000 cycles, and one
+ * NETCONN per 1,000 cycles over 10,000, under the usual noise */
+static void g_slow_byte(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->heap = 60000 - c / 10 - (int)(rnd(s) % 100);
+}
+
+static void g_slow_pool(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->netconn = 1 + c / 1000 + (rnd(s) % 8 == 0); /* and one in flight now and then */
+}
+
+START_TEST(test_sensitivity)
+{
+	write_csv_full(100000, g_slow_byte);
+	judge();
+	dump();
+	const struct nf_finding *f = find(NF_HEAP_LEAK, NULL);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(fabs(-f->slope - 0.1) <= 0.01, "slope %g, want -0.1 +- 10 %%", f->slope);
+	ck_assert(f->predictable_from != NF_UNSET);
+	write_csv_full(10000, g_slow_pool);
+	judge();
+	dump();
+	f = find(NF_POOL_LEAK, "NETCONN");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(fabs(f->slope - 0.001) <= 0.0001, "slope %g, want 0.001 +- 10 %%", f->slope);
+	ck_assert(f->predictable_from != NF_UNSET);
+}
+END_TEST
+
 START_TEST(test_heap_exhaustion_linked)
 {
 	write_csv_full(200, g_heap_exhaust);
@@ -308,6 +341,8 @@ START_TEST(test_heap_exhaustion_linked)
 	ck_assert_int_eq(f->exhaustion, 150);
 	ck_assert_ptr_null(find(NF_STALL, NULL));
 	ck_assert_ptr_nonnull(strstr(f->summary, "stopped reconnecting at cycle 150 (timeout)"));
+	/* fitted on the working cycles only: 96 B per cycle, not bent by the flat tail */
+	ck_assert_msg(fabs(-f->slope - 96) < 96 * 0.05, "slope %g, want -96", f->slope);
 }
 END_TEST
 
@@ -443,6 +478,7 @@ int main(void)
 	tcase_add_test(tc, test_heap_upspikes);
 	tcase_add_test(tc, test_slowdown_fleet);
 	tcase_add_test(tc, test_heap_exhaustion_linked);
+	tcase_add_test(tc, test_sensitivity);
 	tcase_add_test(tc, test_fleet_and_outputs);
 	tcase_add_test(tc, test_torn_rows);
 	suite_add_tcase(s, tc);
