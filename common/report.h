@@ -35,6 +35,7 @@
 	X(num_sockets, "NUM_SOCKETS")                                                              \
 	X(heap_free, "lwIP heap free bytes")                                                       \
 	X(heap_min_free, "lwIP heap lowest-ever free bytes")                                       \
+	X(heap_largest_free, "the largest block the lwIP heap can give now")                       \
 	X(netconn_used, "NETCONN pool in use")                                                     \
 	X(netconn_max, "NETCONN pool high-water mark")                                             \
 	X(netconn_err, "NETCONN pool allocation failures")                                         \

@@ -65,7 +65,8 @@ enum nf_csv_src {
 	X(publishes, S_REPORT, NF_R_publishes) \
 	X(lease_ms, S_SINCE_UP, NF_R_t_lease) \
 	X(dns_ms, S_SINCE_UP, NF_R_t_dns) \
-	X(tcp_ms, S_SINCE_UP, NF_R_t_tcp)
+	X(tcp_ms, S_SINCE_UP, NF_R_t_tcp) \
+	X(heap_largest_free, S_REPORT, NF_R_heap_largest_free)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -26,6 +26,7 @@ enum nf_col {
 	C_RAW_PCB,
 	C_TIME_WAIT,
 	C_AFTER_TEARDOWN,
+	C_HEAP_LARGEST,
 	C_NCOLS
 };
 

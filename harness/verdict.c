@@ -496,6 +496,11 @@ static void link_stall(struct nf_verdict *v, int dev, const struct nf_series *s,
 		snprintf(f->summary + len, sizeof(f->summary) - len,
 			 "; the device stopped reconnecting at cycle %" PRId64 " (%s)",
 			 st->first_cycle, at >= 0 ? s->status[at] : "?");
+		len = strlen(f->summary);
+		if (f->cls == NF_HEAP_LEAK && at >= 0 && s->v[at][C_HEAP_LARGEST] != NF_UNSET)
+			snprintf(f->summary + len, sizeof(f->summary) - len,
+				 " with %" PRId64 " B free, no block over %" PRId64 " B",
+				 s->v[at][C_HEAP], s->v[at][C_HEAP_LARGEST]);
 		f->exhaustion = st->first_cycle;
 		f->exhaustion_seen = true;
 		memmove(&v->f[k], &v->f[k + 1], (size_t)(v->n - k - 1) * sizeof(v->f[0]));

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lwip/mem.h"
 #include "lwip/memp.h"
 #include "lwip/priv/sockets_priv.h"
 #include "lwip/priv/tcp_priv.h"
@@ -77,6 +78,33 @@ static void read_stats(struct nf_probe *p)
 		p->tcp_time_wait++;
 }
 
+/* The largest block the heap can give now: an embedded heap fails by
+ * fragmentation long before free reaches 0. mem.c keeps its block list
+ * to itself, so the probe asks mem_malloc() itself, a binary search of
+ * allocations each freed at once (under the core lock: no one else
+ * allocates meanwhile). mem_free() merges the block back, so the heap is
+ * left as it was; the statistics the search moved (the high-water mark,
+ * failed allocations) are put back. */
+static unsigned largest_free(unsigned free_bytes)
+{
+	struct stats_mem saved = lwip_stats.mem;
+	mem_size_t lo = 0, hi = (mem_size_t)(free_bytes < MEM_SIZE ? free_bytes : MEM_SIZE);
+
+	while (lo < hi) {
+		mem_size_t mid = (mem_size_t)(lo + (hi - lo + 1) / 2);
+		void *m = mem_malloc(mid);
+		if (m) {
+			mem_free(m);
+			lo = mid;
+		} else {
+			hi = (mem_size_t)(mid - 1);
+		}
+	}
+	lwip_stats.mem.max = saved.max;
+	lwip_stats.mem.err = saved.err;
+	return lo;
+}
+
 int nf_probe_read(struct nf_probe *out)
 {
 	if (!out)
@@ -85,6 +113,7 @@ int nf_probe_read(struct nf_probe *out)
 	LOCK_TCPIP_CORE();
 	read_sockets(out);
 	read_stats(out);
+	out->heap_largest_free = largest_free(out->heap_free);
 	UNLOCK_TCPIP_CORE();
 	return 0;
 }

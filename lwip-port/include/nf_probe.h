@@ -20,6 +20,7 @@ struct nf_probe {
 	int slots_closing;    /* in-use slots marked closing (vendor field; else 0) */
 	int lowest_free_slot; /* index socket() would get next, -1 if none */
 	unsigned heap_avail, heap_free, heap_min_free, heap_err;
+	unsigned heap_largest_free; /* the largest block mem_malloc() can give now */
 	int tcp_time_wait; /* TCP pcbs lingering in TIME_WAIT (not a leak) */
 	size_t npools;
 	struct nf_pool_stat pools[NF_PROBE_MAX_POOLS];

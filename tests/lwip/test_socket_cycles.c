@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lwip/mem.h"
 #include "lwip/sockets.h"
 #include "lwip/tcp.h"
 #include "lwip/tcpip.h"
@@ -280,6 +281,51 @@ START_TEST(test_probe_figures)
 }
 END_TEST
 
+/* the heap's largest free block: what mem_malloc() can give, read without
+ * moving the heap's figures; a hole freed between two allocations is free
+ * heap but not a block larger than itself */
+START_TEST(test_probe_largest_free)
+{
+	struct nf_probe a, b;
+
+	ck_assert_int_eq(nf_probe_read(&a), 0);
+	ck_assert_uint_gt(a.heap_largest_free, 0);
+	ck_assert_uint_le(a.heap_largest_free, a.heap_free);
+	ck_assert_int_eq(nf_probe_read(&b), 0); /* reading changes nothing */
+	ck_assert_uint_eq(b.heap_free, a.heap_free);
+	ck_assert_uint_eq(b.heap_min_free, a.heap_min_free);
+	ck_assert_uint_eq(b.heap_err, a.heap_err);
+	ck_assert_uint_eq(b.heap_largest_free, a.heap_largest_free);
+	LOCK_TCPIP_CORE();
+	void *big = mem_malloc((mem_size_t)a.heap_largest_free);
+	void *over = mem_malloc((mem_size_t)(a.heap_largest_free + 2 * MEM_ALIGNMENT));
+	UNLOCK_TCPIP_CORE();
+	ck_assert_ptr_nonnull(big); /* the figure is exact: that much can be had */
+	ck_assert_ptr_null(over);   /* and no more */
+	/* fragment: the rest of the heap in 1 KiB blocks, every other one freed */
+	void *blk[128];
+	int n = 0;
+	LOCK_TCPIP_CORE();
+	mem_free(big);
+	while (n < 128 && (blk[n] = mem_malloc(1024)) != NULL)
+		n++;
+	for (int i = 0; i < n; i += 2)
+		mem_free(blk[i]);
+	UNLOCK_TCPIP_CORE();
+	ck_assert_int_gt(n, 8);
+	ck_assert_int_eq(nf_probe_read(&b), 0);
+	ck_assert_uint_ge(b.heap_free, (unsigned)(n / 2) * 1024);
+	ck_assert_msg(b.heap_largest_free < 2048, "largest %u of %u free in 1 KiB holes",
+		      b.heap_largest_free, b.heap_free);
+	LOCK_TCPIP_CORE();
+	for (int i = 1; i < n; i += 2)
+		mem_free(blk[i]);
+	UNLOCK_TCPIP_CORE();
+	ck_assert_int_eq(nf_probe_read(&b), 0);
+	ck_assert_uint_eq(b.heap_largest_free, a.heap_largest_free); /* whole again */
+}
+END_TEST
+
 static Suite *socket_cycles_suite(void)
 {
 	Suite *s = suite_create("socket_cycles");
@@ -290,6 +336,7 @@ static Suite *socket_cycles_suite(void)
 	tcase_add_loop_test(tc, test_cycles, 0, (int)(sizeof(matrix) / sizeof(matrix[0])));
 	tcase_add_test(tc, test_limit_bounds);
 	tcase_add_test(tc, test_probe_figures);
+	tcase_add_test(tc, test_probe_largest_free);
 	suite_add_tcase(s, tc);
 	return s;
 }
