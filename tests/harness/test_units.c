@@ -259,6 +259,16 @@ END_TEST
 
 /* engine, with a fake clock (the `now` passed in), AP and devices */
 
+/* the defaults with each "section.key=value" of the NULL-ended list */
+static void scenario_of(struct nf_scenario *sc, const char *const *sets)
+{
+	char err[200];
+
+	nf_scenario_defaults(sc);
+	for (; *sets; sets++)
+		ck_assert_msg(nf_scenario_set(sc, *sets, err, sizeof(err)) == 0, "%s", err);
+}
+
 struct fake {
 	int ap_calls;
 	bool ap_on;
@@ -414,15 +424,10 @@ START_TEST(test_engine_collect)
 	struct nf_scenario sc;
 	struct nf_engine e;
 	struct fake f = {0};
-	char err[200];
 
-	nf_scenario_defaults(&sc);
-	nf_scenario_set(&sc, "run.loops=2", err, sizeof(err));
-	nf_scenario_set(&sc, "run.pace=event", err, sizeof(err));
-	nf_scenario_set(&sc, "run.disable_interval=0ms", err, sizeof(err));
-	nf_scenario_set(&sc, "run.enable_interval=0ms", err, sizeof(err));
-	nf_scenario_set(&sc, "run.reconnect_timeout=1s", err, sizeof(err));
-	nf_scenario_set(&sc, "device.count=2", err, sizeof(err));
+	scenario_of(&sc, (const char *const[]){"run.loops=2", "run.pace=event",
+					       "run.disable_interval=0ms", "run.enable_interval=0ms",
+					       "run.reconnect_timeout=1s", "device.count=2", NULL});
 	memset(asked, 0, sizeof(asked));
 	nf_engine_init(&e, &sc, &ops, &f);
 	nf_engine_start(&e, 0);
