@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "lwip/opt.h"
 #include "lwip/sys.h"
 #include "lwip/tcpip.h"
@@ -42,10 +43,7 @@ static void cond_init_monotonic(pthread_cond_t *c)
 
 static u64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64_t)ts.tv_sec * 1000u + (u64_t)ts.tv_nsec / 1000000u;
+	return (u64_t)nf_now_ms(); /* netflap's one clock: lwIP's times compare with ours */
 }
 
 static struct timespec deadline_after(u32_t ms)

@@ -87,6 +87,7 @@ function(netflap_lwip_variant name)
     ${lwipcore_SRCS} ${lwipcore4_SRCS} ${lwipapi_SRCS} ${tree}/src/netif/ethernet.c
     ${NETFLAP_PORT_DIR}/sys_arch.c ${NETFLAP_PORT_DIR}/probe.c)
   target_include_directories(lwip_${name} PUBLIC ${NETFLAP_PORT_DIR}/include)
+  target_include_directories(lwip_${name} PRIVATE ${NETFLAP_PORT_DIR}/../common) # clock.h
   target_include_directories(lwip_${name} SYSTEM PUBLIC ${tree}/src/include)
   target_compile_definitions(lwip_${name} PRIVATE NETFLAP_VARIANT="${name}" _GNU_SOURCE)
   target_link_libraries(lwip_${name} PUBLIC Threads::Threads)
