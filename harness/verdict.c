@@ -455,8 +455,10 @@ static ssize_t row_of(const struct nf_series *s, int64_t c)
 }
 
 /* Did leak f run out where stall st begins? Slots: the table was seen full
- * there. Heap: the stall's first row has less free heap than any cycle
- * that still reconnected (its figures come from STATUS if it timed out). */
+ * there. Heap: the stall's first row has less free heap, or a smaller
+ * largest free block, than any cycle that still reconnected (its figures
+ * come from STATUS if it timed out): the heap could no longer give what a
+ * reconnect needs. */
 static bool ran_out(const struct nf_finding *f, const struct nf_finding *st,
 		    const struct nf_series *s)
 {
@@ -466,12 +468,19 @@ static bool ran_out(const struct nf_finding *f, const struct nf_finding *st,
 	if (f->cls != NF_HEAP_LEAK)
 		return false;
 	ssize_t at = row_of(s, st->first_cycle);
-	int64_t lowest_ok = INT64_MAX;
-	for (ssize_t i = 0; i < at; i++)
-		if (nf_status_is_ok(s->status[i]) && s->v[i][C_HEAP] != NF_UNSET &&
-		    s->v[i][C_HEAP] < lowest_ok)
-			lowest_ok = s->v[i][C_HEAP];
-	return at >= 0 && s->v[at][C_HEAP] != NF_UNSET && s->v[at][C_HEAP] < lowest_ok;
+	if (at < 0)
+		return false;
+	for (int k = 0; k < 2; k++) { /* free heap, then the largest free block */
+		int col = k ? C_HEAP_LARGEST : C_HEAP;
+		int64_t lowest_ok = INT64_MAX;
+		for (ssize_t i = 0; i < at; i++)
+			if (nf_status_is_ok(s->status[i]) && s->v[i][col] != NF_UNSET &&
+			    s->v[i][col] < lowest_ok)
+				lowest_ok = s->v[i][col];
+		if (s->v[at][col] != NF_UNSET && s->v[at][col] < lowest_ok)
+			return true;
+	}
+	return false;
 }
 
 /* One finding per cause: a stall that begins where a leaking resource ran
