@@ -518,6 +518,30 @@ static void link_stall(struct nf_verdict *v, int dev, const struct nf_series *s,
 	}
 }
 
+/* A kept socket slot keeps its netconn: a NETCONN pool growing with the
+ * slot leak (slopes within 30 %) is the same cause, said in its finding. */
+static void link_netconn(struct nf_verdict *v, int dev, int from)
+{
+	struct nf_finding *slot = NULL;
+	int k;
+
+	for (k = from; k < v->n; k++)
+		if (v->f[k].device == dev && v->f[k].cls == NF_SLOT_LEAK)
+			slot = &v->f[k];
+	for (k = from; slot && k < v->n; k++) {
+		const struct nf_finding *f = &v->f[k];
+		if (f->device != dev || f->cls != NF_POOL_LEAK || strcmp(f->what, "NETCONN") ||
+		    f->slope < 0.7 * slot->slope || f->slope > 1.3 * slot->slope)
+			continue;
+		size_t len = strlen(slot->summary);
+		snprintf(slot->summary + len, sizeof(slot->summary) - len,
+			 "; NETCONN in use grows with it (each kept slot holds its netconn)");
+		memmove(&v->f[k], &v->f[k + 1], (size_t)(v->n - k - 1) * sizeof(v->f[0]));
+		v->n--;
+		return;
+	}
+}
+
 void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
 			struct nf_verdict *v)
 {
@@ -544,6 +568,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		stall(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
 		slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		link_stall(v, d, s, first);
+		link_netconn(v, d, first);
 		free(p);
 	}
 }

@@ -282,6 +282,10 @@ START_TEST(test_slot_leak_field_report)
 	ck_assert_ptr_null(find(NF_STALL, NULL));
 	ck_assert_ptr_nonnull(
 	    strstr(f->summary, "the device stopped reconnecting at cycle 39 (socket_failed)"));
+	/* and its netconns, kept with the slots, are the same cause */
+	ck_assert_ptr_null(find(NF_POOL_LEAK, "NETCONN"));
+	ck_assert_ptr_nonnull(strstr(f->summary, "NETCONN in use grows with it"));
+	ck_assert_int_eq(v.n, 1);
 }
 END_TEST
 
