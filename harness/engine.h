@@ -39,7 +39,7 @@ struct nf_engine_ops {
  * asked it for STATUS and waits at most NF_COLLECT_MS, so its timeout row
  * still carries the stack's figures: the evidence where a failure starts. */
 enum nf_engine_phase { NF_E_IDLE, NF_E_DOWN, NF_E_UP, NF_E_COLLECT, NF_E_DONE };
-#define NF_COLLECT_MS 500
+#define NF_COLLECT_MS 1000
 
 struct nf_engine_dev {
 	bool crashed;

@@ -29,6 +29,13 @@ int nf_spawn(const struct nf_spawn *s, pid_t *pid)
 		if (prctl(PR_SET_PDEATHSIG, s->death_sig ? s->death_sig : SIGKILL) < 0 ||
 		    getppid() != parent) /* it died before the tie was made */
 			_exit(126);
+		/* a stop sent to netflap's group before setpgid() is pending here
+		 * (the mask is netflap's): it was netflap's, not ours; ignoring a
+		 * signal discards it, then the default comes back */
+		for (const int *sig = (const int[]){SIGINT, SIGTERM, SIGHUP, 0}; *sig; sig++) {
+			signal(*sig, SIG_IGN);
+			signal(*sig, SIG_DFL);
+		}
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL); /* the harness blocks what its loop reads */
 		if (fd < 0)

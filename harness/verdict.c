@@ -455,29 +455,34 @@ static ssize_t row_of(const struct nf_series *s, int64_t c)
 }
 
 /* Did leak f run out where stall st begins? Slots: the table was seen full
- * there. Heap: the stall's first row has less free heap, or a smaller
- * largest free block, than any cycle that still reconnected (its figures
- * come from STATUS if it timed out): the heap could no longer give what a
- * reconnect needs. */
+ * there. Heap: at the stall's first row with figures (timeout rows carry
+ * what STATUS gave; with none in the stall, the last working row before
+ * it) the heap is nearly gone: free heap or its largest block below an
+ * eighth of the first row's. In a leaking heap every new row is the
+ * lowest yet, so "lower than before" would blame any stall on the leak. */
+#define HEAP_GONE 8
+
 static bool ran_out(const struct nf_finding *f, const struct nf_finding *st,
 		    const struct nf_series *s)
 {
 	if (f->exhaustion_seen && f->exhaustion != NF_UNSET &&
 	    st->first_cycle >= f->exhaustion - 1 && st->first_cycle <= f->exhaustion + 1)
 		return true;
-	if (f->cls != NF_HEAP_LEAK)
+	ssize_t at = row_of(s, st->first_cycle), fig = at;
+	if (f->cls != NF_HEAP_LEAK || at < 1)
 		return false;
-	ssize_t at = row_of(s, st->first_cycle);
-	if (at < 0)
-		return false;
+	while (fig < (ssize_t)s->n && !nf_status_is_ok(s->status[fig]) &&
+	       s->v[fig][C_HEAP] == NF_UNSET)
+		fig++;
+	if (fig >= (ssize_t)s->n || nf_status_is_ok(s->status[fig]))
+		fig = at - 1; /* no figures in the stall: the last row before it */
 	for (int k = 0; k < 2; k++) { /* free heap, then the largest free block */
 		int col = k ? C_HEAP_LARGEST : C_HEAP;
-		int64_t lowest_ok = INT64_MAX;
-		for (ssize_t i = 0; i < at; i++)
-			if (nf_status_is_ok(s->status[i]) && s->v[i][col] != NF_UNSET &&
-			    s->v[i][col] < lowest_ok)
-				lowest_ok = s->v[i][col];
-		if (s->v[at][col] != NF_UNSET && s->v[at][col] < lowest_ok)
+		int64_t first = NF_UNSET;
+		for (size_t i = 0; i < s->n && first == NF_UNSET; i++)
+			first = s->v[i][col];
+		if (first != NF_UNSET && s->v[fig][col] != NF_UNSET &&
+		    s->v[fig][col] * HEAP_GONE < first)
 			return true;
 	}
 	return false;
