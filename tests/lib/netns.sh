@@ -123,11 +123,14 @@ nf_well_formed() {
 	[ -z "$(tail -c 1 "$1")" ] || nf_fail "$1 ends in half a row"
 }
 
-# nf_nothing_left RUN_DIR: no namespace or process of that run remains
+# nf_nothing_left RUN_DIR: no namespace or process of that run remains (a
+# process SIGKILLed a moment ago may still be exiting: up to 5 s for that)
+nf_run_gone() { ! ip netns list | grep -q "netflap-$1" && ! pgrep -f "netflap-$1|$2" >/dev/null; }
 nf_nothing_left() {
 	local id
 	id=$(sed -n 's/.*"run_id": "\([0-9a-f]*\)".*/\1/p' "$1/run.json" 2>/dev/null)
 	[ -n "$id" ] || nf_fail "no run id in $1/run.json"
+	nf_wait 5 nf_run_gone "$id" "$1"
 	! ip netns list | grep -q "netflap-$id" || nf_fail "namespaces of run $id left: $(ip netns list | grep "netflap-$id")"
 	! pgrep -f "netflap-$id|$1" >/dev/null || nf_fail "processes of run $id left: $(pgrep -af "netflap-$id|$1")"
 }
