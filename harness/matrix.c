@@ -52,7 +52,7 @@ static void summarize(const char *dir, struct cell *c)
 
 	c->first_failure = c->connack_median = NF_UNSET;
 	snprintf(c->verdict, sizeof(c->verdict), "no rows");
-	if (nf_verdict_of_dir(dir, &v, err, sizeof(err)) < 0)
+	if (nf_verdict_load(dir, &v, err, sizeof(err)) < 0) /* the verdict the cell wrote */
 		return;
 	c->verdict[0] = '\0';
 	for (int k = 0; k < NF_NCLASSES; k++)

@@ -329,19 +329,17 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		  int64_t k)
 {
-	int64_t run = 0, from = NF_UNSET, longest = 0;
+	int64_t run = 0, from = stall_start(s, settle, k), longest = 0;
 
-	for (size_t i = 0; i < s->n; i++) {
+	if (from == NF_UNSET)
+		return;
+	for (size_t i = 0; i < s->n; i++) { /* the longest run, and whether it lasts */
 		if (s->v[i][C_CYCLE] <= settle)
 			continue;
 		run = nf_status_is_ok(s->status[i]) ? 0 : run + 1;
 		if (run > longest)
 			longest = run;
-		if (run == k && from == NF_UNSET)
-			from = s->v[i][C_CYCLE] - k + 1;
 	}
-	if (from == NF_UNSET)
-		return;
 	struct nf_finding *f = add(v, dev, NF_STALL, "reconnect");
 	if (!f)
 		return;
@@ -378,11 +376,10 @@ static void connack_thirds(const struct nf_rows *rows, const struct nf_series *o
 			   int64_t settle, int64_t last, struct thirds *t)
 {
 	int64_t span = last - settle;
-	size_t total = 0;
+	size_t total = only ? only->n : 0;
 
-	for (int d = 0; d < rows->ndev; d++)
-		total += only ? 0 : rows->dev[d].n;
-	total = only ? only->n : total;
+	for (int d = 0; !only && d < rows->ndev; d++)
+		total += rows->dev[d].n;
 	int64_t *a = malloc((total + 1) * sizeof(*a));
 	for (int k = 0; k < 3; k++) {
 		int n = 0;
