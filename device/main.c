@@ -393,10 +393,11 @@ static void hello(struct loop *l)
 
 	nf_chan_printf(l->chan,
 		       "%s netflap-device %d stack=%s pid=%d client=%s close_mode=%s "
-		       "num_sockets=%d socket_limit=%d\n",
+		       "num_sockets=%d socket_limit=%d lwip=%s build=%s\n",
 		       nf_verb_name(NF_VERB_HELLO), NF_PROTO_VERSION, o.stack, (int)getpid(),
 		       o.s.client_id, nf_close_mode_name(o.s.close_mode), have ? p.num_sockets : -1,
-		       have ? p.socket_limit : -1);
+		       have ? p.socket_limit : -1, l->ops == &nf_stack_linux ? "-" : nf_probe_lwip_version(),
+		       l->ops == &nf_stack_linux ? "-" : nf_probe_build_id());
 }
 
 /* the stack this binary is, or exec the sibling that is it */
@@ -427,8 +428,12 @@ int main(int argc, char **argv)
 	}
 	l.ops = choose_stack(argv);
 	if (o.version) {
-		printf("netflap-device %s (stack %s; lwIP 2.1.3 sockets.c variant %s)\n",
-		       NETFLAP_VERSION, o.stack, nf_probe_variant());
+		if (l.ops == &nf_stack_linux)
+			printf("netflap-device %s (stack linux: the host kernel's sockets)\n",
+			       NETFLAP_VERSION);
+		else
+			printf("netflap-device %s (stack %s; lwIP %s, build %s)\n", NETFLAP_VERSION,
+			       nf_probe_variant(), nf_probe_lwip_version(), nf_probe_build_id());
 		return 0;
 	}
 

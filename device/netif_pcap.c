@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
@@ -164,6 +165,9 @@ err_t pcapif_netif_init(struct netif *netif)
 	netif->name[0] = 'p';
 	netif->name[1] = 'c';
 	netif->output = etharp_output;
+#if LWIP_IPV6
+	netif->output_ip6 = ethip6_output; /* a firmware's options may have IPv6 on */
+#endif
 	netif->linkoutput = pcapif_linkoutput;
 	netif->mtu = 1500;
 	netif->hwaddr_len = ETH_HWADDR_LEN;

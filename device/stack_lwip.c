@@ -67,8 +67,14 @@ static int lwip_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, stru
 		if (rc < 0) {
 			struct nf_probe p;
 			nf_probe_read(&p);
-			snprintf(err, errlen, "socket limit %d: must be 1..%d", cfg->socket_limit,
-				 p.num_sockets);
+			if (rc == -ENOTSUP)
+				snprintf(err, errlen,
+					 "socket limit %d: stack '%s' has no LWIP_NETCONN_FULLDUPLEX, "
+					 "which the limit pins slots with",
+					 cfg->socket_limit, nf_probe_variant());
+			else
+				snprintf(err, errlen, "socket limit %d: must be 1..%d",
+					 cfg->socket_limit, p.num_sockets);
 			goto fail;
 		}
 	}
@@ -84,7 +90,9 @@ static int lwip_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, stru
 		goto fail;
 	}
 	st->netif_added = true;
+#if LWIP_NETIF_HOSTNAME
 	netif_set_hostname(&st->netif, cfg->hostname);
+#endif
 	netif_set_status_callback(&st->netif, on_status);
 	netif_set_default(&st->netif);
 	netif_set_link_down(&st->netif);

@@ -14,6 +14,7 @@
 #include "proc.h"
 #include "report.h"
 #include "run_ctx.h"
+#include "stacks.h"
 #include "subnet.h"
 
 #define MAX_ARGS 48
@@ -129,6 +130,31 @@ int nf_devices_start(struct run *r, char *err, size_t len)
 	return rc;
 }
 
+/* The HELLO's build= must be the build the stack's manifest names: run.json
+ * records the manifest, so a device binary left from another configure
+ * would record the wrong stack. Said loudly; the run goes on. */
+static void check_build(struct run *r, int i, const char *line)
+{
+	const char *b = strstr(line, " build=");
+	char want[32] = "";
+	size_t n;
+
+	if (!b)
+		return;
+	b += 7;
+	n = strcspn(b, " \n");
+	if (n >= sizeof(r->device_build))
+		n = sizeof(r->device_build) - 1;
+	memcpy(r->device_build, b, n);
+	r->device_build[n] = '\0';
+	if (strcmp(r->device_build, "-") && nf_stack_field(r->sc->stack, "build_id", want, sizeof(want)) == 0 &&
+	    strcmp(want, r->device_build))
+		fprintf(stderr,
+			"netflap: device %d runs stack '%s' build %s, but its manifest (stacks/%s.info) "
+			"says build %s: rebuild (cmake --build build)\n",
+			i, r->sc->stack, r->device_build, r->sc->stack, want);
+}
+
 struct line_ctx {
 	struct run *r;
 	int i;
@@ -144,6 +170,7 @@ static void on_device_line(void *arg, const char *line)
 
 	if (verb == NF_VERB_HELLO) {
 		r->dev[i].hello = true;
+		check_build(r, i, line);
 		return;
 	}
 	if (verb != NF_VERB_REPORT && verb != NF_VERB_TEARDOWN && verb != NF_VERB_STATUS)

@@ -49,6 +49,7 @@ struct run {
 	bool tty;
 	char fatal[256];
 	char v_mosq[128], v_dnsmasq[128], v_hostapd[128];
+	char device_build[24]; /* the build id the devices' HELLO gave ("-" for linux) */
 };
 
 /* progress and notes on stderr (nothing with --quiet) */

@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "proc.h"
 #include "run_ctx.h"
+#include "stacks.h"
 
 /* versions for run.json: the first line a program prints about itself */
 static void program_version(const struct run *r, const char *name, char *const argv[], char *out,
@@ -64,7 +65,16 @@ int nf_run_write_json(struct run *r, const char *state)
 	fprintf(
 	    f, "  \"cycles_done\": %lld,\n  \"csv_version\": 1,\n",
 	    (long long)(r->eng.cycle && nf_engine_done(&r->eng) ? r->eng.cycle : r->eng.cycle - 1));
-	fprintf(f, "  \"versions\": {\"lwip\": \"2.1.3\", \"stack\": ");
+	fprintf(f, "  \"stack\": ");
+	if (nf_stack_write_json(r->sc->stack, f, "  ") < 0)
+		nf_put_json_string(f, r->sc->stack);
+	fprintf(f, ",\n  \"device_build\": ");
+	nf_put_json_string(f, r->device_build[0] ? r->device_build : "-");
+	fprintf(f, ",\n  \"versions\": {\"lwip\": ");
+	char lwip[32] = "-";
+	nf_stack_field(r->sc->stack, "lwip", lwip, sizeof(lwip));
+	nf_put_json_string(f, lwip);
+	fprintf(f, ", \"stack\": ");
 	nf_put_json_string(f, r->sc->stack);
 	fprintf(f, ", \"mosquitto\": ");
 	nf_put_json_string(f, r->v_mosq);

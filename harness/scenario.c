@@ -6,8 +6,10 @@
 
 #include "duration.h"
 #include "scenario.h"
+#include "stacks.h"
 
-enum key_type { T_INT, T_DUR, T_WORD, T_TEXT };
+/* T_STACK: text, one of the stacks this build has (stacks.h) */
+enum key_type { T_INT, T_DUR, T_WORD, T_TEXT, T_STACK };
 
 struct key {
 	const char *section, *name;
@@ -21,7 +23,6 @@ struct key {
 
 static const char *const w_pace[] = {"timed", "event", NULL};
 static const char *const w_backend[] = {"veth", "hostapd", NULL};
-static const char *const w_stack[] = {"upstream", "vendor", "fixed", "custom", "linux", NULL};
 static const char *const w_close[] = {"shutdown+close", "close", "close+shutdown", NULL};
 static const char *const w_ip[] = {"dhcp", "static", NULL};
 static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
@@ -55,8 +56,9 @@ static const struct key keys[] = {
      "client isolation: devices reach the AP, not each other's broadcasts"},
     {"device", "count", T_INT, F(count), 0, "1", 1, NF_MAX_DEVICES, NULL,
      "devices, each its own namespace and process"},
-    {"device", "stack", T_TEXT, S(stack), "vendor", 0, 0, w_stack,
-     "the device's stack: an lwIP sockets.c variant or the host kernel"},
+    {"device", "stack", T_STACK, S(stack), "vendor", 0, 0, NULL,
+     "the device's stack: an lwIP stack this build has (scripts/add-stack.sh adds one) "
+     "or linux, the host kernel"},
     {"device", "close_mode", T_TEXT, S(close_mode), "shutdown+close", 0, 0, w_close,
      "how the device tears MQTT down on carrier loss"},
     {"device", "socket_limit", T_INT, F(socket_limit), 0, "0", 0, 38, NULL,
@@ -162,12 +164,41 @@ static void unknown_key(const char *section, const char *name, char *hint, size_
 		 k ? "; did you mean '" : "", k ? k : "", k ? "'?" : " (see `netflap keys`)");
 }
 
-static int word_index(const struct key *k, const char *v)
+static int word_index(const char *const *words, const char *v)
 {
-	for (int i = 0; k->words[i]; i++)
-		if (strcmp(k->words[i], v) == 0)
+	for (int i = 0; words[i]; i++)
+		if (strcmp(words[i], v) == 0)
 			return i;
 	return -1;
+}
+
+/* 0 if v is one of words, else the message that lists them */
+static int check_word(const struct key *k, const char *const *words, const char *v, char *err,
+		      size_t len)
+{
+	size_t n = 0;
+	char list[400] = "";
+
+	if (word_index(words, v) >= 0)
+		return 0;
+	while (words[n])
+		n++;
+	const char *near = nearest(v, words, n);
+	for (size_t i = 0; i < n; i++) {
+		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, words[i], sizeof(list) - strlen(list) - 1);
+	}
+	return errf(err, len, "%s.%s = '%s': not one of %s%s%s%s", k->section, k->name, v, list,
+		    near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
+/* the stacks built, as a NULL-terminated word list pointing into l */
+static void stack_words(struct nf_stack_list *l, const char **w)
+{
+	nf_stacks_list(l);
+	for (size_t i = 0; i < l->n; i++)
+		w[i] = l->name[i];
+	w[l->n] = NULL;
 }
 
 /* Sets one key from text; a message (without the location) on error. */
@@ -195,24 +226,20 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 				    k->section, k->name, v);
 		break;
 	}
+	case T_STACK: {
+		struct nf_stack_list l;
+		const char *w[NF_STACKS_MAX + 1];
+		stack_words(&l, w);
+		if (check_word(k, w, v, err, len) < 0)
+			return -EINVAL;
+	}
+		/* fall through */
 	case T_WORD:
 	case T_TEXT:
-		if (k->words && word_index(k, v) < 0) {
-			size_t n = 0;
-			while (k->words[n])
-				n++;
-			const char *near = nearest(v, (const char *const *)k->words, n);
-			char list[160] = "";
-			for (size_t i = 0; i < n; i++) {
-				strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
-				strncat(list, k->words[i], sizeof(list) - strlen(list) - 1);
-			}
-			return errf(err, len, "%s.%s = '%s': not one of %s%s%s%s", k->section,
-				    k->name, v, list, near ? "; did you mean '" : "",
-				    near ? near : "", near ? "'?" : "");
-		}
+		if (k->words && check_word(k, k->words, v, err, len) < 0)
+			return -EINVAL;
 		if (k->type == T_WORD) { /* stored as the word's index */
-			*(int64_t *)p = word_index(k, v);
+			*(int64_t *)p = word_index(k->words, v);
 			return 0;
 		}
 		if (strlen(v) >= k->size)
@@ -332,6 +359,7 @@ static void value_text(const struct nf_scenario *sc, const struct key *k, char *
 		snprintf(buf, len, "%s", k->words[*(const int64_t *)p]);
 		break;
 	case T_TEXT:
+	case T_STACK:
 		snprintf(buf, len, "%s", p);
 		break;
 	}
@@ -359,10 +387,17 @@ void nf_scenario_print_keys(FILE *f)
 {
 	for (size_t i = 0; i < NKEYS; i++) {
 		fprintf(f, "%s.%s = %s", keys[i].section, keys[i].name, keys[i].def);
-		if (keys[i].words) {
+		const char *const *words = keys[i].words;
+		struct nf_stack_list l;
+		const char *w[NF_STACKS_MAX + 1];
+		if (keys[i].type == T_STACK) {
+			stack_words(&l, w);
+			words = w;
+		}
+		if (words) {
 			fprintf(f, "  (");
-			for (int j = 0; keys[i].words[j]; j++)
-				fprintf(f, "%s%s", j ? " | " : "", keys[i].words[j]);
+			for (int j = 0; words[j]; j++)
+				fprintf(f, "%s%s", j ? " | " : "", words[j]);
 			fprintf(f, ")");
 		} else if (keys[i].type == T_INT || keys[i].type == T_DUR) {
 			fprintf(f, "  (%lld..%lld%s)", (long long)keys[i].min,
@@ -382,7 +417,8 @@ void nf_scenario_key(size_t i, const char **section, const char **name, const ch
 	static const char *const bad[] = {[T_INT] = "12x",
 					  [T_DUR] = "5 parsecs",
 					  [T_WORD] = "no-such-word",
-					  [T_TEXT] = "no-such-word"};
+					  [T_TEXT] = "no-such-word",
+					  [T_STACK] = "no-such-stack"};
 
 	*section = keys[i].section;
 	*name = keys[i].name;

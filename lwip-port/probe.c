@@ -12,6 +12,7 @@
 #include "lwip/tcpip.h"
 
 #include "nf_probe.h"
+#include "nf_stack_info.h" /* generated per stack (lwip_tree.cmake) */
 
 #ifndef NETFLAP_VARIANT
 #error "NETFLAP_VARIANT must name the sockets.c variant"
@@ -34,6 +35,15 @@ static int slot_closing(const struct lwip_sock *s)
 #endif
 }
 
+/* fd_used (LWIP_NETCONN_FULLDUPLEX) counts threads inside a slot: a slot
+ * with conn cleared and fd_used held is pinned. Without full duplex lwIP
+ * has no such count, and no slot is ever pinned. */
+#if LWIP_NETCONN_FULLDUPLEX
+#define SLOT_FD_USED(s) ((s)->fd_used)
+#else
+#define SLOT_FD_USED(s) 0
+#endif
+
 static void read_sockets(struct nf_probe *p)
 {
 	SYS_ARCH_DECL_PROTECT(lev);
@@ -48,9 +58,9 @@ static void read_sockets(struct nf_probe *p)
 		if (s->conn) {
 			p->slots_in_use++;
 			p->slots_closing += slot_closing(s);
-		} else if (s->fd_used && !limit_pinned[i]) {
+		} else if (SLOT_FD_USED(s) && !limit_pinned[i]) {
 			p->slots_pinned++;
-		} else if (!s->fd_used && p->lowest_free_slot < 0) {
+		} else if (!SLOT_FD_USED(s) && p->lowest_free_slot < 0) {
 			p->lowest_free_slot = i;
 		}
 	}
@@ -120,11 +130,15 @@ int nf_probe_read(struct nf_probe *out)
 
 int nf_probe_set_socket_limit(int n)
 {
+	if (n < 1 || n > NUM_SOCKETS)
+		return -EINVAL;
+#if !LWIP_NETCONN_FULLDUPLEX
+	/* the limit pins slots through fd_used, which only full duplex has */
+	return n == NUM_SOCKETS ? 0 : -ENOTSUP;
+#else
 	SYS_ARCH_DECL_PROTECT(lev);
 	int rc = 0;
 
-	if (n < 1 || n > NUM_SOCKETS)
-		return -EINVAL;
 	SYS_ARCH_PROTECT(lev);
 	for (int i = n; i < NUM_SOCKETS; i++) {
 		struct lwip_sock *s = lwip_socket_dbg_get_socket(i + LWIP_SOCKET_OFFSET);
@@ -150,6 +164,7 @@ int nf_probe_set_socket_limit(int n)
 out:
 	SYS_ARCH_UNPROTECT(lev);
 	return rc;
+#endif
 }
 
 const struct nf_pool_stat *nf_probe_pool(const struct nf_probe *p, const char *name)
@@ -163,4 +178,14 @@ const struct nf_pool_stat *nf_probe_pool(const struct nf_probe *p, const char *n
 const char *nf_probe_variant(void)
 {
 	return NETFLAP_VARIANT;
+}
+
+const char *nf_probe_lwip_version(void)
+{
+	return NF_STACK_LWIP_VERSION;
+}
+
+const char *nf_probe_build_id(void)
+{
+	return NF_STACK_BUILD_ID;
 }

@@ -6,3 +6,55 @@ die() {
 	printf 'netflap: %s\n' "$*" >&2
 	exit "$code"
 }
+
+# lwIP releases netflap fetches: version, the Debian suite whose source
+# package carries it, and the sha256 of its pristine orig tarball.
+nf_lwip_releases=(
+	"2.1.3 bookworm 0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24"
+	"2.2.1 trixie 83729c274c499d3348e9fbbe043a3113f3fa8953e7efddc7c21c7fcbb1f2b7b1"
+)
+
+# nf_fetch_lwip CACHE VERSION: unpacks Debian's pristine lwIP VERSION into
+# CACHE/lwip-VERSION (once; prints the tree's path). apt reads a sources
+# list private to CACHE/apt-SUITE, so the machine's own apt configuration
+# and the release its packages come from stay as they are. The orig tarball
+# only (Debian's patches make the socket table unlimited and turn stats
+# off), checked by sha256; CRLF sources become LF once, here.
+nf_fetch_lwip() {
+	local cache=$1 version=$2 suite="" sha="" r
+	for r in "${nf_lwip_releases[@]}"; do
+		set -- $r
+		[ "$1" = "$version" ] && { suite=$2; sha=$3; }
+	done
+	[ -n "$suite" ] || die 2 "lwIP $version: netflap fetches ${nf_lwip_releases[*]%% *}; give a tree with --lwip DIR"
+	local tree="$cache/lwip-$version" orig="lwip_${version}+dfsg1.orig.tar.xz"
+	if [ ! -f "$tree/.netflap-ok" ]; then
+		local apt="$cache/apt-$suite"
+		local -a opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
+			-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Debug::NoLocking=1
+			-o APT::Sandbox::User=root)
+		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/none"
+		echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" >"$apt/sources.list"
+		if [ ! -f "$cache/$orig" ]; then
+			say "fetch: Debian's lwip $version source package ($suite)" >&2
+			apt-get "${opts[@]}" update -qq >"$apt/update.log" 2>&1 ||
+				die 3 "fetch: apt-get update for Debian $suite sources failed (see $apt/update.log)"
+			(cd "$cache" && apt-get "${opts[@]}" source --download-only -qq lwip >"$apt/source.log" 2>&1) ||
+				die 3 "fetch: apt-get source lwip ($suite) failed (see $apt/source.log)"
+			[ -f "$cache/$orig" ] || die 3 "fetch: Debian $suite's lwip source package has no $orig"
+		fi
+		echo "$sha  $cache/$orig" | sha256sum -c --quiet - ||
+			die 3 "fetch: $cache/$orig does not match sha256 $sha; remove it and run again"
+		local tmp
+		tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+		tar -C "$tmp" -xJf "$cache/$orig"
+		find "$tmp" -type f \( -name '*.[ch]' -o -name '*.cmake' -o -name '*.mk' -o -name '*.txt' -o -name 'Makefile*' \) \
+			-exec sed -i 's/\r$//' {} +
+		rm -rf "$tree"
+		mv "$tmp/lwip-$version" "$tree"
+		rmdir "$tmp"
+		touch "$tree/.netflap-ok"
+		say "fetch: lwIP $version ready in $tree" >&2
+	fi
+	printf '%s\n' "$tree"
+}

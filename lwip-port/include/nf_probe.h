@@ -31,13 +31,21 @@ int nf_probe_read(struct nf_probe *out);
 
 /* Restricts alloc_socket to the first n slots (1 <= n <= NUM_SOCKETS) by
  * pinning the rest, the field report's shrunken NUM_SOCKETS at run time.
- * -EINVAL for n out of range, -EBUSY if a slot beyond n is in use. */
+ * -EINVAL for n out of range, -EBUSY if a slot beyond n is in use,
+ * -ENOTSUP below NUM_SOCKETS on a stack without LWIP_NETCONN_FULLDUPLEX. */
 int nf_probe_set_socket_limit(int n);
 
 /* The pool named name in p, or NULL. */
 const struct nf_pool_stat *nf_probe_pool(const struct nf_probe *p, const char *name);
 
-/* The lwIP variant this library was built as: "upstream", "vendor", ... */
+/* The stack this library was built as: "upstream", "vendor", or a name
+ * scripts/add-stack.sh gave. */
 const char *nf_probe_variant(void);
+
+/* The lwIP release of its tree ("2.1.3") and its build id: 16 hex digits
+ * of the sha256 over tree, patches, options and hooks, as in the stack's
+ * manifest (build/stacks/NAME.info). */
+const char *nf_probe_lwip_version(void);
+const char *nf_probe_build_id(void);
 
 #endif

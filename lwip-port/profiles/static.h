@@ -1,21 +1,17 @@
-/* lwIP configuration of netflap's simulated device.
+/* The `static` option profile (lwipopts.h) of netflap's built-in stacks.
  *
  * Sized after the field report's device: a socket table of 38
  * (MEMP_NUM_NETCONN, which lwIP uses as NUM_SOCKETS), lwIP's own heap and
  * pools with statistics on (the heap and pool figures are what the harness
  * reads), an OS (NO_SYS 0) with core locking. */
-#ifndef NETFLAP_LWIPOPTS_H
-#define NETFLAP_LWIPOPTS_H
+#ifndef NETFLAP_PROFILE_STATIC_H
+#define NETFLAP_PROFILE_STATIC_H
 
 /* OS integration */
 #define NO_SYS 0
 #define SYS_LIGHTWEIGHT_PROT 1
 #define LWIP_TCPIP_CORE_LOCKING 1
 #define LWIP_TCPIP_CORE_LOCKING_INPUT 0
-#define LOCK_TCPIP_CORE() sys_arch_lock_tcpip_core()
-#define UNLOCK_TCPIP_CORE() sys_arch_unlock_tcpip_core()
-#define LWIP_ASSERT_CORE_LOCKED() sys_arch_check_core_locking()
-#define LWIP_MARK_TCPIP_THREAD() sys_arch_mark_tcpip_thread()
 #define TCPIP_MBOX_SIZE 64
 #define TCPIP_THREAD_STACKSIZE 0
 #define TCPIP_THREAD_PRIO 1
