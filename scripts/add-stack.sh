@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# netflap add-stack: build the lwIP your firmware ships as a stack netflap
+# can flap, under a name of yours.
+#
+# Usage: scripts/add-stack.sh NAME --lwip VERSION|DIR [--patch FILE]...
+#                             [--lwipopts static|heap|FILE] [--hooks FILE] [--build DIR]
+#        scripts/add-stack.sh --remove NAME [--build DIR]
+#
+#   --lwip 2.1.3|2.2.1  Debian's pristine lwIP of that release (fetched once,
+#                       sha256 checked); DIR: any unpacked lwIP tree with
+#                       lwIP's src/ layout (a vendor fork)
+#   --patch FILE        a unified diff against that tree (patch -p1; LF or
+#                       CRLF), applied in the order given; repeatable
+#   --lwipopts          static (netflap's fixed pools, the default), heap
+#                       (pools on the heap, MEMP_MEM_MALLOC 1, as ESP-IDF
+#                       builds lwIP) or your firmware's lwipopts.h
+#   --hooks FILE        a header compiled in as LWIP_HOOK_FILENAME
+#   --build DIR         the build folder (default: build)
+#
+# Then: build/netflap run SCENARIO --set device.stack=NAME. The same
+# arguments again change nothing; other arguments rebuild this stack only.
+# Exit codes: 0 built, 2 bad arguments (a patch that does not apply, options
+# netflap cannot run), 3 environment (set-up, download, build).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+abs() { [ -e "$1" ] || die 2 "add-stack: $2 $1 does not exist"; (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); }
+
+name="" lwip="" opts=static hooks="" build="$here/build" remove=0
+patches=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--lwip | --patch | --lwipopts | --hooks | --build)
+		[ $# -ge 2 ] || die 2 "add-stack: $1 needs a value (try --help)" ;;
+	esac
+	case "$1" in
+	--lwip) lwip=$2; shift ;;
+	--patch) patches+=("$(abs "$2" "patch")"); shift ;;
+	--lwipopts) opts=$2; shift ;;
+	--hooks) hooks=$(abs "$2" "hooks file"); shift ;;
+	--build) build=$2; shift ;;
+	--remove) remove=1 ;;
+	-h | --help) usage; exit 0 ;;
+	-*) die 2 "add-stack: unknown option '$1' (try --help)" ;;
+	*) [ -z "$name" ] || die 2 "add-stack: one NAME, not '$name' and '$1'"; name=$1 ;;
+	esac
+	shift
+done
+[ -n "$name" ] || { usage >&2; exit 2; }
+[[ "$name" =~ ^[a-z0-9][a-z0-9_-]*$ ]] && [ ${#name} -lt 48 ] ||
+	die 2 "add-stack: stack name '$name': want lower-case letters, digits, - and _ (under 48)"
+case "$name" in
+upstream | vendor | fixed | custom | linux) die 2 "add-stack: '$name' is a built-in stack name; choose another" ;;
+esac
+
+# the build folder, set up first if there is none yet
+if [ ! -f "$build/CMakeCache.txt" ]; then
+	[ "$build" = "$here/build" ] || die 3 "add-stack: $build is not a configured build folder"
+	"$here/scripts/setup.sh"
+fi
+stacks=$(sed -n 's/^NETFLAP_STACKS_DIR:PATH=//p' "$build/CMakeCache.txt")
+[ -n "$stacks" ] || stacks="$here/.cache/stacks"
+desc="$stacks/$name/stack.cmake"
+
+reconfigure() { cmake -S "$here" -B "$build" >"$build/add-stack-configure.log" 2>&1; }
+
+if [ "$remove" = 1 ]; then
+	[ -f "$desc" ] || die 2 "add-stack: no stack '$name' in $stacks"
+	rm -rf "${stacks:?}/$name"
+	rm -f "$build/stacks/$name.info" "$build/netflap-device-$name"
+	reconfigure || die 3 "add-stack: reconfigure after removing '$name' failed (see $build/add-stack-configure.log)"
+	say "add-stack: stack '$name' removed"
+	exit 0
+fi
+
+[ -n "$lwip" ] || die 2 "add-stack: --lwip VERSION|DIR is required (try --help)"
+if [[ "$lwip" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+	tree=$(nf_fetch_lwip "$here/.cache/lwip" "$lwip")
+	suite=$(for r in "${nf_lwip_releases[@]}"; do set -- $r; [ "$1" = "$lwip" ] && echo "$2"; done)
+	origin="debian lwip $lwip+dfsg1 orig ($suite)"
+else
+	[ -d "$lwip/src" ] || die 2 "add-stack: --lwip $lwip: neither a release (2.1.3, 2.2.1) nor a tree with src/"
+	tree=$(cd "$lwip" && pwd)
+	origin="dir"
+fi
+case "$opts" in
+static | heap) ;;
+*) opts=$(abs "$opts" "options file") ;;
+esac
+
+# the descriptor lwip-port/CMakeLists.txt reads; one value per line
+text=$(
+	printf '# scripts/add-stack.sh %s: do not edit, run add-stack.sh again\n' "$name"
+	printf 'set(NF_STACK_TREE [==[%s]==])\n' "$tree"
+	printf 'set(NF_STACK_ORIGIN [==[%s]==])\n' "$origin"
+	printf 'set(NF_STACK_PATCHES'
+	for p in "${patches[@]}"; do printf ' [==[%s]==]' "$p"; done
+	printf ')\nset(NF_STACK_OPTIONS [==[%s]==])\n' "$opts"
+	printf 'set(NF_STACK_HOOKS [==[%s]==])\n' "$hooks"
+)
+old=""
+[ -f "$desc" ] && old=$(cat "$desc")
+mkdir -p "$stacks/$name"
+if [ "$old" != "$text" ]; then
+	printf '%s\n' "$text" >"$desc.new"
+	mv "$desc.new" "$desc"
+fi
+if ! reconfigure; then
+	# the build folder stays usable: the previous descriptor (or none) again
+	if [ -n "$old" ]; then printf '%s\n' "$old" >"$desc"; else rm -rf "${stacks:?}/$name"; fi
+	reconfigure || true
+	grep -E '^netflap:|^  |patch|Hunk|FAILED|can.t find file' "$build/add-stack-configure.log" | grep -v '^-- ' >&2 || true
+	die 2 "add-stack: stack '$name' was not added (full log: $build/add-stack-configure.log)"
+fi
+grep "netflap: stack '$name'" "$build/add-stack-configure.log" | sed 's/^-- //' || true
+
+targets=(netflap netflap-device "netflap-device-$name" "socket_cycles_$name")
+grep -q "lwip_unittests_$name" "$build/Makefile" 2>/dev/null && targets+=("lwip_unittests_$name")
+cmake --build "$build" -j "$(nproc)" --target "${targets[@]}" >"$build/add-stack-build.log" 2>&1 ||
+	{ tail -n 40 "$build/add-stack-build.log" >&2; die 3 "add-stack: build of stack '$name' failed (full log: $build/add-stack-build.log)"; }
+id=$(sed -n 's/^build_id=//p' "$build/stacks/$name.info")
+ver=$(sed -n 's/^lwip=//p' "$build/stacks/$name.info")
+say "add-stack: stack '$name' ready: lwIP $ver, build $id, options $opts"
+say "  run it:  $build/netflap run scenarios/fixed-quick.scn --set device.stack=$name"
+say "  test it: (cd $build && ctest -R '$name\$')"
