@@ -66,7 +66,8 @@ enum nf_csv_src {
 	X(lease_ms, S_SINCE_UP, NF_R_t_lease) \
 	X(dns_ms, S_SINCE_UP, NF_R_t_dns) \
 	X(tcp_ms, S_SINCE_UP, NF_R_t_tcp) \
-	X(heap_largest_free, S_REPORT, NF_R_heap_largest_free)
+	X(heap_largest_free, S_REPORT, NF_R_heap_largest_free) \
+	X(heap_time_wait, S_REPORT, NF_R_heap_time_wait)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -25,6 +25,7 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_TIME_WAIT] = NF_COL_tcp_time_wait,
     [C_AFTER_TEARDOWN] = NF_COL_slots_after_teardown,
     [C_HEAP_LARGEST] = NF_COL_heap_largest_free,
+    [C_HEAP_TW] = NF_COL_heap_time_wait,
 };
 
 #define MAX_FIELDS 128

@@ -27,6 +27,7 @@ enum nf_col {
 	C_TIME_WAIT,
 	C_AFTER_TEARDOWN,
 	C_HEAP_LARGEST,
+	C_HEAP_TW,
 	C_NCOLS
 };
 

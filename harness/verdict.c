@@ -292,6 +292,15 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	int n = collect(s, C_HEAP, -1, settle, true, p), steps = 0;
 	int64_t stalled = stall_start(s, settle, stall_cycles);
 
+	/* with pools on the heap, TIME_WAIT pcbs are heap until 2*MSL frees
+	 * them: bounded, not lost, so they count as free (heap_time_wait) */
+	for (size_t i = 0, j = 0; i < (size_t)n; i++) {
+		while (j < s->n && s->v[j][C_CYCLE] != p[i].cycle)
+			j++;
+		if (j < s->n && s->v[j][C_HEAP_TW] != NF_UNSET)
+			p[i].value -= s->v[j][C_HEAP_TW];
+	}
+
 	/* the trend is the working device's: once it stopped reconnecting
 	 * nothing is allocated or freed, and a flat tail would bend the fit */
 	while (stalled != NF_UNSET && n > 0 && p[n - 1].cycle >= stalled)
@@ -544,6 +553,26 @@ static void link_netconn(struct nf_verdict *v, int dev, int from)
 	}
 }
 
+/* With pools on the heap (MEMP_MEM_MALLOC) a kept slot's netconn is heap:
+ * a heap leak starting with a slot leak is its cost, said in both terms. */
+static void link_heap(struct nf_verdict *v, int dev, int from)
+{
+	struct nf_finding *slot = NULL, *heap = NULL;
+
+	for (int k = from; k < v->n; k++) {
+		if (v->f[k].device == dev && v->f[k].cls == NF_SLOT_LEAK)
+			slot = &v->f[k];
+		if (v->f[k].device == dev && v->f[k].cls == NF_HEAP_LEAK)
+			heap = &v->f[k];
+	}
+	if (!slot || !heap || slot->slope <= 0 || llabs(heap->first_cycle - slot->first_cycle) > 3)
+		return;
+	size_t len = strlen(heap->summary);
+	snprintf(heap->summary + len, sizeof(heap->summary) - len,
+		 "; it starts with the socket-slot leak: %.0f B of heap per kept slot",
+		 (heap->slope < 0 ? -heap->slope : heap->slope) / slot->slope);
+}
+
 void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
 			struct nf_verdict *v)
 {
@@ -571,6 +600,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		link_stall(v, d, s, first);
 		link_netconn(v, d, first);
+		link_heap(v, d, first);
 		free(p);
 	}
 }

@@ -88,6 +88,31 @@ static void read_stats(struct nf_probe *p)
 		p->tcp_time_wait++;
 }
 
+/* Heap bytes one TCP pcb takes when pools live on the heap
+ * (MEMP_MEM_MALLOC): what a TIME_WAIT pcb holds until 2*MSL frees it.
+ * Measured once, by allocating one under the core lock and freeing it
+ * (statistics put back), so it is right for any release and options. */
+static unsigned pcb_heap_bytes(void)
+{
+#if MEMP_MEM_MALLOC
+	static unsigned bytes;
+
+	if (!bytes) {
+		struct stats_mem heap = lwip_stats.mem, pcbs = *lwip_stats.memp[MEMP_TCP_PCB];
+		void *m = memp_malloc(MEMP_TCP_PCB);
+		if (m) {
+			bytes = (unsigned)(lwip_stats.mem.used - heap.used);
+			memp_free(MEMP_TCP_PCB, m);
+		}
+		lwip_stats.mem = heap;
+		*lwip_stats.memp[MEMP_TCP_PCB] = pcbs;
+	}
+	return bytes;
+#else
+	return 0; /* a pool slot: not heap */
+#endif
+}
+
 /* The largest block the heap can give now: an embedded heap fails by
  * fragmentation long before free reaches 0. mem.c keeps its block list
  * to itself, so the probe asks mem_malloc() itself, a binary search of
@@ -124,6 +149,7 @@ int nf_probe_read(struct nf_probe *out)
 	read_sockets(out);
 	read_stats(out);
 	out->heap_largest_free = largest_free(out->heap_free);
+	out->heap_time_wait = (unsigned)out->tcp_time_wait * pcb_heap_bytes();
 	UNLOCK_TCPIP_CORE();
 	return 0;
 }

@@ -80,8 +80,7 @@ fi
 [ -n "$lwip" ] || die 2 "add-stack: --lwip VERSION|DIR is required (try --help)"
 if [[ "$lwip" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
 	tree=$(nf_fetch_lwip "$here/.cache/lwip" "$lwip")
-	suite=$(for r in "${nf_lwip_releases[@]}"; do set -- $r; [ "$1" = "$lwip" ] && echo "$2"; done)
-	origin="debian lwip $lwip+dfsg1 orig ($suite)"
+	origin="debian lwip $lwip+dfsg1 orig ($(nf_lwip_suite "$lwip"))"
 else
 	[ -d "$lwip/src" ] || die 2 "add-stack: --lwip $lwip: neither a release (2.1.3, 2.2.1) nor a tree with src/"
 	tree=$(cd "$lwip" && pwd)

@@ -14,6 +14,15 @@ nf_lwip_releases=(
 	"2.2.1 trixie 83729c274c499d3348e9fbbe043a3113f3fa8953e7efddc7c21c7fcbb1f2b7b1"
 )
 
+# nf_lwip_suite VERSION: the Debian suite of a release above (empty if none)
+nf_lwip_suite() {
+	local r
+	for r in "${nf_lwip_releases[@]}"; do
+		[ "${r%% *}" = "$1" ] && { r=${r#* }; printf '%s\n' "${r%% *}"; return 0; }
+	done
+	return 0
+}
+
 # nf_fetch_lwip CACHE VERSION: unpacks Debian's pristine lwIP VERSION into
 # CACHE/lwip-VERSION (once; prints the tree's path). apt reads a sources
 # list private to CACHE/apt-SUITE, so the machine's own apt configuration
@@ -21,10 +30,10 @@ nf_lwip_releases=(
 # only (Debian's patches make the socket table unlimited and turn stats
 # off), checked by sha256; CRLF sources become LF once, here.
 nf_fetch_lwip() {
-	local cache=$1 version=$2 suite="" sha="" r
+	local cache=$1 version=$2 suite sha="" r
+	suite=$(nf_lwip_suite "$version")
 	for r in "${nf_lwip_releases[@]}"; do
-		set -- $r
-		[ "$1" = "$version" ] && { suite=$2; sha=$3; }
+		[ "${r%% *}" = "$version" ] && sha=${r##* }
 	done
 	[ -n "$suite" ] || die 2 "lwIP $version: netflap fetches ${nf_lwip_releases[*]%% *}; give a tree with --lwip DIR"
 	local tree="$cache/lwip-$version" orig="lwip_${version}+dfsg1.orig.tar.xz"

@@ -22,6 +22,7 @@ struct nf_probe {
 	unsigned heap_avail, heap_free, heap_min_free, heap_err;
 	unsigned heap_largest_free; /* the largest block mem_malloc() can give now */
 	int tcp_time_wait; /* TCP pcbs lingering in TIME_WAIT (not a leak) */
+	unsigned heap_time_wait; /* heap bytes they hold (MEMP_MEM_MALLOC), else 0 */
 	size_t npools;
 	struct nf_pool_stat pools[NF_PROBE_MAX_POOLS];
 };
