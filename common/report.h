@@ -61,7 +61,13 @@
 	X(reconnect_total, "reconnect attempts so far")                                            \
 	X(reconnect_ok, "successful reconnects so far")                                            \
 	X(reconnect_fail, "failed reconnects so far")                                              \
-	X(publishes, "PUBLISH packets sent so far")
+	X(publishes, "PUBLISH packets sent so far")                                                \
+	X(so_keepalive, "device.sockopts keepalive: 0 set, else the errno")                         \
+	X(so_nodelay, "device.sockopts nodelay: 0 set, else the errno")                             \
+	X(so_rcvtimeo, "device.sockopts rcvtimeo: 0 set, else the errno")                           \
+	X(so_sndtimeo, "device.sockopts sndtimeo: 0 set, else the errno")                           \
+	X(so_linger0, "device.sockopts linger0: 0 set, else the errno")                             \
+	X(so_reuseaddr, "device.sockopts reuseaddr: 0 set, else the errno")
 
 enum nf_report_field {
 #define NF_X(name, help) NF_R_##name,

@@ -21,6 +21,7 @@
 #include "proto.h"
 #include "session.h"
 #include "shared.h"
+#include "sockopts.h"
 #include "stack.h"
 #include "subnet.h"
 
@@ -64,6 +65,12 @@ static int parse_port(const char *v, void *d)
 		return -EINVAL;
 	*(uint16_t *)d = (uint16_t)x;
 	return 0;
+}
+
+static int parse_sockopts(const char *v, void *d)
+{
+	char bad[32];
+	return nf_fw_sockopts_parse(v, (unsigned *)d, bad, sizeof(bad));
 }
 
 static int parse_keepalive(const char *v, void *d)
@@ -129,6 +136,8 @@ static const struct opt_row {
     {"publish-interval", "DUR", parse_ms, &o.s.publish_interval_ms,
      "telemetry period (1s; 0 = none)"},
     {"qos", "0|1", parse_qos, &o.s.qos, "telemetry QoS (1)"},
+    {"sockopts", "LIST", parse_sockopts, &o.s.sockopts,
+     "options set after socket(): keepalive,nodelay,rcvtimeo,sndtimeo,linger0,reuseaddr"},
     {"backoff-min", "DUR", parse_ms, &o.s.backoff_min_ms, "first reconnect backoff (200ms)"},
     {"backoff-max", "DUR", parse_ms, &o.s.backoff_max_ms, "backoff bound (5s)"},
     {"attempt-timeout", "DUR", parse_ms, &o.s.attempt_timeout_ms,

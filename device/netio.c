@@ -1,6 +1,7 @@
 /* The device's socket layer (see netio.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/time.h>
 
 #include "clock.h"
 #include "netio.h"
@@ -195,9 +196,17 @@ int nf_netio_setsockopt(struct nf_netio *n, int fd, enum nf_sockopt opt, int val
 
 	if (opt < 0 || opt >= NF_SO_COUNT || opt == NF_SO_ERROR)
 		return -EINVAL;
+	/* the host's struct timeval in both stacks (LWIP_TIMEVAL_PRIVATE 0) */
+	struct timeval tv = {.tv_sec = value / 1000, .tv_usec = (value % 1000) * 1000};
 	const int *name = n->ops->sockopts[opt];
-	int rc = opt == NF_SO_LINGER ? n->ops->setsockopt(fd, name[0], name[1], &lg, sizeof(lg))
-				     : n->ops->setsockopt(fd, name[0], name[1], &value, sizeof(value));
+	int rc;
+
+	if (opt == NF_SO_LINGER)
+		rc = n->ops->setsockopt(fd, name[0], name[1], &lg, sizeof(lg));
+	else if (opt == NF_SO_RCVTIMEO || opt == NF_SO_SNDTIMEO)
+		rc = n->ops->setsockopt(fd, name[0], name[1], &tv, sizeof(tv));
+	else
+		rc = n->ops->setsockopt(fd, name[0], name[1], &value, sizeof(value));
 	return rc < 0 ? -errno : 0;
 }
 

@@ -9,6 +9,7 @@
 #include "nf_mqtt.h"
 #include "proto.h"
 #include "session.h"
+#include "sockopts.h"
 
 #define RXBUF 4096
 
@@ -117,6 +118,33 @@ static const struct {
     {"RAW_PCB", NF_R_raw_pcb_used},
     {"PBUF_POOL", NF_R_pbuf_pool_used},
 };
+
+/* device.sockopts, set as firmware does right after socket(); each
+ * result goes in the row (0 or the errno), a failure is not an abort */
+static const struct {
+	enum nf_sockopt opt;
+	int value;
+	enum nf_report_field field;
+} fw_sockopts[NF_FW_SO_COUNT] = {
+    [NF_FW_SO_keepalive] = {NF_SO_KEEPALIVE, 1, NF_R_so_keepalive},
+    [NF_FW_SO_nodelay] = {NF_SO_NODELAY, 1, NF_R_so_nodelay},
+    [NF_FW_SO_rcvtimeo] = {NF_SO_RCVTIMEO, 5000, NF_R_so_rcvtimeo},
+    [NF_FW_SO_sndtimeo] = {NF_SO_SNDTIMEO, 5000, NF_R_so_sndtimeo},
+    [NF_FW_SO_linger0] = {NF_SO_LINGER, 0, NF_R_so_linger0},
+    [NF_FW_SO_reuseaddr] = {NF_SO_REUSEADDR, 1, NF_R_so_reuseaddr},
+};
+
+static void set_sockopts(struct nf_session *s, struct nf_report *r)
+{
+	for (unsigned i = 0; i < NF_FW_SO_COUNT; i++) {
+		if (!(s->cfg->sockopts & (1u << i)))
+			continue;
+		int rc = nf_netio_setsockopt(&s->io, s->fd, fw_sockopts[i].opt, fw_sockopts[i].value);
+		r->v[fw_sockopts[i].field] = -rc;
+		if (rc < 0)
+			logf_(s, "setsockopt %s failed: errno %d", nf_fw_sockopt_name(i), -rc);
+	}
+}
 
 static void fill_probe(struct nf_session *s, struct nf_report *r)
 {
@@ -340,6 +368,7 @@ static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct 
 		logf_(s, "socket() failed: errno %d", e);
 		return NF_ST_socket_failed;
 	}
+	set_sockopts(s, r);
 	rc = nf_netio_connect(&s->io, s->fd, broker_ip, s->cfg->port, deadline);
 	if (rc == -ENETDOWN)
 		return NF_ST_carrier_lost;

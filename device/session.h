@@ -28,6 +28,7 @@ struct nf_session_cfg {
 	const char *broker;
 	uint16_t port;
 	uint16_t keepalive_s;
+	unsigned sockopts; /* bit set of enum nf_fw_sockopt (device.sockopts) */
 	int64_t publish_interval_ms;
 	uint8_t qos;
 	enum nf_close_mode close_mode;

@@ -30,7 +30,16 @@ enum nf_sock_type { NF_SOCK_TCP, NF_SOCK_UDP, NF_SOCK_ICMP };
 
 /* socket options a firmware sets, by one name for both stacks; a value
  * for NF_SO_LINGER is seconds, < 0 for off; NF_SO_ERROR is read only */
-enum nf_sockopt { NF_SO_KEEPALIVE, NF_SO_NODELAY, NF_SO_LINGER, NF_SO_ERROR, NF_SO_COUNT };
+enum nf_sockopt {
+	NF_SO_KEEPALIVE,
+	NF_SO_NODELAY,
+	NF_SO_LINGER,
+	NF_SO_RCVTIMEO, /* value in ms */
+	NF_SO_SNDTIMEO,
+	NF_SO_REUSEADDR,
+	NF_SO_ERROR,
+	NF_SO_COUNT
+};
 
 /* their level and name, written once and compiled in each backend against
  * its own headers (lwIP's SOL_SOCKET is not the host's) */
@@ -39,6 +48,9 @@ enum nf_sockopt { NF_SO_KEEPALIVE, NF_SO_NODELAY, NF_SO_LINGER, NF_SO_ERROR, NF_
 		[NF_SO_KEEPALIVE] = {SOL_SOCKET, SO_KEEPALIVE},                                    \
 		[NF_SO_NODELAY] = {IPPROTO_TCP, TCP_NODELAY},                                      \
 		[NF_SO_LINGER] = {SOL_SOCKET, SO_LINGER}, [NF_SO_ERROR] = {SOL_SOCKET, SO_ERROR},  \
+		[NF_SO_RCVTIMEO] = {SOL_SOCKET, SO_RCVTIMEO},                                      \
+		[NF_SO_SNDTIMEO] = {SOL_SOCKET, SO_SNDTIMEO},                                      \
+		[NF_SO_REUSEADDR] = {SOL_SOCKET, SO_REUSEADDR},                                    \
 	}
 
 struct nf_stack_cfg {

@@ -67,7 +67,13 @@ enum nf_csv_src {
 	X(dns_ms, S_SINCE_UP, NF_R_t_dns) \
 	X(tcp_ms, S_SINCE_UP, NF_R_t_tcp) \
 	X(heap_largest_free, S_REPORT, NF_R_heap_largest_free) \
-	X(heap_time_wait, S_REPORT, NF_R_heap_time_wait)
+	X(heap_time_wait, S_REPORT, NF_R_heap_time_wait) \
+	X(so_keepalive, S_REPORT, NF_R_so_keepalive) \
+	X(so_nodelay, S_REPORT, NF_R_so_nodelay) \
+	X(so_rcvtimeo, S_REPORT, NF_R_so_rcvtimeo) \
+	X(so_sndtimeo, S_REPORT, NF_R_so_sndtimeo) \
+	X(so_linger0, S_REPORT, NF_R_so_linger0) \
+	X(so_reuseaddr, S_REPORT, NF_R_so_reuseaddr)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -84,6 +84,10 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 			       "--ip", (char *)sc->ip};
 	for (size_t j = 0; j < sizeof(fixed) / sizeof(fixed[0]); j++)
 		a->argv[k++] = fixed[j];
+	if (sc->sockopts[0]) {
+		a->argv[k++] = "--sockopts";
+		a->argv[k++] = (char *)sc->sockopts;
+	}
 	if (strcmp(sc->ip, "static") == 0) {
 		a->argv[k++] = "--address";
 		a->argv[k++] = a->addr;

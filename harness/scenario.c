@@ -6,10 +6,12 @@
 
 #include "duration.h"
 #include "scenario.h"
+#include "sockopts.h"
 #include "stacks.h"
 
 /* T_STACK: text, one of the stacks this build has (stacks.h) */
-enum key_type { T_INT, T_DUR, T_WORD, T_TEXT, T_STACK };
+/* T_LIST: text, a comma-separated list of words (empty: none) */
+enum key_type { T_INT, T_DUR, T_WORD, T_TEXT, T_STACK, T_LIST };
 
 struct key {
 	const char *section, *name;
@@ -27,6 +29,11 @@ static const char *const w_close[] = {"shutdown+close", "close", "close+shutdown
 static const char *const w_ip[] = {"dhcp", "static", NULL};
 static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
 static const char *const w_onoff[] = {"off", "on", NULL};
+static const char *const w_sockopts[] = {
+#define NF_X(name, help) #name,
+    NF_FW_SOCKOPTS(NF_X)
+#undef NF_X
+	NULL};
 
 #define F(field) offsetof(struct nf_scenario, field)
 #define S(field) F(field), sizeof(((struct nf_scenario *)0)->field)
@@ -59,6 +66,9 @@ static const struct key keys[] = {
     {"device", "stack", T_STACK, S(stack), "vendor", 0, 0, NULL,
      "the device's stack: an lwIP stack this build has (scripts/add-stack.sh adds one) "
      "or linux, the host kernel"},
+    {"device", "sockopts", T_LIST, S(sockopts), "", 0, 0, w_sockopts,
+     "options the device sets on its MQTT socket after socket(), a list of keepalive, "
+     "nodelay, rcvtimeo, sndtimeo, linger0, reuseaddr (empty: none); rows say each result"},
     {"device", "close_mode", T_TEXT, S(close_mode), "shutdown+close", 0, 0, w_close,
      "how the device tears MQTT down on carrier loss"},
     {"device", "socket_limit", T_INT, F(socket_limit), 0, "0", 0, 38, NULL,
@@ -226,6 +236,19 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 				    k->section, k->name, v);
 		break;
 	}
+	case T_LIST: {
+		char item[64];
+		for (const char *q = v; *q; q += strcspn(q, ",") + (q[strcspn(q, ",")] == ',')) {
+			snprintf(item, sizeof(item), "%.*s", (int)strcspn(q, ","), q);
+			if (check_word(k, k->words, item, err, len) < 0)
+				return -EINVAL;
+		}
+		if (strlen(v) >= k->size)
+			return errf(err, len, "%s.%s: value longer than %zu characters", k->section,
+				    k->name, k->size - 1);
+		strcpy(p, v);
+		return 0;
+	}
 	case T_STACK: {
 		struct nf_stack_list l;
 		const char *w[NF_STACKS_MAX + 1];
@@ -360,6 +383,7 @@ static void value_text(const struct nf_scenario *sc, const struct key *k, char *
 		break;
 	case T_TEXT:
 	case T_STACK:
+	case T_LIST:
 		snprintf(buf, len, "%s", p);
 		break;
 	}
@@ -418,7 +442,8 @@ void nf_scenario_key(size_t i, const char **section, const char **name, const ch
 					  [T_DUR] = "5 parsecs",
 					  [T_WORD] = "no-such-word",
 					  [T_TEXT] = "no-such-word",
-					  [T_STACK] = "no-such-stack"};
+					  [T_STACK] = "no-such-stack",
+					  [T_LIST] = "no-such-word"};
 
 	*section = keys[i].section;
 	*name = keys[i].name;

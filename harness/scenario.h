@@ -39,9 +39,10 @@ struct nf_scenario {
 	int64_t isolate;    /* 0 off, 1 on */
 	/* [device] */
 	int64_t count;
-	char stack[16];
+	char stack[48];
 	char close_mode[24];
 	int64_t socket_limit;
+	char sockopts[96];
 	char ip[8];
 	int64_t keepalive_ms, publish_interval_ms;
 	int64_t qos;
