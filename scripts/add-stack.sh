@@ -109,11 +109,14 @@ if [ "$old" != "$text" ]; then
 	mv "$desc.new" "$desc"
 fi
 if ! reconfigure; then
+	failed="$build/add-stack-failed.log"
+	mv "$build/add-stack-configure.log" "$failed"
 	# the build folder stays usable: the previous descriptor (or none) again
 	if [ -n "$old" ]; then printf '%s\n' "$old" >"$desc"; else rm -rf "${stacks:?}/$name"; fi
 	reconfigure || true
-	grep -E '^netflap:|^  |patch|Hunk|FAILED|can.t find file' "$build/add-stack-configure.log" | grep -v '^-- ' >&2 || true
-	die 2 "add-stack: stack '$name' was not added (full log: $build/add-stack-configure.log)"
+	# CMake's own message: from our "netflap:" line to the end of its block
+	sed -n '/^CMake Error/,/^-- Configuring incomplete/p' "$failed" | grep -v -E '^CMake Error|^-- |^Call Stack|^  [^ ]*\.cmake:[0-9]+|^  (CMakeLists|lwip-port)[^ ]*:[0-9]+|^ *$' >&2 || true
+	die 2 "add-stack: stack '$name' was not added (full log: $failed)"
 fi
 grep "netflap: stack '$name'" "$build/add-stack-configure.log" | sed 's/^-- //' || true
 

@@ -15,44 +15,44 @@
 
 /* ---- values that break the harness ---- */
 #if defined(NO_SYS) && NO_SYS != 0
-#error "netflap: NO_SYS is 1 in this stack's lwipopts.h; netflap needs NO_SYS 0: the device calls lwIP's socket API from its own threads beside tcpip_thread"
+#error "netflap: NO_SYS is 1 in this stack's lwipopts.h: netflap needs NO_SYS 0: the device calls lwIP's socket API from its own threads beside tcpip_thread"
 #endif
 #if defined(LWIP_SOCKET) && LWIP_SOCKET == 0
-#error "netflap: LWIP_SOCKET is 0 in this stack's lwipopts.h; netflap needs LWIP_SOCKET 1: the device's MQTT client, DNS and ping use lwIP's socket API, and the probe reads the socket table"
+#error "netflap: LWIP_SOCKET is 0 in this stack's lwipopts.h: netflap needs LWIP_SOCKET 1: the device's MQTT client, DNS and ping use lwIP's socket API, and the probe reads the socket table"
 #endif
 #if defined(LWIP_NETCONN) && LWIP_NETCONN == 0
-#error "netflap: LWIP_NETCONN is 0 in this stack's lwipopts.h; netflap needs LWIP_NETCONN 1: lwIP's sockets are built on netconns"
+#error "netflap: LWIP_NETCONN is 0 in this stack's lwipopts.h: netflap needs LWIP_NETCONN 1: lwIP's sockets are built on netconns"
 #endif
 #if defined(LWIP_TCPIP_CORE_LOCKING) && LWIP_TCPIP_CORE_LOCKING == 0
-#error "netflap: LWIP_TCPIP_CORE_LOCKING is 0 in this stack's lwipopts.h; netflap needs 1: the probe reads the socket table, heap and pools under the core lock"
+#error "netflap: LWIP_TCPIP_CORE_LOCKING is 0 in this stack's lwipopts.h: netflap needs 1: the probe reads the socket table, heap and pools under the core lock"
 #endif
 #if defined(MEM_LIBC_MALLOC) && MEM_LIBC_MALLOC != 0
-#error "netflap: MEM_LIBC_MALLOC is 1 in this stack's lwipopts.h; netflap needs 0: the heap figures (heap_free, heap_min_free, heap_largest_free) are lwIP's own heap, not the host's malloc (MEMP_MEM_MALLOC 1 is fine)"
+#error "netflap: MEM_LIBC_MALLOC is 1 in this stack's lwipopts.h: netflap needs 0: the heap figures (heap_free, heap_min_free, heap_largest_free) are lwIP's own heap, not the host's malloc (MEMP_MEM_MALLOC 1 is fine)"
 #endif
 #if defined(MEM_USE_POOLS) && MEM_USE_POOLS != 0
-#error "netflap: MEM_USE_POOLS is 1 in this stack's lwipopts.h; netflap needs 0: the probe reads lwIP's heap statistics, which a pool-backed mem_malloc does not keep"
+#error "netflap: MEM_USE_POOLS is 1 in this stack's lwipopts.h: netflap needs 0: the probe reads lwIP's heap statistics, which a pool-backed mem_malloc does not keep"
 #endif
 #if defined(LWIP_SOCKET_POLL) && LWIP_SOCKET_POLL == 0
-#error "netflap: LWIP_SOCKET_POLL is 0 in this stack's lwipopts.h; netflap needs 1: the device waits on its sockets with lwip_poll()"
+#error "netflap: LWIP_SOCKET_POLL is 0 in this stack's lwipopts.h: netflap needs 1: the device waits on its sockets with lwip_poll()"
 #endif
 #if (defined(LWIP_TCP) && LWIP_TCP == 0) || (defined(LWIP_UDP) && LWIP_UDP == 0) ||                \
 	(defined(LWIP_IPV4) && LWIP_IPV4 == 0)
-#error "netflap: LWIP_TCP, LWIP_UDP or LWIP_IPV4 is 0 in this stack's lwipopts.h; netflap needs all three: MQTT over TCP, DHCP and DNS over UDP, on IPv4"
+#error "netflap: LWIP_TCP, LWIP_UDP or LWIP_IPV4 is 0 in this stack's lwipopts.h: netflap needs all three: MQTT over TCP, DHCP and DNS over UDP, on IPv4"
 #endif
 #if (defined(LWIP_ARP) && LWIP_ARP == 0) || (defined(LWIP_ETHERNET) && LWIP_ETHERNET == 0)
-#error "netflap: LWIP_ARP or LWIP_ETHERNET is 0 in this stack's lwipopts.h; netflap needs both: the device's netif is an Ethernet frame pipe (Wi-Fi drivers hand lwIP Ethernet frames too)"
+#error "netflap: LWIP_ARP or LWIP_ETHERNET is 0 in this stack's lwipopts.h: netflap needs both: the device's netif is an Ethernet frame pipe (Wi-Fi drivers hand lwIP Ethernet frames too)"
 #endif
 #if defined(LWIP_DHCP) && LWIP_DHCP == 0
-#error "netflap: LWIP_DHCP is 0 in this stack's lwipopts.h; netflap needs 1: the device takes a lease after every reconnect (device.ip = static still compiles DHCP in)"
+#error "netflap: LWIP_DHCP is 0 in this stack's lwipopts.h: netflap needs 1: the device takes a lease after every reconnect (device.ip = static still compiles DHCP in)"
 #endif
 #if defined(LWIP_DNS) && LWIP_DNS == 0
-#error "netflap: LWIP_DNS is 0 in this stack's lwipopts.h; netflap needs 1: the device resolves broker.netflap on every reconnect"
+#error "netflap: LWIP_DNS is 0 in this stack's lwipopts.h: netflap needs 1: the device resolves broker.netflap on every reconnect"
 #endif
 #if defined(LWIP_RAW) && LWIP_RAW == 0
-#error "netflap: LWIP_RAW is 0 in this stack's lwipopts.h; netflap needs 1: the device pings its gateway with a raw ICMP socket after each reconnect"
+#error "netflap: LWIP_RAW is 0 in this stack's lwipopts.h: netflap needs 1: the device pings its gateway with a raw ICMP socket after each reconnect"
 #endif
 #if defined(LWIP_NETIF_STATUS_CALLBACK) && LWIP_NETIF_STATUS_CALLBACK == 0
-#error "netflap: LWIP_NETIF_STATUS_CALLBACK is 0 in this stack's lwipopts.h; netflap needs 1: the device learns of its lease from the netif status callback"
+#error "netflap: LWIP_NETIF_STATUS_CALLBACK is 0 in this stack's lwipopts.h: netflap needs 1: the device learns of its lease from the netif status callback"
 #endif
 
 /* ---- what the stack's file may leave out: netflap adds it ---- */
@@ -130,7 +130,7 @@
 #if !defined(MEM_ALIGNMENT) || MEM_ALIGNMENT < 8
 #undef MEM_ALIGNMENT
 #define MEM_ALIGNMENT 8
-#define NF_ADDED_MEM_ALIGNMENT "MEM_ALIGNMENT 8 (the host's pointers are 8 bytes; heap block sizes grow by the same rule on every stack)"
+#define NF_ADDED_MEM_ALIGNMENT "MEM_ALIGNMENT 8 (the host's pointers are 8 bytes, so heap blocks align as on every stack here)"
 #endif
 
 /* The pthread port's core lock and thread checks replace the RTOS's. */

@@ -17,7 +17,7 @@ nf_need_root
 rm -rf "$work"
 mkdir -p "$work"
 nf_defer "rm -rf $work"
-cmake -S "$src" -B "$work/build" -DNETFLAP_LWIP_DIR="$lwip" \
+cmake -S "$src" -B "$work/build" -DNETFLAP_LWIP_DIR="$lwip" -DNETFLAP_STACKS_DIR="$work/no-stacks" \
 	-DNETFLAP_CUSTOM_PATCH="$src/tests/lwip/custom/heap-leak-96.patch" >"$work/configure.log" 2>&1 &&
 	cmake --build "$work/build" --target netflap netflap-device netflap-device-custom \
 		-j "$(nproc)" >"$work/build.log" 2>&1 || nf_fail "building the heap-leak stack: $(tail -5 "$work/build.log")"

@@ -127,6 +127,28 @@ teardown-latency)
 	echo "PASS: teardown-latency"
 	exit 0
 	;;
+sockopts)
+	# the firmware's socket options on both stacks: every reconnect ok, every
+	# result in the rows (0 = set; lwIP's static profile has no SO_LINGER, so
+	# linger0 is refused there with ENOPROTOOPT, 92, and the run goes on)
+	opts=keepalive,nodelay,rcvtimeo,sndtimeo,linger0,reuseaddr
+	for stack in fixed linux; do
+		"$nf" run "$root/scenarios/fixed-quick.scn" --set device.stack=$stack --set device.ip=static \
+			--set run.loops=50 --set device.sockopts=$opts --out "$out/$stack" --quiet ||
+			nf_fail "$stack: exit $?"
+		csv=$out/$stack/cycles.csv
+		[ "$(nf_col status "$csv" | grep -c '^ok$')" = 50 ] || nf_fail "$stack: not 50 ok rows"
+		for o in keepalive nodelay rcvtimeo sndtimeo reuseaddr; do
+			[ "$(nf_col so_$o "$csv" | sort -u)" = 0 ] || nf_fail "$stack: so_$o is $(nf_col so_$o "$csv" | sort -u | tr '\n' ' ')"
+		done
+		want=0
+		[ $stack = fixed ] && want=92
+		[ "$(nf_col so_linger0 "$csv" | sort -u)" = $want ] || nf_fail "$stack: so_linger0 not $want"
+		nf_nothing_left "$out/$stack"
+	done
+	echo "PASS: sockopts"
+	exit 0
+	;;
 fleet100)
 	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.count=100 --set run.loops=100 \
 		--set device.publish_interval=0ms --out "$out/run" --quiet

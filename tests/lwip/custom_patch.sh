@@ -13,6 +13,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 configure() { # build-dir patch -> output in $out, status in $rc
 	out=$(cmake -S "$src" -B "$1" -DNETFLAP_LWIP_DIR="$lwip" -DNETFLAP_LWIP_ONLY=ON \
+		-DNETFLAP_STACKS_DIR="$1/no-stacks" \
 		-DNETFLAP_CUSTOM_PATCH="$2" 2>&1)
 	rc=$?
 	out=$(tr -s ' \n' ' ' <<<"$out") # cmake wraps long messages

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Stacks by name, end to end: scripts/add-stack.sh into a build folder of
+# this test's own (its own stacks folder too, so nothing is left in the
+# user's), then netflap runs on each stack.
+#
+#   2.2.1 (Debian's, static profile): lwIP's own unit tests and socket-cycles
+#     pass, fixed-quick is clean over 200 cycles, run.json records the stack
+#     and the device's HELLO build; the same command again rebuilds nothing
+#   vendor patch on 2.2.1: the field report's leak, first socket_failed at 39
+#   a patch that does not apply: exit 2 naming file and hunk, folder intact
+#   options with NO_SYS 1 / LWIP_SOCKET 0: exit 2 naming the option
+#   heap profile: fixed clean over 1000 cycles; vendor: slot leak and heap
+#     loss from the same cycles
+#   a vendor tree (--lwip DIR) with the firmware's lwipopts.h and hooks:
+#     netflap says what it adds, 8 slots exhaust at cycle 9, the hook's
+#     refusal of SO_KEEPALIVE is in the rows
+#   netflap matrix --stacks upstream,NAME
+#
+# Usage: add_stack_test.sh SOURCE_DIR LWIP_DIR WORK_DIR   (root; exit 4 otherwise)
+set -uo pipefail
+src=$1 lwip=$2 work=$3
+. "$src/tests/lib/netns.sh"
+nf_need_root
+rm -rf "$work"
+mkdir -p "$work"
+nf_defer "rm -rf $work"
+
+fails=0
+pass() { echo "ok: $*"; }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+check() { # description, then a command
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+build=$work/build
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETFLAP_LWIP_DIR="$lwip" \
+	-DNETFLAP_STACKS_DIR="$work/stacks" >"$work/configure.log" 2>&1 ||
+	nf_fail "configure: $(tail -5 "$work/configure.log")"
+nf=$build/netflap
+add() { "$src/scripts/add-stack.sh" "$@" --build "$build" >"$work/add-$1.log" 2>&1; }
+run() { # name scenario [--set ...]: exit code in $rc
+	local name=$1
+	shift
+	"$nf" run "$@" --out "$work/run-$name" --quiet >"$work/run-$name.log" 2>&1
+	rc=$?
+}
+oks() { nf_col status "$1" | grep -c '^ok$'; }
+first_failed() { awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "status") s = i; next}
+	$s == "socket_failed" {print $1; exit}' "$1"; }
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+# --- 2.2.1, static profile ---
+add s221 --lwip 2.2.1 || nf_fail "add s221: $(tail -5 "$work/add-s221.log")"
+check "2.2.1: lwIP's own unit tests and socket-cycles pass" \
+	bash -c "cd '$build' && ctest -R '^(lwip-unittests|socket-cycles)-s221\$' >'$work/ctest-s221.log' 2>&1 &&
+	grep -q '100% tests passed, 0 tests failed out of 2' '$work/ctest-s221.log'"
+check "netflap keys lists the stack" bash -c "'$nf' keys | grep -q 'device.stack = .*s221'"
+run s221 "$src/scenarios/fixed-quick.scn" --set device.stack=s221 --set run.loops=200
+check "2.2.1: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
+	"$(oks "$work/run-s221/cycles.csv")" = 200
+check "run.json records lwIP 2.2.1 and the HELLO's build is the manifest's" test \
+	"$(json "$work/run-s221/run.json" "d['stack']['lwip'], d['stack']['build_id'] == d['device_build']")" = "('2.2.1', True)"
+before=$(stat -c %Y.%s "$build/netflap-device-s221")
+sleep 1
+add s221 --lwip 2.2.1
+check "the same arguments again rebuild nothing" test "$before" = "$(stat -c %Y.%s "$build/netflap-device-s221")"
+
+# --- the vendor's patch on 2.2.1 ---
+add v221 --lwip 2.2.1 --patch "$src/lwip-port/patches/vendor-sockets.patch" ||
+	nf_fail "add v221: $(tail -5 "$work/add-v221.log")"
+run v221 "$src/scenarios/seed-quick.scn" --set device.stack=v221
+check "vendor on 2.2.1: the seed leak, first socket_failed at cycle 39 (exit $rc)" \
+	test "$rc" = 1 -a "$(first_failed "$work/run-v221/cycles.csv")" = 39
+check "vendor on 2.2.1: socket-cycles sees the leak" \
+	env NF_EXPECT_LEAK=1 "$build/tests/socket_cycles_v221"
+
+# --- a patch that does not apply ---
+printf -- '--- a/src/api/sockets.c\n+++ b/src/api/sockets.c\n@@ -1,2 +1,2 @@\n-no such line in sockets.c\n+a vendor change\n context\n' >"$work/bad.patch"
+add badpatch --lwip 2.2.1 --patch "$work/bad.patch"
+rc=$?
+check "a patch that does not apply: exit 2 (got $rc) naming file and hunk" \
+	bash -c "[ $rc = 2 ] && grep -q 'sockets.c' '$work/add-badpatch.log' && grep -q 'Hunk #1 FAILED' '$work/add-badpatch.log'"
+check "after it the build folder still has its stacks and not the bad one" \
+	bash -c "'$nf' keys | grep 'device.stack =' | grep -q s221 && ! '$nf' keys | grep -q badpatch"
+
+# --- options netflap cannot run ---
+for opt in "NO_SYS 1" "LWIP_SOCKET 0"; do
+	printf '#define %s\n' "$opt" >"$work/opts.h"
+	add badopts --lwip 2.1.3 --lwipopts "$work/opts.h"
+	rc=$?
+	check "lwipopts with $opt: exit 2 (got $rc) and a message naming it" \
+		bash -c "[ $rc = 2 ] && grep -q '${opt% *} is ${opt#* }' '$work/add-badopts.log'"
+done
+
+# --- the heap profile ---
+add fheap --lwip 2.1.3 --patch "$src/lwip-port/patches/fixed-sockets.patch" --lwipopts heap ||
+	nf_fail "add fheap: $(tail -5 "$work/add-fheap.log")"
+run fheap "$src/scenarios/fixed-quick.scn" --set device.stack=fheap --set run.loops=1000
+check "heap profile, fixed: clean over 1000 cycles (exit $rc)" test "$rc" = 0
+add vheap --lwip 2.1.3 --patch "$src/lwip-port/patches/vendor-sockets.patch" --lwipopts heap ||
+	nf_fail "add vheap: $(tail -5 "$work/add-vheap.log")"
+run vheap "$src/scenarios/seed-quick.scn" --set device.stack=vheap
+check "heap profile, vendor: slot leak and heap loss from the same cycles (exit $rc)" test "$rc" = 1 -a \
+	"$(json "$work/run-vheap/verdict.json" "sorted(f['class'] for f in d['findings']) == ['heap leak', 'socket-slot leak'] and abs(d['findings'][0]['first_cycle'] - d['findings'][1]['first_cycle']) <= 3")" = True
+
+# --- a vendor tree with the firmware's options and hooks ---
+mkdir -p "$work/vendor-tree"
+cp -r "$lwip/src" "$lwip/test" "$work/vendor-tree/"
+add fw --lwip "$work/vendor-tree" --patch "$src/lwip-port/patches/vendor-sockets.patch" \
+	--lwipopts "$src/tests/lwip/stacks/lwipopts-firmware.h" \
+	--hooks "$src/tests/lwip/stacks/hooks-keepalive-refused.h" ||
+	nf_fail "add fw: $(tail -5 "$work/add-fw.log")"
+check "firmware options: the build output says what netflap adds" \
+	grep -q "stack 'fw': netflap sets LWIP_STATS 1" "$work/add-fw.log"
+run fw "$src/scenarios/seed-quick.scn" --set device.stack=fw --set device.sockopts=keepalive,nodelay
+check "firmware options: its 8 slots exhaust at cycle 9 (exit $rc)" \
+	test "$rc" = 1 -a "$(first_failed "$work/run-fw/cycles.csv")" = 9
+check "firmware hooks: SO_KEEPALIVE refused (EACCES) in every connected row, TCP_NODELAY set" \
+	test "$(nf_col so_keepalive "$work/run-fw/cycles.csv" | head -8 | sort -u | tr '\n' ' ')$(nf_col so_nodelay "$work/run-fw/cycles.csv" | head -8 | sort -u)" = "13 0"
+
+# --- the matrix takes the names ---
+"$nf" matrix "$src/scenarios/fixed-quick.scn" --stacks upstream,s221 --close-modes shutdown+close \
+	--set run.loops=20 --out "$work/matrix" >"$work/matrix.log" 2>&1
+rc=$?
+check "matrix --stacks upstream,s221: both cells clean (exit $rc)" \
+	bash -c "[ $rc = 0 ] && grep -q '^s221,shutdown+close,0,' '$work/matrix/matrix.csv'"
+
+[ "$fails" = 0 ] || nf_fail "$fails check(s) failed"
+echo "add-stack: all checks passed"
