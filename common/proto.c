@@ -58,7 +58,27 @@ int nf_status_parse(const char *word)
 
 int nf_status_is_ok(const char *word)
 {
-	return strcmp(word, statuses[NF_ST_ok].name) == 0;
+	return strcmp(word, statuses[NF_ST_ok].name) == 0 ||
+	       strcmp(word, statuses[NF_ST_cut].name) == 0;
+}
+
+static const char *const phases[] = {
+#define NF_X(name, help) #name,
+    NF_PHASES(NF_X)
+#undef NF_X
+};
+
+const char *nf_phase_name(enum nf_phase p)
+{
+	return p >= 0 && p < NF_PH_COUNT ? phases[p] : "-";
+}
+
+int nf_phase_parse(const char *word)
+{
+	for (int i = 0; i < NF_PH_COUNT; i++)
+		if (strcmp(word, phases[i]) == 0)
+			return i;
+	return -1;
 }
 
 int nf_lines_feed(struct nf_lines *l, const char *data, size_t n,

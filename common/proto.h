@@ -21,7 +21,9 @@
 	X(REPORT, "device -> harness: one reconnect attempt's outcome and figures")                \
 	X(TEARDOWN, "device -> harness: the session torn down after a carrier loss")               \
 	X(STATUS, "harness -> device asks; device -> harness: the last report, figures now")       \
-	X(QUIT, "harness -> device: end the session and exit")
+	X(QUIT, "harness -> device: end the session and exit")                                     \
+	X(CUT, "harness -> device: at the next reconnect, cut the link entering this phase")       \
+	X(PHASE, "device -> harness: the session entered a phase of its reconnect")
 
 enum nf_verb {
 #define NF_X(name, help) NF_VERB_##name,
@@ -47,7 +49,8 @@ enum nf_verb {
 	X(keepalive_timeout, "device", "PINGRESP or PUBACK not within the keepalive")              \
 	X(broker_closed, "device", "the broker closed the connection")                             \
 	X(protocol_error, "device", "the broker sent something malformed")                         \
-	X(device_crashed, "harness", "the device process ended")
+	X(device_crashed, "harness", "the device process ended")                                   \
+	X(cut, "device", "the link was cut on purpose in the phase run.cut_at named (counts as ok)")
 
 enum nf_status {
 #define NF_X(name, origin, help) NF_ST_##name,
@@ -65,8 +68,30 @@ const char *nf_status_help(enum nf_status s);
 const char *nf_status_origin(enum nf_status s);
 /* index, or -1 for a word that is no status */
 int nf_status_parse(const char *word);
-/* the word is "ok" */
+/* the word is "ok", or "cut" (a reconnect cut on purpose did what was asked) */
 int nf_status_is_ok(const char *word);
+
+/* The phases of a device's reconnect, in order, X(name, help): where a cut
+ * lands (run.cut_at) and where a carrier loss found the device. */
+#define NF_PHASES(X)                                                                               \
+	X(up, "the carrier is back, nothing asked yet")                                            \
+	X(lease, "waiting for the address (DHCP, or static at once)")                              \
+	X(dns, "resolving the broker's name")                                                      \
+	X(connect, "TCP connect in flight (SYN sent)")                                             \
+	X(connack, "CONNECT sent, waiting for CONNACK")                                            \
+	X(session, "connected: publishing and keeping alive")                                      \
+	X(backoff, "between a failed attempt and the next")
+
+enum nf_phase {
+#define NF_X(name, help) NF_PH_##name,
+	NF_PHASES(NF_X)
+#undef NF_X
+	    NF_PH_COUNT
+};
+
+const char *nf_phase_name(enum nf_phase p);
+/* index, or -1 for a word that is no phase */
+int nf_phase_parse(const char *word);
 
 /* Line framing for a stream: bytes in, whole lines out (without '\n'). */
 struct nf_lines {

@@ -21,6 +21,8 @@
 	X(t_dns, "broker name resolved")                                                           \
 	X(t_tcp, "TCP connected")                                                                  \
 	X(t_connack, "CONNACK accepted")                                                           \
+	X(cut_phase, "this attempt was cut on purpose entering this phase (enum nf_phase)")        \
+	X(lost_in, "the phase a carrier loss found the session in (TEARDOWN; enum nf_phase)")    \
 	X(socket_fd, "what socket() returned this attempt (-1: failed)")                           \
 	X(socket_errno, "errno of a failed socket()")                                              \
 	X(shutdown_rc, "shutdown() return code of the last teardown")                              \

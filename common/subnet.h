@@ -14,6 +14,9 @@
 #define NF_DHCP_FIRST "10.213.4.1" /* 508 leases */
 #define NF_DHCP_LAST "10.213.5.254"
 #define NF_DHCP_LEASE "2m"
+/* address_change: device i's other address is 10.213.(6 + (i+1)/256).((i+1)%256) */
+#define NF_ALT_NET "10.213"
+#define NF_ALT_THIRD 6
 #define NF_BROKER_NAME "broker.netflap"
 
 /* device i's address with device.ip = static: 10.213.1.1 upwards, as CIDR */

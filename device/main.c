@@ -300,10 +300,33 @@ static void quit_session(struct loop *l)
 	nf_netio_wake(&l->sess->io);
 }
 
+/* The session thread cuts the link as it enters the armed phase: the
+ * stack drops every frame and the carrier is lost, as if the AP went. */
+static void cut_link(void *arg)
+{
+	struct loop *l = arg;
+
+	if (l->ops->blackout)
+		l->ops->blackout(l->st, true);
+	pthread_mutex_lock(&l->sh->mu);
+	l->sh->self_cut = true;
+	pthread_mutex_unlock(&l->sh->mu);
+	nf_shared_set_carrier(l->sh, false);
+	nf_chan_printf(l->chan, "%s down t=%lld cut=1\n", nf_verb_name(NF_VERB_CARRIER),
+		       (long long)nf_now_ms());
+}
+
 static void on_carrier(void *arg, bool up)
 {
 	struct loop *l = arg;
 
+	/* a cut ends with the next real carrier event: the harness's AP off */
+	pthread_mutex_lock(&l->sh->mu);
+	bool was_cut = l->sh->self_cut;
+	l->sh->self_cut = false;
+	pthread_mutex_unlock(&l->sh->mu);
+	if (was_cut && l->ops->blackout)
+		l->ops->blackout(l->st, false);
 	l->ops->link(l->st, up);
 	nf_shared_set_carrier(l->sh, up);
 	if (!up)
@@ -327,6 +350,14 @@ static void on_command(void *arg, const char *line)
 	case NF_VERB_QUIT:
 		quit_session(l);
 		break;
+	case NF_VERB_CUT: { /* "CUT phase" or "CUT none": for the next reconnect */
+		const char *a = line + strlen(nf_verb_name(NF_VERB_CUT));
+		int ph = *a == ' ' ? nf_phase_parse(a + 1) : -1;
+		pthread_mutex_lock(&l->sh->mu);
+		l->sh->cut_armed = ph;
+		pthread_mutex_unlock(&l->sh->mu);
+		break;
+	}
 	default:
 		nf_chan_printf(l->chan, "ERROR unknown command\n");
 	}
@@ -477,6 +508,8 @@ int main(int argc, char **argv)
 		goto out_stack;
 	}
 	nf_session_init(&sess, &o.s, l.ops, l.st, &sh, &chan);
+	sess.cut = cut_link;
+	sess.cut_arg = &l;
 	hello(&l);
 	if (carrier_up(l.car))
 		on_carrier(&l, true);

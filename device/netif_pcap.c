@@ -22,6 +22,7 @@ struct pcapif {
 	pcap_t *rx, *tx;
 	uint8_t mac[6];
 	atomic_ulong n_rx, n_tx, n_rx_drop, n_tx_drop;
+	atomic_bool blackout; /* the device cut its own link: frames in are lost too */
 };
 
 static pcap_t *open_handle(const char *ifname, int for_rx, char *err, unsigned errlen)
@@ -114,7 +115,7 @@ static void rx_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 	struct pcapif *pi = netif->state;
 	struct pbuf *p;
 
-	if (h->caplen != h->len || h->caplen > FRAME_MAX) {
+	if (h->caplen != h->len || h->caplen > FRAME_MAX || atomic_load(&pi->blackout)) {
 		atomic_fetch_add(&pi->n_rx_drop, 1);
 		return;
 	}
@@ -130,6 +131,11 @@ static void rx_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 		return;
 	}
 	atomic_fetch_add(&pi->n_rx, 1);
+}
+
+void pcapif_blackout(struct pcapif *pi, bool on)
+{
+	atomic_store(&pi->blackout, on);
 }
 
 int pcapif_rx(struct pcapif *pi, struct netif *netif)

@@ -4,6 +4,7 @@
 #ifndef NETFLAP_NETIF_PCAP_H
 #define NETFLAP_NETIF_PCAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct netif;
@@ -25,6 +26,10 @@ int pcapif_rx_fd(const struct pcapif *pi);
 /* Reads what is pending and hands each frame to netif->input. Returns
  * the number of frames or -errno. */
 int pcapif_rx(struct pcapif *pi, struct netif *netif);
+
+/* on: every frame received is dropped (sending stops with the netif's
+ * link, which the caller takes down): the device's own cut of its link */
+void pcapif_blackout(struct pcapif *pi, bool on);
 
 /* Frames received, sent, and dropped (no pbuf, send failed). */
 struct pcapif_stats {

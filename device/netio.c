@@ -76,9 +76,14 @@ int nf_netio_wait(struct nf_netio *n, int fd, int events, int64_t deadline)
 	return rc < 0 ? rc : 0;
 }
 
-int nf_netio_connect(struct nf_netio *n, int fd, uint32_t ip, uint16_t port, int64_t deadline)
+int nf_netio_connect_start(struct nf_netio *n, int fd, uint32_t ip, uint16_t port)
 {
-	int rc = n->ops->connect(fd, ip, port) == 0 ? 0 : -errno;
+	return n->ops->connect(fd, ip, port) == 0 ? 0 : -errno;
+}
+
+int nf_netio_connect_finish(struct nf_netio *n, int fd, int started, int64_t deadline)
+{
+	int rc = started;
 
 	if (rc != -EINPROGRESS)
 		return rc;

@@ -39,7 +39,11 @@ bool nf_netio_lost(struct nf_netio *n);
 
 /* Waits until fd is ready for events (NF_POLL_*). */
 int nf_netio_wait(struct nf_netio *n, int fd, int events, int64_t deadline);
-int nf_netio_connect(struct nf_netio *n, int fd, uint32_t ip, uint16_t port, int64_t deadline);
+/* A non-blocking connect in two steps, so the session can act while it is
+ * in flight (a cut at `connect` lands after the SYN left): start gives 0,
+ * -EINPROGRESS or -errno; finish waits for that outcome. */
+int nf_netio_connect_start(struct nf_netio *n, int fd, uint32_t ip, uint16_t port);
+int nf_netio_connect_finish(struct nf_netio *n, int fd, int started, int64_t deadline);
 int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, int64_t deadline);
 /* Some bytes (> 0), or an error above; 0 never (EOF is -ECONNRESET). */
 ssize_t nf_netio_recv(struct nf_netio *n, int fd, void *buf, size_t len, int64_t deadline);

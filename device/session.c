@@ -8,8 +8,8 @@
 #include "nf_icmp.h"
 #include "nf_mqtt.h"
 #include "proto.h"
+#include "figures.h"
 #include "session.h"
-#include "sockopts.h"
 
 #define RXBUF 4096
 
@@ -63,6 +63,7 @@ void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,
 	s->chan = chan;
 	s->fd = -1;
 	s->next_id = 1;
+	s->cut_at = s->cut_landed = -1;
 	nf_netio_init(&s->io, ops, st, sh);
 	nf_report_clear(&s->last_teardown);
 	nf_report_clear(&s->last);
@@ -105,71 +106,21 @@ static bool is_lost(struct nf_session *s)
 	return nf_netio_lost(&s->io);
 }
 
-/* the stack's figures into a report: pools by name, one table */
-
-static const struct {
-	const char *pool;
-	enum nf_report_field used; /* used, max, err are consecutive fields */
-} pool_fields[] = {
-    {"NETCONN", NF_R_netconn_used},
-    {"TCP_PCB", NF_R_tcp_pcb_used},
-    {"TCP_PCB_LISTEN", NF_R_tcp_pcb_listen_used},
-    {"UDP_PCB", NF_R_udp_pcb_used},
-    {"RAW_PCB", NF_R_raw_pcb_used},
-    {"PBUF_POOL", NF_R_pbuf_pool_used},
-};
-
-/* device.sockopts, set as firmware does right after socket(); each
- * result goes in the row (0 or the errno), a failure is not an abort */
-static const struct {
-	enum nf_sockopt opt;
-	int value;
-	enum nf_report_field field;
-} fw_sockopts[NF_FW_SO_COUNT] = {
-    [NF_FW_SO_keepalive] = {NF_SO_KEEPALIVE, 1, NF_R_so_keepalive},
-    [NF_FW_SO_nodelay] = {NF_SO_NODELAY, 1, NF_R_so_nodelay},
-    [NF_FW_SO_rcvtimeo] = {NF_SO_RCVTIMEO, 5000, NF_R_so_rcvtimeo},
-    [NF_FW_SO_sndtimeo] = {NF_SO_SNDTIMEO, 5000, NF_R_so_sndtimeo},
-    [NF_FW_SO_linger0] = {NF_SO_LINGER, 0, NF_R_so_linger0},
-    [NF_FW_SO_reuseaddr] = {NF_SO_REUSEADDR, 1, NF_R_so_reuseaddr},
-};
-
-static void set_sockopts(struct nf_session *s, struct nf_report *r)
+/* Enters phase ph: says so on the channel, and cuts the link when ph is
+ * the phase armed for this carrier-up phase (once). The cut is made here,
+ * by the thread entering the phase, so it lands in it every time. True
+ * when the carrier is gone: the phase ends there, even if its answer (a
+ * CONNACK the kernel stack already holds) is in. */
+static bool enter(struct nf_session *s, enum nf_phase ph)
 {
-	for (unsigned i = 0; i < NF_FW_SO_COUNT; i++) {
-		if (!(s->cfg->sockopts & (1u << i)))
-			continue;
-		int rc = nf_netio_setsockopt(&s->io, s->fd, fw_sockopts[i].opt, fw_sockopts[i].value);
-		r->v[fw_sockopts[i].field] = -rc;
-		if (rc < 0)
-			logf_(s, "setsockopt %s failed: errno %d", nf_fw_sockopt_name(i), -rc);
+	s->phase = ph;
+	nf_chan_printf(s->chan, "%s %s t=%lld\n", nf_verb_name(NF_VERB_PHASE), nf_phase_name(ph),
+		       (long long)nf_now_ms());
+	if ((int)ph == s->cut_at && s->cut_landed < 0 && s->cut) {
+		s->cut_landed = (int)ph;
+		s->cut(s->cut_arg);
 	}
-}
-
-static void fill_probe(struct nf_session *s, struct nf_report *r)
-{
-	struct nf_probe p;
-
-	if (s->ops->probe(s->st, &p) < 0)
-		return; /* the kernel stack: no table to read */
-	r->v[NF_R_slots_in_use] = p.slots_in_use;
-	r->v[NF_R_slots_pinned] = p.slots_pinned;
-	r->v[NF_R_slots_closing] = p.slots_closing;
-	r->v[NF_R_socket_limit] = p.socket_limit;
-	r->v[NF_R_num_sockets] = p.num_sockets;
-	r->v[NF_R_heap_free] = p.heap_free;
-	r->v[NF_R_heap_min_free] = p.heap_min_free;
-	r->v[NF_R_heap_largest_free] = p.heap_largest_free;
-	r->v[NF_R_tcp_time_wait] = p.tcp_time_wait;
-	r->v[NF_R_heap_time_wait] = p.heap_time_wait;
-	for (size_t i = 0; i < sizeof(pool_fields) / sizeof(pool_fields[0]); i++) {
-		const struct nf_pool_stat *ps = nf_probe_pool(&p, pool_fields[i].pool);
-		if (!ps)
-			continue;
-		r->v[pool_fields[i].used] = ps->used;
-		r->v[pool_fields[i].used + 1] = ps->max;
-		r->v[pool_fields[i].used + 2] = ps->err;
-	}
+	return is_lost(s);
 }
 
 static void fill_common(struct nf_session *s, struct nf_report *r)
@@ -185,7 +136,7 @@ static void fill_common(struct nf_session *s, struct nf_report *r)
 	r->v[NF_R_reconnect_ok] = s->counters[CNT_OK];
 	r->v[NF_R_reconnect_fail] = s->counters[CNT_FAIL];
 	r->v[NF_R_publishes] = s->publishes;
-	fill_probe(s, r);
+	nf_figures_probe(s, r);
 }
 
 static void emit(struct nf_session *s, enum nf_verb verb, struct nf_report *r)
@@ -208,7 +159,7 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 	pthread_mutex_lock(&s->report_mu);
 	r = s->last;
 	pthread_mutex_unlock(&s->report_mu);
-	fill_probe(s, &r);
+	nf_figures_probe(s, &r);
 	return nf_report_format(&r, NF_VERB_STATUS, buf, cap);
 }
 
@@ -328,7 +279,7 @@ static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 	return answered;
 }
 
-static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct rx *rx)
+static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, struct rx *rx)
 {
 	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
 	uint8_t pkt[512];
@@ -336,6 +287,8 @@ static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct 
 	uint32_t gw, broker_ip;
 	int rc, e = 0;
 
+	if (enter(s, NF_PH_lease))
+		return NF_ST_carrier_lost;
 	if (nf_shared_wait(s->sh, pred_bound_or_lost, s, deadline) < 0)
 		return NF_ST_dhcp_timeout;
 	pthread_mutex_lock(&s->sh->mu);
@@ -354,6 +307,8 @@ static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct 
 		logf_(s, "ping: create socket failed (errno %d)", e);
 	}
 
+	if (enter(s, NF_PH_dns))
+		return NF_ST_carrier_lost;
 	rc = nf_netio_resolve(&s->io, s->cfg->broker, &broker_ip, deadline);
 	if (rc == -ENETDOWN)
 		return NF_ST_carrier_lost;
@@ -368,8 +323,11 @@ static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct 
 		logf_(s, "socket() failed: errno %d", e);
 		return NF_ST_socket_failed;
 	}
-	set_sockopts(s, r);
-	rc = nf_netio_connect(&s->io, s->fd, broker_ip, s->cfg->port, deadline);
+	nf_figures_sockopts(s, r);
+	rc = nf_netio_connect_start(&s->io, s->fd, broker_ip, s->cfg->port);
+	if (enter(s, NF_PH_connect)) /* the SYN is out: closed in flight */
+		return NF_ST_carrier_lost;
+	rc = nf_netio_connect_finish(&s->io, s->fd, rc, deadline);
 	if (rc == -ENETDOWN)
 		return NF_ST_carrier_lost;
 	if (rc < 0)
@@ -382,6 +340,8 @@ static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct 
 	rx->len = 0;
 	if (send_packet(s, pkt, nf_mqtt_encode_connect(pkt, sizeof(pkt), &c)) < 0)
 		return NF_ST_connect_failed;
+	if (enter(s, NF_PH_connack))
+		return NF_ST_carrier_lost;
 	rc = next_packet(s, rx, &pk, deadline);
 	if (rc == -ETIMEDOUT)
 		return NF_ST_timeout;
@@ -399,6 +359,15 @@ static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct 
 	    0)
 		return NF_ST_connect_failed;
 	return NF_ST_ok;
+}
+
+/* An attempt's outcome: whatever failed once the carrier was gone (a
+ * resolver or connect giving up on a link that went down) is the loss. */
+static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct rx *rx)
+{
+	enum nf_status st = attempt_steps(s, r, rx);
+
+	return st != NF_ST_ok && st != NF_ST_socket_failed && is_lost(s) ? NF_ST_carrier_lost : st;
 }
 
 /* When the connected loop has something to do next without input: the
@@ -431,6 +400,7 @@ static enum nf_status connected(struct nf_session *s, struct rx *rx)
 	char topic[160], payload[160];
 	struct nf_mqtt_packet pk;
 
+	enter(s, NF_PH_session);
 	snprintf(topic, sizeof(topic), "netflap/%s/telemetry", s->cfg->client_id);
 	for (;;) {
 		now = nf_now_ms();
@@ -499,15 +469,31 @@ static void wait_backoff(struct nf_session *s, int64_t ms)
 	nf_shared_wait(s->sh, pred_lost, s, nf_now_ms() + ms);
 }
 
-/* One carrier-up phase: attempts until one holds, the carrier goes, or quit. */
+static void emit_teardown(struct nf_session *s, int64_t phase_no, enum nf_status why);
+
+/* the attempt's outcome, with a cut made on purpose said as such */
+static enum nf_status cut_outcome(struct nf_session *s, struct nf_report *r, enum nf_status st)
+{
+	if (s->cut_landed >= 0 && st == NF_ST_carrier_lost && r->v[NF_R_attempt] != NF_UNSET) {
+		r->v[NF_R_cut_phase] = s->cut_landed;
+		return NF_ST_cut;
+	}
+	return st;
+}
+
+/* One carrier-up phase: attempts until one holds, the carrier goes, or
+ * quit. A session that ends by itself (keepalive, broker gone) is torn
+ * down and said with its cause before the next attempt. */
 static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 {
 	int64_t backoff = s->cfg->backoff_min_ms;
 	struct rx *rx = &(struct rx){.len = 0};
 
+	enter(s, NF_PH_up);
 	if (s->ops->ip_start(s->st) < 0)
 		logf_(s, "bringing the address up failed");
-	for (int64_t n = 1; !is_lost(s); n++) {
+	/* a cut at `up` still gets its attempt: the report says where it landed */
+	for (int64_t n = 1; (n == 1 && s->cut_landed >= 0) || !is_lost(s); n++) {
 		struct nf_report r;
 		enum nf_status status;
 
@@ -515,13 +501,14 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 		r.v[NF_R_phase] = phase_no;
 		r.v[NF_R_attempt] = n;
 		r.v[NF_R_t_carrier_up] = t_up;
-		status = attempt(s, &r, rx);
+		status = cut_outcome(s, &r, attempt(s, &r, rx));
 		s->counters[CNT_TOTAL]++;
-		s->counters[status == NF_ST_ok ? CNT_OK : CNT_FAIL]++;
+		s->counters[status == NF_ST_ok || status == NF_ST_cut ? CNT_OK : CNT_FAIL]++;
 		snprintf(r.status, sizeof(r.status), "%s", nf_status_name(status));
 		fill_common(s, &r);
 		emit(s, NF_VERB_REPORT, &r);
-		if (status == NF_ST_ok) {
+		bool was_up = status == NF_ST_ok;
+		if (was_up) {
 			status = connected(s, rx);
 			logf_(s, "session ended: %s", nf_status_name(status));
 			backoff = s->cfg->backoff_min_ms;
@@ -529,20 +516,40 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 			logf_(s, "reconnect attempt %lld failed: %s", (long long)n,
 			      nf_status_name(status));
 		}
-		if (status == NF_ST_carrier_lost || is_lost(s))
+		if (status == NF_ST_carrier_lost || status == NF_ST_cut || is_lost(s)) {
+			s->lost_in = s->phase;
 			break;
+		}
 		net_free(s);
+		if (was_up)
+			emit_teardown(s, phase_no, status);
+		enter(s, NF_PH_backoff);
 		wait_backoff(s, backoff);
 		backoff =
 		    backoff * 2 > s->cfg->backoff_max_ms ? s->cfg->backoff_max_ms : backoff * 2;
 	}
 }
 
-static void teardown(struct nf_session *s, int64_t phase_no)
+/* TEARDOWN: the session's socket closed with the close mode, why (the
+ * carrier, or the session's own end), and what the stack holds after */
+static void emit_teardown(struct nf_session *s, int64_t phase_no, enum nf_status why)
 {
 	struct nf_report r;
 	struct nf_probe p;
 
+	s->last_teardown.v[NF_R_t_teardown] = nf_now_ms();
+	s->last_teardown.v[NF_R_slots_after_teardown] =
+	    s->ops->probe(s->st, &p) == 0 ? p.slots_in_use : NF_UNSET;
+	nf_report_clear(&r);
+	r.v[NF_R_phase] = phase_no;
+	r.v[NF_R_lost_in] = why == NF_ST_carrier_lost ? s->lost_in : s->phase;
+	snprintf(r.status, sizeof(r.status), "%s", nf_status_name(why));
+	fill_common(s, &r);
+	emit(s, NF_VERB_TEARDOWN, &r);
+}
+
+static void teardown(struct nf_session *s, int64_t phase_no)
+{
 	if (s->fd < 0) { /* nothing was open: this teardown closed nothing */
 		static const enum nf_report_field none[] = {NF_R_shutdown_rc, NF_R_shutdown_errno,
 							    NF_R_close_rc, NF_R_close_errno};
@@ -554,14 +561,7 @@ static void teardown(struct nf_session *s, int64_t phase_no)
 	pthread_mutex_lock(&s->sh->mu);
 	s->last_teardown.v[NF_R_t_carrier_down] = s->sh->t_carrier_down;
 	pthread_mutex_unlock(&s->sh->mu);
-	s->last_teardown.v[NF_R_t_teardown] = nf_now_ms();
-	s->last_teardown.v[NF_R_slots_after_teardown] =
-	    s->ops->probe(s->st, &p) == 0 ? p.slots_in_use : NF_UNSET;
-	nf_report_clear(&r);
-	r.v[NF_R_phase] = phase_no;
-	snprintf(r.status, sizeof(r.status), "%s", nf_status_name(NF_ST_ok));
-	fill_common(s, &r);
-	emit(s, NF_VERB_TEARDOWN, &r);
+	emit_teardown(s, phase_no, NF_ST_carrier_lost);
 }
 
 void *nf_session_run(void *arg)
@@ -577,6 +577,8 @@ void *nf_session_run(void *arg)
 		int64_t t_up = s->sh->t_carrier_up;
 		/* gone again already: this phase starts lost, and tears down */
 		s->io.downs_seen = s->sh->carrier_downs - !s->sh->carrier;
+		s->cut_at = s->sh->cut_armed; /* the harness's CUT for this reconnect */
+		s->cut_landed = -1;
 		pthread_mutex_unlock(&s->sh->mu);
 		if (quit)
 			break;

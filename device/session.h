@@ -12,6 +12,7 @@
 #include "netio.h"
 #include "report.h"
 #include "shared.h"
+#include "proto.h"
 #include "stack.h"
 
 enum nf_close_mode {
@@ -51,6 +52,14 @@ struct nf_session {
 	int64_t counters[3]; /* total, ok, fail */
 	int64_t publishes;
 	struct nf_report last_teardown; /* rc/errno fields and times */
+	/* the reconnect's path: the phase now, the phase a cut is armed for in
+	 * this carrier-up phase (-1 none), where it landed, where a loss found
+	 * the session; cut() blacks the link out and marks the carrier lost */
+	enum nf_phase phase;
+	int cut_at, cut_landed;
+	enum nf_phase lost_in;
+	void (*cut)(void *arg);
+	void *cut_arg;
 	/* the last report, for STATUS; guarded by report_mu */
 	pthread_mutex_t report_mu;
 	struct nf_report last;

@@ -9,7 +9,8 @@ void nf_shared_init(struct nf_shared *sh)
 {
 	pthread_condattr_t a;
 
-	*sh = (struct nf_shared){.t_carrier_up = -1, .t_carrier_down = -1, .t_lease = -1};
+	*sh = (struct nf_shared){
+	    .t_carrier_up = -1, .t_carrier_down = -1, .t_lease = -1, .cut_armed = -1};
 	pthread_mutex_init(&sh->mu, NULL);
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);

@@ -20,6 +20,8 @@ struct nf_shared {
 	uint32_t ip, gw, dns; /* network byte order */
 	int64_t t_lease;
 	bool quit;
+	int cut_armed;  /* phase the harness's CUT armed for the next reconnect, -1 none */
+	bool self_cut;  /* the device cut its own link; lifted by the next real carrier event */
 };
 
 void nf_shared_init(struct nf_shared *sh);

@@ -78,6 +78,9 @@ struct nf_stack_ops {
 	int (*rx_fd)(struct nf_stack *st);
 	void (*rx)(struct nf_stack *st);
 	void (*link)(struct nf_stack *st, bool up);
+	/* optional: the device cuts its own link (no frame in or out) until
+	 * off; the kernel stack has none (see README, "Every path") */
+	void (*blackout)(struct nf_stack *st, bool on);
 	/* session thread: address on (the lease arrives through nf_shared) and off */
 	int (*ip_start)(struct nf_stack *st);
 	void (*ip_stop)(struct nf_stack *st);

@@ -132,6 +132,15 @@ static void lwip_rx(struct nf_stack *st)
 	pcapif_rx(st->pcap, &st->netif);
 }
 
+static void lwip_link(struct nf_stack *st, bool up);
+
+static void lwip_blackout(struct nf_stack *st, bool on)
+{
+	pcapif_blackout(st->pcap, on);
+	if (on)
+		lwip_link(st, false);
+}
+
 static void lwip_link(struct nf_stack *st, bool up)
 {
 	LOCK_TCPIP_CORE();
@@ -335,6 +344,7 @@ const struct nf_stack_ops nf_stack_lwip = {
     .rx_fd = lwip_rx_fd,
     .rx = lwip_rx,
     .link = lwip_link,
+    .blackout = lwip_blackout,
     .ip_start = lwip_ip_start,
     .ip_stop = lwip_ip_stop,
     .resolve = lwip_resolve,

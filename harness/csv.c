@@ -96,6 +96,16 @@ int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
 		case S_STATUS:
 			fputs(row->status[0] ? row->status : "-", m);
 			break;
+		case S_CUT:
+			if (row->cut_phase >= 0)
+				fputs(nf_phase_name((enum nf_phase)row->cut_phase), m);
+			break;
+		case S_FAULT:
+			fputs(nf_fault_name(row->fault), m);
+			break;
+		case S_CAUSE:
+			fputs(row->cause, m);
+			break;
 		}
 	}
 	fputc('\n', m);

@@ -19,7 +19,10 @@ enum nf_csv_src {
 	S_SYN,
 	S_FIN,
 	S_RST,
-	S_STATUS
+	S_STATUS,
+	S_CUT,   /* the row's cut phase, by name */
+	S_FAULT, /* the cycle's fault, by name */
+	S_CAUSE  /* why the cycle's teardown came, a status word */
 };
 
 /* The columns of cycles.csv, in file order: X(name, source, report field).
@@ -73,7 +76,10 @@ enum nf_csv_src {
 	X(so_rcvtimeo, S_REPORT, NF_R_so_rcvtimeo) \
 	X(so_sndtimeo, S_REPORT, NF_R_so_sndtimeo) \
 	X(so_linger0, S_REPORT, NF_R_so_linger0) \
-	X(so_reuseaddr, S_REPORT, NF_R_so_reuseaddr)
+	X(so_reuseaddr, S_REPORT, NF_R_so_reuseaddr) \
+	X(cut_phase, S_CUT, 0) \
+	X(fault, S_FAULT, 0) \
+	X(teardown_cause, S_CAUSE, 0)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -177,8 +177,14 @@ static void on_device_line(void *arg, const char *line)
 		check_build(r, i, line);
 		return;
 	}
+	if (verb == NF_VERB_CARRIER) {
+		const char *a = line + strlen(nf_verb_name(NF_VERB_CARRIER));
+		if (!strstr(a, " cut=1")) /* its own cut is not the AP going */
+			nf_engine_on_carrier(&r->eng, i, strncmp(a, " up", 3) == 0);
+		return;
+	}
 	if (verb != NF_VERB_REPORT && verb != NF_VERB_TEARDOWN && verb != NF_VERB_STATUS)
-		return; /* CARRIER lines are for logs */
+		return; /* PHASE lines are for logs */
 	if (nf_report_parse(line, verb, &rep, &bad) < 0) {
 		fprintf(stderr, "netflap: device %d sent a malformed line at byte %zu: %.80s\n", i,
 			bad, line);
@@ -204,6 +210,16 @@ void nf_devices_read(struct run *r, int i)
 	if (nf_lines_feed(&d->in, buf, (size_t)n, on_device_line, &ctx) == -EMSGSIZE)
 		fprintf(stderr, "netflap: device %d sent a line over %d bytes; dropped\n", i,
 			NF_LINE_MAX);
+}
+
+void nf_devices_arm_cut(struct run *r, int i, int phase)
+{
+	char line[48];
+	int n = snprintf(line, sizeof(line), "%s %s\n", nf_verb_name(NF_VERB_CUT),
+			 phase < 0 ? "none" : nf_phase_name((enum nf_phase)phase));
+
+	if (!r->dev[i].gone && write(r->dev[i].fd, line, (size_t)n) != n)
+		nf_run_say(r, "netflap: arming device %d's cut: %s", i, strerror(errno));
 }
 
 void nf_devices_ask_status(struct run *r, int i)

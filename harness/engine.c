@@ -13,6 +13,16 @@ static uint32_t next_rand(struct nf_engine *e)
 	return e->rng = x;
 }
 
+static uint32_t path_rand(struct nf_engine *e)
+{
+	uint32_t x = e->path_rng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return e->path_rng = x;
+}
+
 static int64_t with_jitter(struct nf_engine *e, int64_t ms)
 {
 	return e->jitter_ms ? ms + (int64_t)(next_rand(e) % (uint32_t)(e->jitter_ms + 1)) : ms;
@@ -32,6 +42,39 @@ void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 	e->event_pace = sc->pace == NF_PACE_EVENT;
 	e->ndev = (int)sc->count;
 	e->rng = (uint32_t)sc->seed * 2654435761u + 1;
+	e->path_rng = (uint32_t)sc->seed * 40503u + 0x9e3779b9u;
+	e->cut_at = (int)sc->cut_at;
+	char why[96];
+	if (nf_fault_mix_parse(sc->fault, &e->faults, why, sizeof(why)) < 0)
+		nf_fault_mix_parse("flap", &e->faults, why, sizeof(why)); /* validated before */
+	e->late_at = -1;
+}
+
+/* where each device cuts its link in this cycle's reconnect */
+static void arm_cuts(struct nf_engine *e)
+{
+	static const int phase_of[] = {[NF_CUT_up] = NF_PH_up,
+				       [NF_CUT_lease] = NF_PH_lease,
+				       [NF_CUT_dns] = NF_PH_dns,
+				       [NF_CUT_connect] = NF_PH_connect,
+				       [NF_CUT_connack] = NF_PH_connack};
+
+	if (e->cut_at == NF_CUT_session || !e->ops->arm_cut)
+		return;
+	for (int i = 0; i < e->ndev; i++) {
+		int c = e->cut_at;
+		if (c == NF_CUT_random)
+			c = NF_CUT_up + (int)(path_rand(e) % (NF_CUT_connack - NF_CUT_up + 1));
+		e->ops->arm_cut(e->ctx, i, phase_of[c]);
+	}
+}
+
+static void fault_step(struct nf_engine *e, enum nf_fault_step step)
+{
+	int rc = e->ops->fault ? e->ops->fault(e->ctx, e->fault, step)
+			       : (step == NF_FS_UP_LATE ? 0 : e->ops->ap_set(e->ctx, step == NF_FS_UP));
+	if (rc < 0)
+		e->fault_errors++;
 }
 
 static void enter(struct nf_engine *e, enum nf_engine_phase ph, int64_t now, int64_t ms)
@@ -42,15 +85,34 @@ static void enter(struct nf_engine *e, enum nf_engine_phase ph, int64_t now, int
 	e->max_end = e->min_end + e->timeout_ms;
 	if (ph == NF_E_DOWN) {
 		e->cycle_start = now;
-		for (int i = 0; i < e->ndev; i++)
-			e->dev[i].torn_down = false;
+		for (int i = 0; i < e->ndev; i++) {
+			struct nf_engine_dev *d = &e->dev[i];
+			d->torn_down = d->pre_torn; /* a cut already tore it down */
+			d->saw_down = false;
+			if (!d->pre_torn)
+				d->cause[0] = '\0';
+			d->pre_torn = d->cut_wait = false;
+			d->lost_in = -1;
+		}
+		/* cycle 1 is the first association: nothing to fault yet */
+		e->fault = e->cycle > 1 ? nf_fault_mix_pick(&e->faults, path_rand(e)) : NF_FAULT_flap;
+		arm_cuts(e);
+		fault_step(e, NF_FS_DOWN);
 	} else if (ph == NF_E_UP) {
 		for (int i = 0; i < e->ndev; i++)
 			e->dev[i].have = false;
+		fault_step(e, NF_FS_UP);
+		e->late_at = nf_fault_has_late_step(e->fault) ? now + e->disable_ms : -1;
 	}
-	if (ph == NF_E_DOWN || ph == NF_E_UP)
-		if (e->ops->ap_set(e->ctx, ph == NF_E_UP) < 0)
-			e->ap_errors++;
+}
+
+/* an outage that runs into UP ends a disable interval after UP began */
+static void end_outage(struct nf_engine *e, int64_t now, bool force)
+{
+	if (e->late_at >= 0 && (force || now >= e->late_at)) {
+		e->late_at = -1;
+		fault_step(e, NF_FS_UP_LATE);
+	}
 }
 
 void nf_engine_start(struct nf_engine *e, int64_t now)
@@ -58,6 +120,31 @@ void nf_engine_start(struct nf_engine *e, int64_t now)
 	e->t0 = now;
 	e->cycle = 1;
 	enter(e, NF_E_DOWN, now, e->disable_ms);
+}
+
+/* A TEARDOWN: in DOWN, the device acted (and why: the carrier, its
+ * keepalive, the broker); in UP after a cut, the cut's own teardown, whose
+ * outcome goes into the cut's row. */
+static void on_teardown(struct nf_engine *e, struct nf_engine_dev *d, const struct nf_report *r)
+{
+	static const enum nf_report_field tfields[] = {
+	    NF_R_t_teardown, NF_R_shutdown_rc,        NF_R_shutdown_errno,
+	    NF_R_close_rc,   NF_R_close_errno,        NF_R_slots_after_teardown,
+	};
+
+	if (e->phase == NF_E_UP && d->cut_wait) {
+		for (size_t k = 0; k < sizeof(tfields) / sizeof(tfields[0]); k++)
+			d->rep.v[tfields[k]] = r->v[tfields[k]];
+		snprintf(d->cause, sizeof(d->cause), "%s", r->status);
+		d->cut_wait = false;
+		d->have = d->pre_torn = true;
+		return;
+	}
+	if (e->phase != NF_E_DOWN || d->torn_down)
+		return;
+	d->torn_down = d->saw_down = true;
+	d->lost_in = r->v[NF_R_lost_in] == NF_UNSET ? -1 : (int)r->v[NF_R_lost_in];
+	snprintf(d->cause, sizeof(d->cause), "%s", r->status);
 }
 
 void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const struct nf_report *r,
@@ -77,8 +164,7 @@ void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const st
 		return;
 	}
 	if (verb == NF_VERB_TEARDOWN) {
-		if (e->phase == NF_E_DOWN)
-			d->torn_down = true;
+		on_teardown(e, d, r);
 		return;
 	}
 	if (verb != NF_VERB_REPORT || e->phase != NF_E_UP)
@@ -88,11 +174,24 @@ void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const st
 		return;
 	/* the first report decides; a later success in the same phase replaces
 	 * a failure (timed pace leaves the device time to retry) */
+	if (d->cut_wait)
+		return;
 	if (!d->have || (!nf_status_is_ok(d->rep.status) && nf_status_is_ok(r->status) &&
 			 r->v[NF_R_phase] == d->rep.v[NF_R_phase])) {
 		d->rep = *r;
-		d->have = true;
+		/* a cut's row waits for the teardown the cut caused */
+		d->cut_wait = nf_status_parse(r->status) == NF_ST_cut;
+		d->have = !d->cut_wait;
 	}
+}
+
+/* A device that cut its own link has nothing to tear down when the AP
+ * goes; the AP comes back only once it saw the carrier go, so the AP's
+ * off and on are never one blur the device cannot see. */
+void nf_engine_on_carrier(struct nf_engine *e, int dev, bool up)
+{
+	if (dev >= 0 && dev < e->ndev && !up && e->phase == NF_E_DOWN)
+		e->dev[dev].saw_down = true;
 }
 
 void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now)
@@ -108,7 +207,7 @@ static bool all_acted(const struct nf_engine *e)
 		const struct nf_engine_dev *d = &e->dev[i];
 		if (d->crashed)
 			continue;
-		if (e->phase == NF_E_DOWN && !d->torn_down)
+		if (e->phase == NF_E_DOWN && (!d->torn_down || !d->saw_down))
 			return false;
 		if (e->phase == NF_E_UP && !d->have)
 			return false;
@@ -165,6 +264,10 @@ static bool collect(struct nf_engine *e, int64_t now)
 		return false;
 	for (int i = 0; i < e->ndev; i++) {
 		struct nf_engine_dev *d = &e->dev[i];
+		if (d->cut_wait) { /* its teardown never came: the cut's report stands */
+			d->have = true;
+			d->cut_wait = false;
+		}
 		d->asked = !d->have && !d->crashed;
 		d->have_status = false;
 		if (d->asked) {
@@ -191,7 +294,12 @@ static void emit_rows(struct nf_engine *e)
 		    .down_ms = e->down_ms,
 		    .up_ms = e->up_ms,
 		    .have_report = d->have,
+		    .fault = e->fault,
+		    .cut_phase = d->lost_in,
 		};
+		snprintf(row.cause, sizeof(row.cause), "%s", d->cause);
+		if (d->have && d->rep.v[NF_R_cut_phase] != NF_UNSET)
+			row.cut_phase = (int)d->rep.v[NF_R_cut_phase];
 		if (d->have) {
 			row.r = d->rep;
 			memcpy(row.status, d->rep.status, sizeof(row.status));
@@ -213,12 +321,15 @@ static void emit_rows(struct nf_engine *e)
 
 void nf_engine_tick(struct nf_engine *e, int64_t now)
 {
+	if (e->phase == NF_E_UP)
+		end_outage(e, now, false);
 	for (int guard = 0; guard < 4 && phase_over(e, now); guard++) {
 		if (e->phase == NF_E_DOWN) {
 			e->down_ms = now - e->phase_start;
 			enter(e, NF_E_UP, now, e->enable_ms);
 		} else if (e->phase == NF_E_UP || e->phase == NF_E_COLLECT) {
 			if (e->phase == NF_E_UP) {
+				end_outage(e, now, true); /* undone by the end of its phase */
 				e->up_ms = now - e->phase_start;
 				if (collect(e, now))
 					continue;
@@ -242,11 +353,14 @@ int64_t nf_engine_deadline(const struct nf_engine *e, int64_t now)
 {
 	if (e->phase == NF_E_DONE || e->phase == NF_E_IDLE)
 		return -1;
+	int64_t t;
 	if (e->phase == NF_E_COLLECT)
 		return e->max_end;
 	if (now < e->min_end || !e->event_pace)
-		return e->min_end;
-	return e->max_end; /* meanwhile the devices' lines wake the loop */
+		t = e->min_end;
+	else
+		t = e->max_end; /* meanwhile the devices' lines wake the loop */
+	return e->phase == NF_E_UP && e->late_at >= 0 && e->late_at < t ? e->late_at : t;
 }
 
 void nf_engine_request_stop(struct nf_engine *e)

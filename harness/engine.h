@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "faults.h"
 #include "report.h"
 #include "scenario.h"
 
@@ -24,6 +25,9 @@ struct nf_row {
 	bool have_report;
 	struct nf_report r;
 	char status[NF_STATUS_MAX];
+	enum nf_fault fault; /* this cycle's */
+	int cut_phase;       /* where this cycle's loss found the device (nf_phase), -1 unknown */
+	char cause[NF_STATUS_MAX]; /* why this cycle's teardown came ("" none seen) */
 };
 
 struct nf_engine_ops {
@@ -33,6 +37,12 @@ struct nf_engine_ops {
 	/* optional: ask device dev for a STATUS line (its stack's figures now),
 	 * for the row of a device that did not report in time */
 	void (*ask_status)(void *ctx, int dev);
+	/* optional: tell device dev where to cut its link in its next
+	 * reconnect (nf_phase), or -1 for nowhere; sent before DOWN begins */
+	void (*arm_cut)(void *ctx, int dev, int phase);
+	/* optional: the cycle's fault, one step; without it every fault is
+	 * a flap through ap_set. < 0: it could not be done (or undone) */
+	int (*fault)(void *ctx, enum nf_fault f, enum nf_fault_step step);
 };
 
 /* COLLECT: after an UP phase some device did not report in; the engine
@@ -46,7 +56,12 @@ struct nf_engine_dev {
 	bool torn_down; /* a TEARDOWN since this DOWN began */
 	bool have;      /* a REPORT since this UP began */
 	bool asked, have_status; /* COLLECT: STATUS asked for, answered */
+	bool cut_wait; /* UP: its report says cut; the row waits for that teardown */
+	bool pre_torn; /* torn down in UP (a cut): the next DOWN waits for its carrier only */
+	bool saw_down; /* DOWN: it saw the carrier go (a TEARDOWN, or its CARRIER line) */
 	int64_t last_phase;
+	int lost_in;   /* the DOWN teardown's phase, -1 none */
+	char cause[NF_STATUS_MAX];
 	struct nf_report rep, status;
 };
 
@@ -57,6 +72,12 @@ struct nf_engine {
 	bool event_pace;
 	int ndev;
 	uint32_t rng;
+	uint32_t path_rng; /* faults and random cuts: their own sequence, so jitter repeats */
+	int cut_at;        /* enum nf_cut_at */
+	struct nf_fault_mix faults;
+	enum nf_fault fault; /* this cycle's */
+	int64_t late_at;     /* an outage's end in UP, -1 none */
+	int fault_errors;
 	enum nf_engine_phase phase;
 	int64_t cycle, t0, cycle_start, phase_start, min_end, max_end, down_ms, up_ms;
 	bool stop;
@@ -71,6 +92,8 @@ void nf_engine_start(struct nf_engine *e, int64_t now);
 void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const struct nf_report *r,
 		       int64_t now);
 void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now);
+/* a device's CARRIER line: it saw its carrier go down (or come up) */
+void nf_engine_on_carrier(struct nf_engine *e, int dev, bool up);
 /* Advances phases whose time or condition has come. */
 void nf_engine_tick(struct nf_engine *e, int64_t now);
 /* When to tick next (absolute ms), or -1 when done. */

@@ -192,7 +192,7 @@ int nf_run_loop(struct run *r)
 		if (r->fatal[0] && !r->eng.stop)
 			nf_engine_request_stop(&r->eng);
 		nf_engine_tick(&r->eng, now);
-		if (r->eng.ap_errors && !r->eng.stop)
+		if ((r->eng.ap_errors || r->eng.fault_errors) && !r->eng.stop)
 			nf_engine_request_stop(&r->eng);
 		if (arm(l.tfd, nf_engine_deadline(&r->eng, now)) < 0)
 			rc = -errno;

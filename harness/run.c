@@ -19,6 +19,7 @@
 #include "proc.h"
 #include "registry.h"
 #include "report.h"
+#include "fault_ops.h"
 #include "run_ctx.h"
 #include "userns.h"
 #include "verdict.h"
@@ -153,8 +154,22 @@ static void ask_status(void *ctx, int dev)
 	nf_devices_ask_status(ctx, dev);
 }
 
-static const struct nf_engine_ops engine_ops = {
-    .ap_set = ap_set, .row = on_row, .cycle_done = on_cycle, .ask_status = ask_status};
+static void arm_cut(void *ctx, int dev, int phase)
+{
+	nf_devices_arm_cut(ctx, dev, phase);
+}
+
+static int fault(void *ctx, enum nf_fault f, enum nf_fault_step step)
+{
+	return nf_fault_apply(ctx, f, step);
+}
+
+static const struct nf_engine_ops engine_ops = {.ap_set = ap_set,
+						.row = on_row,
+						.cycle_done = on_cycle,
+						.ask_status = ask_status,
+						.arm_cut = arm_cut,
+						.fault = fault};
 
 /* the steps of a run; each 0 or -errno with a message in err */
 

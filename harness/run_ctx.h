@@ -49,6 +49,7 @@ struct run {
 	bool tty;
 	char fatal[256];
 	char v_mosq[128], v_dnsmasq[128], v_hostapd[128];
+	bool addr_alt; /* address_change: the devices' reserved other addresses are in force */
 	char device_build[24]; /* the build id the devices' HELLO gave ("-" for linux) */
 };
 
@@ -67,6 +68,8 @@ int nf_devices_start(struct run *r, char *err, size_t len);
 void nf_devices_read(struct run *r, int i);
 bool nf_devices_reaped(struct run *r, pid_t pid, int status);
 void nf_devices_ask_status(struct run *r, int i);
+/* CUT: where device i cuts its link in its next reconnect (-1: nowhere) */
+void nf_devices_arm_cut(struct run *r, int i, int phase);
 
 /* loop.c: signals, the timer, every channel and the capture, until the
  * engine is done. 0; -EINTR (a second signal); -ETIMEDOUT (devices did

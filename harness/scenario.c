@@ -5,13 +5,15 @@
 #include <string.h>
 
 #include "duration.h"
+#include "faults.h"
 #include "scenario.h"
 #include "sockopts.h"
 #include "stacks.h"
 
 /* T_STACK: text, one of the stacks this build has (stacks.h) */
-/* T_LIST: text, a comma-separated list of words (empty: none) */
-enum key_type { T_INT, T_DUR, T_WORD, T_TEXT, T_STACK, T_LIST };
+/* T_LIST: text, a comma-separated list of words (empty: none);
+ * T_FAULTS: text, a fault or a weighted list of them (faults.h) */
+enum key_type { T_INT, T_DUR, T_WORD, T_TEXT, T_STACK, T_LIST, T_FAULTS };
 
 struct key {
 	const char *section, *name;
@@ -29,6 +31,8 @@ static const char *const w_close[] = {"shutdown+close", "close", "close+shutdown
 static const char *const w_ip[] = {"dhcp", "static", NULL};
 static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
 static const char *const w_onoff[] = {"off", "on", NULL};
+static const char *const w_cut[] = { /* enum nf_cut_at */
+    "session", "up", "lease", "dns", "connect", "connack", "random", NULL};
 static const char *const w_sockopts[] = {
 #define NF_X(name, help) #name,
     NF_FW_SOCKOPTS(NF_X)
@@ -53,6 +57,12 @@ static const struct key keys[] = {
     {"run", "jitter", T_DUR, F(jitter_ms), 0, "0ms", 0, DAY, NULL,
      "random extra added to each interval, up to this much (seeded)"},
     {"run", "seed", T_INT, F(seed), 0, "1", 0, INT32_MAX, NULL, "seed for the jitter"},
+    {"run", "cut_at", T_WORD, F(cut_at), 0, "session", 0, 0, w_cut,
+     "where the network goes: session (connected, the AP's flap) or the device cuts its "
+     "own link entering that phase of its reconnect; random: a phase each cycle (seeded)"},
+    {"run", "fault", T_FAULTS, S(fault), "flap", 0, 0, NULL,
+     "each cycle's fault: flap, blackhole, broker_restart, broker_stall, dhcp_outage, "
+     "dns_outage, address_change, or a weighted list (flap:6,blackhole:2; seeded)"},
     {"run", "pcap_limit", T_INT, F(pcap_limit_mib), 0, "256", 0, 1 << 20, NULL,
      "MiB of ap.pcap at most (a soak's capture stops there; counts go on); 0 = no file"},
     {"ap", "backend", T_TEXT, S(backend), "veth", 0, 0, w_backend,
@@ -236,6 +246,18 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 				    k->section, k->name, v);
 		break;
 	}
+	case T_FAULTS: {
+		struct nf_fault_mix m;
+		char why[96];
+		if (nf_fault_mix_parse(v, &m, why, sizeof(why)) < 0)
+			return errf(err, len, "%s.%s = '%s': %s (see `netflap keys`)", k->section,
+				    k->name, v, why);
+		if (strlen(v) >= k->size)
+			return errf(err, len, "%s.%s: value longer than %zu characters", k->section,
+				    k->name, k->size - 1);
+		strcpy(p, v);
+		return 0;
+	}
 	case T_LIST: {
 		char item[64];
 		for (const char *q = v; *q; q += strcspn(q, ",") + (q[strcspn(q, ",")] == ',')) {
@@ -384,6 +406,7 @@ static void value_text(const struct nf_scenario *sc, const struct key *k, char *
 	case T_TEXT:
 	case T_STACK:
 	case T_LIST:
+	case T_FAULTS:
 		snprintf(buf, len, "%s", p);
 		break;
 	}
@@ -443,7 +466,8 @@ void nf_scenario_key(size_t i, const char **section, const char **name, const ch
 					  [T_WORD] = "no-such-word",
 					  [T_TEXT] = "no-such-word",
 					  [T_STACK] = "no-such-stack",
-					  [T_LIST] = "no-such-word"};
+					  [T_LIST] = "no-such-word",
+					  [T_FAULTS] = "flap:0"};
 
 	*section = keys[i].section;
 	*name = keys[i].name;

@@ -24,6 +24,18 @@ static inline bool nf_devset_has(const struct nf_devset *s, int i)
 
 enum nf_pace { NF_PACE_TIMED, NF_PACE_EVENT };
 
+/* run.cut_at: the AP's flap finds the session, or the device cuts its own
+ * link entering that phase (nf_phase) */
+enum nf_cut_at {
+	NF_CUT_session,
+	NF_CUT_up,
+	NF_CUT_lease,
+	NF_CUT_dns,
+	NF_CUT_connect,
+	NF_CUT_connack,
+	NF_CUT_random
+};
+
 struct nf_scenario {
 	/* [run] */
 	int64_t loops;
@@ -37,6 +49,8 @@ struct nf_scenario {
 	char backend[16];
 	char adapters[256]; /* "all" or a comma list of device indexes */
 	int64_t isolate;    /* 0 off, 1 on */
+	int64_t cut_at; /* enum nf_cut_at */
+	char fault[160];
 	/* [device] */
 	int64_t count;
 	char stack[48];

@@ -1,5 +1,6 @@
 /* The AP side's real daemons, in the AP namespace: mosquitto (the broker)
- * and dnsmasq (DHCP, and DNS for the broker's name with no upstream).
+ * and dnsmasq (DHCP, and DNS for the broker's name with no upstream; two
+ * processes, so each can be silenced alone).
  * Configs are generated into the run folder, logs into logs/. */
 #ifndef NETFLAP_SERVICES_H
 #define NETFLAP_SERVICES_H
@@ -11,15 +12,33 @@
 
 #include "subnet.h"
 
+#include <limits.h>
+#include <stdbool.h>
+
 struct nf_services {
-	pid_t mosquitto, dnsmasq;
+	pid_t mosquitto, dnsmasq, dhcpd; /* dnsmasq: DNS only; dhcpd: dnsmasq, DHCP only */
+	int nsfd, port;
+	char run_dir[PATH_MAX], conf[PATH_MAX + 32], hosts[PATH_MAX + 32];
 };
+
+enum nf_service { NF_SVC_BROKER, NF_SVC_DNS, NF_SVC_DHCP };
 
 /* Writes configs, starts both, registers their stops in u, and returns
  * once the broker accepts a connection and dnsmasq answers a DNS query
  * (bounded by timeout_ms). 0 or -errno with a message. */
 int nf_services_start(struct nf_services *sv, const struct nf_topo *t, const char *run_dir,
 		      int port, int timeout_ms, struct nf_undo *u, char *err, unsigned errlen);
+
+/* The broker stopped (its clients get FIN) or started again, answering
+ * before this returns (broker_restart). 0 or -errno with a message. */
+int nf_services_broker(struct nf_services *sv, bool on, char *err, unsigned errlen);
+
+/* A service paused (SIGSTOP: it answers nothing) or resumed. 0 or -errno. */
+int nf_services_pause(struct nf_services *sv, enum nf_service which, bool pause);
+
+/* DHCP reservations (dnsmasq --dhcp-hostsfile lines "MAC,ADDRESS"),
+ * re-read at once: the next lease follows them (address_change). */
+int nf_services_dhcp_hosts(struct nf_services *sv, const char *text);
 
 /* Which service pid is, or NULL. */
 const char *nf_services_name(const struct nf_services *sv, pid_t pid);

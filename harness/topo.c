@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/if.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -65,7 +66,7 @@ static int ifindex_of(struct nl_sock *sk, const char *name)
  * reconnect burst on each other's ARP: at 20 devices on 2 cores 1 % of
  * reconnects lost a frame to a full lwIP queue (CONNACK p99 253 ms; with
  * isolation 8 ms). libnl has no setter: the message is made here. */
-static int port_isolate(struct nl_sock *sk, int ifindex)
+static int port_attr(struct nl_sock *sk, int ifindex, int attr, uint8_t value)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE, .ifi_index = ifindex};
 	struct nl_msg *m = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
@@ -74,7 +75,7 @@ static int port_isolate(struct nl_sock *sk, int ifindex)
 
 	if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    !(pi = nla_nest_start(m, IFLA_PROTINFO | NLA_F_NESTED)) ||
-	    nla_put_u8(m, IFLA_BRPORT_ISOLATED, 1) < 0)
+	    nla_put_u8(m, attr, value) < 0)
 		goto out;
 	nla_nest_end(m, pi);
 	rc = nl_send_sync(sk, m); /* frees m */
@@ -233,7 +234,7 @@ static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, un
 	d->ap_ifindex = ifindex_of(t->ap_nl, d->ap_if);
 	if (d->ap_ifindex < 0 || (rc = tx_csum_off(t->ap_nsfd, d->ap_if)) ||
 	    (rc = rtnl_link_enslave_ifindex(t->ap_nl, t->br_ifindex, d->ap_ifindex)) < 0 ||
-	    (t->isolate && (rc = port_isolate(t->ap_nl, d->ap_ifindex)) < 0)) {
+	    (t->isolate && (rc = port_attr(t->ap_nl, d->ap_ifindex, IFLA_BRPORT_ISOLATED, 1)) < 0)) {
 		snprintf(err, errlen, "AP port %s: set-up failed (%d)", d->ap_if, rc);
 		return rc < 0 ? rc : -ENODEV;
 	}
@@ -313,4 +314,15 @@ int nf_topo_ap_port(struct nf_topo *t, int i, bool up)
 	if (!rc)
 		t->dev[i].ap_up = up;
 	return rc;
+}
+
+/* The blackhole (as `bridge link set dev X state 0|3`): a disabled bridge
+ * port drops every frame both ways while both veth ends keep their
+ * carrier, so the device learns of it only by its own timeouts. */
+int nf_topo_ap_forward(struct nf_topo *t, int i, bool forward)
+{
+	if (i < 0 || i >= t->ndev)
+		return -EINVAL;
+	return port_attr(t->ap_nl, t->dev[i].ap_ifindex, IFLA_BRPORT_STATE,
+			 forward ? BR_STATE_FORWARDING : BR_STATE_DISABLED);
 }

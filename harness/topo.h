@@ -43,4 +43,7 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, 
 /* Takes device i's AP-side port up or down. 0 or -errno. */
 int nf_topo_ap_port(struct nf_topo *t, int i, bool up);
 
+/* Device i's bridge port forwards, or drops every frame (carrier stays). */
+int nf_topo_ap_forward(struct nf_topo *t, int i, bool forward);
+
 #endif

@@ -38,14 +38,15 @@ broker-killed | dnsmasq-killed)
 	if [ "$case" = broker-killed ]; then
 		victim=$(pgrep -f "mosquitto -c $out/run/mosquitto.conf") name=mosquitto
 	else
-		victim=$(pgrep -f "dnsmasq.*$out/run/dnsmasq.leases") name=dnsmasq
+		# the DHCP one of netflap's two dnsmasq processes (the other answers DNS)
+		victim=$(pgrep -f "dnsmasq.*$out/run/dnsmasq.leases") name="dnsmasq (DHCP)"
 	fi
 	[ -n "$victim" ] || nf_fail "no $name to kill"
 	kill -KILL "$victim"
 	wait $run_pid
 	rc=$?
 	[ $rc = 3 ] || nf_fail "exit $rc after $name died, want 3"
-	grep -q "$name (pid $victim) died mid-run" "$out/run.err" || nf_fail "no clear message: $(cat "$out/run.err")"
+	grep -qF "$name (pid $victim) died mid-run" "$out/run.err" || nf_fail "no clear message: $(cat "$out/run.err")"
 	grep -q '"state": "aborted"' "$out/run/run.json" || nf_fail "run.json does not say aborted"
 	nf_well_formed "$out/run/cycles.csv"
 	nf_nothing_left "$out/run"

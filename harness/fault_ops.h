@@ -1,0 +1,12 @@
+/* The faults' effects on a run (fault_ops.c). */
+#ifndef NETFLAP_FAULT_OPS_H
+#define NETFLAP_FAULT_OPS_H
+
+#include "faults.h"
+
+struct run;
+
+/* Fault f's step on run r. 0, or -errno with r->fatal set. */
+int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step);
+
+#endif
