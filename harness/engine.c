@@ -99,10 +99,17 @@ static void enter(struct nf_engine *e, enum nf_engine_phase ph, int64_t now, int
 		arm_cuts(e);
 		fault_step(e, NF_FS_DOWN);
 	} else if (ph == NF_E_UP) {
-		for (int i = 0; i < e->ndev; i++)
-			e->dev[i].have = false;
+		for (int i = 0; i < e->ndev; i++) {
+			struct nf_engine_dev *d = &e->dev[i];
+			d->have = false;
+			d->survived = nf_fault_keeps_carrier(e->fault) && !d->torn_down && !d->crashed;
+		}
 		fault_step(e, NF_FS_UP);
 		e->late_at = nf_fault_has_late_step(e->fault) ? now + e->disable_ms : -1;
+		/* the carrier stayed: the recovery is the device's retries and
+		 * backoff, and the row wants the reconnect that held */
+		if (nf_fault_keeps_carrier(e->fault))
+			e->max_end += NF_DEVICE_BACKOFF_MAX_MS;
 	}
 }
 
@@ -169,8 +176,11 @@ void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const st
 	}
 	if (verb != NF_VERB_REPORT || e->phase != NF_E_UP)
 		return;
-	/* a late line from an earlier phase is not this cycle's */
-	if (r->v[NF_R_phase] != NF_UNSET && r->v[NF_R_phase] <= d->last_phase)
+	/* a late line from an earlier phase (or attempt: a fault that kept
+	 * the carrier keeps the phase) is not this cycle's */
+	if (r->v[NF_R_phase] != NF_UNSET &&
+	    (r->v[NF_R_phase] < d->last_phase ||
+	     (r->v[NF_R_phase] == d->last_phase && r->v[NF_R_attempt] <= d->last_attempt)))
 		return;
 	/* the first report decides; a later success in the same phase replaces
 	 * a failure (timed pace leaves the device time to retry) */
@@ -178,6 +188,11 @@ void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const st
 		return;
 	if (!d->have || (!nf_status_is_ok(d->rep.status) && nf_status_is_ok(r->status) &&
 			 r->v[NF_R_phase] == d->rep.v[NF_R_phase])) {
+		/* no carrier came back: the times count from the fault's end */
+		struct nf_report rr = *r;
+		if (nf_fault_keeps_carrier(e->fault))
+			rr.v[NF_R_t_carrier_up] = e->phase_start;
+		r = &rr;
 		d->rep = *r;
 		/* a cut's row waits for the teardown the cut caused */
 		d->cut_wait = nf_status_parse(r->status) == NF_ST_cut;
@@ -205,11 +220,14 @@ static bool all_acted(const struct nf_engine *e)
 {
 	for (int i = 0; i < e->ndev; i++) {
 		const struct nf_engine_dev *d = &e->dev[i];
-		if (d->crashed)
+		if (d->crashed || (e->phase == NF_E_UP && d->survived && !d->have))
 			continue;
 		if (e->phase == NF_E_DOWN && (!d->torn_down || !d->saw_down))
 			return false;
 		if (e->phase == NF_E_UP && !d->have)
+			return false;
+		if (e->phase == NF_E_UP && nf_fault_keeps_carrier(e->fault) &&
+		    !nf_status_is_ok(d->rep.status))
 			return false;
 	}
 	return true;
@@ -303,16 +321,23 @@ static void emit_rows(struct nf_engine *e)
 		if (d->have) {
 			row.r = d->rep;
 			memcpy(row.status, d->rep.status, sizeof(row.status));
-			if (d->rep.v[NF_R_phase] != NF_UNSET)
+			if (d->rep.v[NF_R_phase] != NF_UNSET) {
 				d->last_phase = d->rep.v[NF_R_phase];
+				d->last_attempt = d->rep.v[NF_R_attempt] == NF_UNSET
+						      ? INT64_MAX
+						      : d->rep.v[NF_R_attempt];
+			}
 		} else {
 			nf_report_clear(&row.r);
 			for (size_t k = 0; d->have_status && k < sizeof(status_fields) /
 								     sizeof(status_fields[0]);
 			     k++)
 				row.r.v[status_fields[k]] = d->status.v[status_fields[k]];
-			snprintf(row.status, sizeof(row.status), "%s",
-				 nf_status_name(d->crashed ? NF_ST_device_crashed : NF_ST_timeout));
+			/* a session the fault never broke is connected still: ok */
+			enum nf_status st = d->crashed ? NF_ST_device_crashed
+					    : d->survived && d->have_status ? NF_ST_ok
+									    : NF_ST_timeout;
+			snprintf(row.status, sizeof(row.status), "%s", nf_status_name(st));
 		}
 		d->asked = d->have_status = false;
 		e->ops->row(e->ctx, &row);

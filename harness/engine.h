@@ -59,7 +59,8 @@ struct nf_engine_dev {
 	bool cut_wait; /* UP: its report says cut; the row waits for that teardown */
 	bool pre_torn; /* torn down in UP (a cut): the next DOWN waits for its carrier only */
 	bool saw_down; /* DOWN: it saw the carrier go (a TEARDOWN, or its CARRIER line) */
-	int64_t last_phase;
+	bool survived; /* UP: a fault that kept the carrier never broke its session */
+	int64_t last_phase, last_attempt; /* the last row's report: older ones are stale */
 	int lost_in;   /* the DOWN teardown's phase, -1 none */
 	char cause[NF_STATUS_MAX];
 	struct nf_report rep, status;

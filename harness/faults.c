@@ -79,6 +79,11 @@ enum nf_fault nf_fault_mix_pick(const struct nf_fault_mix *m, uint32_t r)
 	return m->kind[0];
 }
 
+int nf_fault_keeps_carrier(enum nf_fault f)
+{
+	return f == NF_FAULT_blackhole || f == NF_FAULT_broker_restart || f == NF_FAULT_broker_stall;
+}
+
 int nf_fault_has_late_step(enum nf_fault f)
 {
 	return f == NF_FAULT_dhcp_outage || f == NF_FAULT_dns_outage;

@@ -43,5 +43,13 @@ int nf_fault_mix_parse(const char *text, struct nf_fault_mix *m, char *err, unsi
 enum nf_fault nf_fault_mix_pick(const struct nf_fault_mix *m, uint32_t r);
 /* 1 when the fault keeps something off into the up phase (an outage) */
 int nf_fault_has_late_step(enum nf_fault f);
+/* 1 when the carrier stays up through the fault: the device finds out by
+ * its own timeouts and recovers by its own retries and backoff */
+int nf_fault_keeps_carrier(enum nf_fault f);
+
+/* the device's longest reconnect backoff (netflap-device --backoff-max's
+ * default): a fault that keeps the carrier waits this much more for the
+ * recovery than reconnect_timeout */
+#define NF_DEVICE_BACKOFF_MAX_MS 5000
 
 #endif
