@@ -23,6 +23,7 @@
 	X(t_connack, "CONNACK accepted")                                                           \
 	X(cut_phase, "this attempt was cut on purpose entering this phase (enum nf_phase)")        \
 	X(lost_in, "the phase a carrier loss found the session in (TEARDOWN; enum nf_phase)")    \
+	X(ip, "the address the attempt had, IPv4 as a 32-bit number (host order)")              \
 	X(socket_fd, "what socket() returned this attempt (-1: failed)")                           \
 	X(socket_errno, "errno of a failed socket()")                                              \
 	X(shutdown_rc, "shutdown() return code of the last teardown")                              \

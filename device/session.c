@@ -1,4 +1,5 @@
 /* The device's reconnect state machine and MQTT session (see session.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -295,6 +296,7 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, s
 	bool lost = carrier_lost(s);
 	gw = s->sh->gw;
 	r->v[NF_R_t_lease] = s->sh->t_lease;
+	r->v[NF_R_ip] = ntohl(s->sh->ip);
 	pthread_mutex_unlock(&s->sh->mu);
 	if (lost)
 		return NF_ST_carrier_lost;

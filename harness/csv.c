@@ -106,6 +106,13 @@ int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
 		case S_CAUSE:
 			fputs(row->cause, m);
 			break;
+		case S_ADDR:
+			if (r->v[cols[i].f] != NF_UNSET && r->v[cols[i].f] > 0)
+				fprintf(m, "%u.%u.%u.%u", (unsigned)(r->v[cols[i].f] >> 24) & 255,
+					(unsigned)(r->v[cols[i].f] >> 16) & 255,
+					(unsigned)(r->v[cols[i].f] >> 8) & 255,
+					(unsigned)r->v[cols[i].f] & 255);
+			break;
 		}
 	}
 	fputc('\n', m);

@@ -22,7 +22,8 @@ enum nf_csv_src {
 	S_STATUS,
 	S_CUT,   /* the row's cut phase, by name */
 	S_FAULT, /* the cycle's fault, by name */
-	S_CAUSE  /* why the cycle's teardown came, a status word */
+	S_CAUSE, /* why the cycle's teardown came, a status word */
+	S_ADDR   /* a report field holding an IPv4 address, dotted */
 };
 
 /* The columns of cycles.csv, in file order: X(name, source, report field).
@@ -79,7 +80,8 @@ enum nf_csv_src {
 	X(so_reuseaddr, S_REPORT, NF_R_so_reuseaddr) \
 	X(cut_phase, S_CUT, 0) \
 	X(fault, S_FAULT, 0) \
-	X(teardown_cause, S_CAUSE, 0)
+	X(teardown_cause, S_CAUSE, 0) \
+	X(address, S_ADDR, NF_R_ip)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "faults.h"
 #include "rows.h"
 
 /* the columns the reader keeps, by their id in the one column list */
@@ -26,7 +27,16 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_AFTER_TEARDOWN] = NF_COL_slots_after_teardown,
     [C_HEAP_LARGEST] = NF_COL_heap_largest_free,
     [C_HEAP_TW] = NF_COL_heap_time_wait,
+    [C_CUT] = NF_COL_cut_phase,
+    [C_FAULT] = NF_COL_fault,
 };
+
+/* the columns that hold a word, read as its index in their list */
+static int64_t word_value(int c, const char *t)
+{
+	int i = c == C_CUT ? nf_phase_parse(t) : c == C_FAULT ? nf_fault_parse(t) : -1;
+	return i < 0 ? NF_UNSET : i;
+}
 
 #define MAX_FIELDS 128
 
@@ -115,7 +125,9 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 		for (int c = 0; c < C_NCOLS; c++) {
 			const char *t = idx[c] >= 0 ? fld[idx[c]] : "";
 			long long x = strtoll(t, &end, 10);
-			s->v[s->n][c] = (*t && !*end) ? x : NF_UNSET;
+			s->v[s->n][c] = c == C_CUT || c == C_FAULT ? word_value(c, t)
+				      : (*t && !*end)	       ? x
+							       : NF_UNSET;
 		}
 		snprintf(s->status[s->n], NF_STATUS_MAX, "%s", fld[status_idx]);
 		s->n++;

@@ -28,6 +28,8 @@ enum nf_col {
 	C_AFTER_TEARDOWN,
 	C_HEAP_LARGEST,
 	C_HEAP_TW,
+	C_CUT,   /* cut_phase as enum nf_phase */
+	C_FAULT, /* fault as enum nf_fault */
 	C_NCOLS
 };
 

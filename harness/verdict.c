@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "verdict.h"
 #include "verdict_link.h"
+#include "verdict_path.h"
 
 static const char *const class_names[NF_NCLASSES] = {
     [NF_SLOT_LEAK] = "socket-slot leak",  [NF_POOL_LEAK] = "pool leak",
@@ -478,6 +479,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		stall(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
 		slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		nf_verdict_link(v, d, s, first);
+		nf_verdict_paths(v, d, s, first);
 		free(p);
 	}
 }

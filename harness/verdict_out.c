@@ -38,6 +38,10 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 		json_int_or_null(f, x->predictable_from);
 		fputs(", \"summary\": ", f);
 		nf_put_json_string(f, x->summary);
+		if (x->paths[0]) {
+			fputs(", \"paths\": ", f);
+			nf_put_json_string(f, x->paths);
+		}
 		fputs(", \"evidence\": [", f);
 		for (int k = 0; k < x->nev; k++)
 			fprintf(f, "%s{\"cycle\": %" PRId64 ", \"value\": %" PRId64 "}",
@@ -89,9 +93,12 @@ void nf_verdict_junit(const struct nf_verdict *v, FILE *f)
 
 void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
 {
-	for (int i = 0; i < v->n; i++)
+	for (int i = 0; i < v->n; i++) {
 		fprintf(f, "device %d: %s (%s): %s\n", v->f[i].device, nf_class_name(v->f[i].cls),
 			v->f[i].what, v->f[i].summary);
+		if (v->f[i].paths[0])
+			fprintf(f, "device %d:   %s\n", v->f[i].device, v->f[i].paths);
+	}
 	if (!v->n)
 		fprintf(f, "verdict: clean (%d device%s, %" PRId64 " cycles)\n", v->ndev,
 			v->ndev == 1 ? "" : "s", v->cycles);
