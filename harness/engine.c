@@ -69,10 +69,21 @@ static void arm_cuts(struct nf_engine *e)
 	}
 }
 
+/* The carrier stays up through this cycle's fault. Not with a cut: a
+ * device that cut its own link comes back only with a carrier, so such a
+ * fault's cycle flaps the AP as well. */
+static bool keeps_carrier(const struct nf_engine *e)
+{
+	return nf_fault_keeps_carrier(e->fault) && e->cut_at == NF_CUT_session;
+}
+
 static void fault_step(struct nf_engine *e, enum nf_fault_step step)
 {
 	int rc = e->ops->fault ? e->ops->fault(e->ctx, e->fault, step)
 			       : (step == NF_FS_UP_LATE ? 0 : e->ops->ap_set(e->ctx, step == NF_FS_UP));
+	if (rc == 0 && e->ops->fault && step != NF_FS_UP_LATE && e->fault != NF_FAULT_flap &&
+	    nf_fault_keeps_carrier(e->fault) && !keeps_carrier(e))
+		rc = e->ops->ap_set(e->ctx, step == NF_FS_UP);
 	if (rc < 0)
 		e->fault_errors++;
 }
@@ -102,13 +113,13 @@ static void enter(struct nf_engine *e, enum nf_engine_phase ph, int64_t now, int
 		for (int i = 0; i < e->ndev; i++) {
 			struct nf_engine_dev *d = &e->dev[i];
 			d->have = false;
-			d->survived = nf_fault_keeps_carrier(e->fault) && !d->torn_down && !d->crashed;
+			d->survived = keeps_carrier(e) && !d->torn_down && !d->crashed;
 		}
 		fault_step(e, NF_FS_UP);
 		e->late_at = nf_fault_has_late_step(e->fault) ? now + e->disable_ms : -1;
 		/* the carrier stayed: the recovery is the device's retries and
 		 * backoff, and the row wants the reconnect that held */
-		if (nf_fault_keeps_carrier(e->fault))
+		if (keeps_carrier(e))
 			e->max_end += NF_DEVICE_BACKOFF_MAX_MS;
 	}
 }
@@ -190,7 +201,7 @@ void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const st
 			 r->v[NF_R_phase] == d->rep.v[NF_R_phase])) {
 		/* no carrier came back: the times count from the fault's end */
 		struct nf_report rr = *r;
-		if (nf_fault_keeps_carrier(e->fault))
+		if (keeps_carrier(e))
 			rr.v[NF_R_t_carrier_up] = e->phase_start;
 		r = &rr;
 		d->rep = *r;
@@ -226,7 +237,7 @@ static bool all_acted(const struct nf_engine *e)
 			return false;
 		if (e->phase == NF_E_UP && !d->have)
 			return false;
-		if (e->phase == NF_E_UP && nf_fault_keeps_carrier(e->fault) &&
+		if (e->phase == NF_E_UP && keeps_carrier(e) &&
 		    !nf_status_is_ok(d->rep.status))
 			return false;
 	}

@@ -202,8 +202,11 @@ static const struct cmd {
      "flap the AP as the scenario says; rows in the run folder", cmd_run},
     {"verdict", "RUN_DIR", "judge a run\'s rows: verdict.json, junit.xml, a summary", cmd_verdict},
     {"plot", "RUN_DIR", "plots/*.png and *.svg and a self-contained report.html", cmd_plot},
-    {"matrix", "SCENARIO [--stacks a,b] [--close-modes x,y] [--set k=v]... [--out DIR]",
-     "the scenario over stack x close_mode: matrix.csv and matrix.md", nf_matrix},
+    {"matrix",
+     "SCENARIO [--stacks a,b] [--close-modes x,y] [--faults f,g] [--cut-at p,q] [--set k=v]... "
+     "[--out DIR]",
+     "the scenario over stack x close_mode (x fault x cut phase): matrix.csv and matrix.md",
+     nf_matrix},
     {"status", "RUN_DIR", "a run\'s state: pid, cycle, ok/failed, findings so far", cmd_status},
     {"stop", "RUN_DIR", "end a background run: it finishes its cycle, judges and tears down",
      cmd_stop},

@@ -19,7 +19,20 @@
 #include "scenario.h"
 #include "verdict.h"
 
-#define MAX_AXIS 8
+#define MAX_AXIS 8    /* values per axis */
+#define NAXES 4
+#define MAX_CELLS 1024
+
+/* The axes, one table: option, scenario key, column. An axis without a
+ * default is one only when given. */
+static const struct axis_def {
+	const char *opt, *key, *col, *def;
+} axis_defs[NAXES] = {
+    {"stacks", "device.stack", "stack", "upstream,vendor,fixed,linux"},
+    {"close-modes", "device.close_mode", "close_mode", "close,shutdown+close"},
+    {"faults", "run.fault", "fault", NULL},
+    {"cut-at", "run.cut_at", "cut_at", NULL},
+};
 
 struct cell {
 	int exit_code;
@@ -102,18 +115,33 @@ static void put_opt(FILE *f, int64_t x)
 
 #define MAX_SETS 64
 #define USAGE                                                                                      \
-	"usage: netflap matrix SCENARIO [--stacks a,b] [--close-modes x,y] [--set k=v]... "        \
-	"[--out DIR] [--quiet]\n"
+	"usage: netflap matrix SCENARIO [--stacks a,b] [--close-modes x,y] [--faults f,g] "        \
+	"[--cut-at p,q] [--set k=v]... [--out DIR] [--quiet]\n"
+
+struct axis {
+	char buf[256];
+	char *v[MAX_AXIS];
+	int n; /* 0: not an axis of this matrix */
+};
 
 struct matrix {
 	const char *scenario;
-	char stacks_buf[256], modes_buf[256], out[PATH_MAX], self[PATH_MAX];
-	char *stacks[MAX_AXIS], *modes[MAX_AXIS];
-	int ns, nm, nsets;
+	char out[PATH_MAX], self[PATH_MAX];
+	struct axis ax[NAXES];
+	int ncells, nsets;
 	const char *sets[MAX_SETS];
 	bool quiet;
-	struct cell cells[MAX_AXIS][MAX_AXIS];
+	struct cell cells[MAX_CELLS];
 };
+
+/* cell c's value on axis a (mixed radix over the axes in use), or NULL */
+static const char *cell_value(const struct matrix *m, int c, int a)
+{
+	for (int k = NAXES - 1; k > a; k--)
+		if (m->ax[k].n)
+			c /= m->ax[k].n;
+	return m->ax[a].n ? m->ax[a].v[c % m->ax[a].n] : NULL;
+}
 
 /* a stop signal ends the cell that runs (it finishes its cycle and judges)
  * and the matrix after it; the handler only forwards and counts */
@@ -130,22 +158,28 @@ static void on_stop(int sig)
 static int parse(struct matrix *m, int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"stacks", required_argument, NULL, 'S'}, {"close-modes", required_argument, NULL, 'C'},
+	    {"stacks", required_argument, NULL, 0},   {"close-modes", required_argument, NULL, 1},
+	    {"faults", required_argument, NULL, 2},   {"cut-at", required_argument, NULL, 3},
 	    {"set", required_argument, NULL, 's'},    {"out", required_argument, NULL, 'o'},
 	    {"quiet", no_argument, NULL, 'q'},        {0}};
 	int c;
 
-	snprintf(m->stacks_buf, sizeof(m->stacks_buf), "upstream,vendor,fixed,linux");
-	snprintf(m->modes_buf, sizeof(m->modes_buf), "close,shutdown+close");
+	for (int a = 0; a < NAXES; a++)
+		snprintf(m->ax[a].buf, sizeof(m->ax[a].buf), "%s",
+			 axis_defs[a].def ? axis_defs[a].def : "");
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'S':
-			snprintf(m->stacks_buf, sizeof(m->stacks_buf), "%s", optarg);
-			break;
-		case 'C':
-			snprintf(m->modes_buf, sizeof(m->modes_buf), "%s", optarg);
+		case 0:
+		case 1:
+		case 2:
+		case 3:
+			snprintf(m->ax[c].buf, sizeof(m->ax[c].buf), "%s", optarg);
+			if (!optarg[0]) {
+				fprintf(stderr, "netflap matrix: empty --%s\n", axis_defs[c].opt);
+				return -EINVAL;
+			}
 			break;
 		case 's':
 			if (m->nsets == MAX_SETS) {
@@ -170,11 +204,18 @@ static int parse(struct matrix *m, int argc, char **argv)
 		return -EINVAL;
 	}
 	m->scenario = argv[optind];
-	m->ns = split_list(m->stacks_buf, m->stacks);
-	m->nm = split_list(m->modes_buf, m->modes);
-	if (!m->ns || !m->nm) {
+	m->ncells = 1;
+	for (int a = 0; a < NAXES; a++) {
+		m->ax[a].n = split_list(m->ax[a].buf, m->ax[a].v);
+		m->ncells *= m->ax[a].n ? m->ax[a].n : 1;
+	}
+	if (!m->ax[0].n || !m->ax[1].n) {
 		fprintf(stderr, "netflap matrix: empty --stacks or --close-modes\n");
 		return -EINVAL;
+	}
+	if (m->ncells > MAX_CELLS) {
+		fprintf(stderr, "netflap matrix: %d cells; at most %d\n", m->ncells, MAX_CELLS);
+		return -E2BIG;
 	}
 	return 0;
 }
@@ -189,6 +230,12 @@ static int check_scenario(const struct matrix *m)
 	int rc = nf_scenario_load(&sc, m->scenario, err, sizeof(err));
 	for (int i = 0; rc == 0 && i < m->nsets; i++)
 		rc = nf_scenario_set(&sc, m->sets[i], err, sizeof(err));
+	for (int a = 0; rc == 0 && a < NAXES; a++)
+		for (int i = 0; rc == 0 && i < m->ax[a].n; i++) {
+			char set[320];
+			snprintf(set, sizeof(set), "%s=%s", axis_defs[a].key, m->ax[a].v[i]);
+			rc = nf_scenario_set(&sc, set, err, sizeof(err));
+		}
 	if (rc < 0)
 		fprintf(stderr, "netflap: %s\n", err);
 	return rc;
@@ -219,17 +266,22 @@ static int make_out(struct matrix *m)
 }
 
 /* one cell: a `netflap run` child; its exit code */
-static int run_cell(struct matrix *m, int i, int j, char *dir, size_t dlen)
+static int run_cell(struct matrix *m, int c, char *dir, size_t dlen)
 {
-	char log[PATH_MAX + 80], set_stack[64], set_mode[64];
-	char *av[2 * MAX_SETS + 16];
+	char log[PATH_MAX + 80], axset[NAXES][320];
+	char *av[2 * MAX_SETS + 24];
 	int k = 0, status = 0;
 	pid_t pid;
+	size_t dl = (size_t)snprintf(dir, dlen, "%s/", m->out);
 
-	snprintf(dir, dlen, "%s/%s_%s", m->out, m->stacks[i], m->modes[j]);
+	for (int a = 0; a < NAXES; a++) {
+		const char *v = cell_value(m, c, a);
+		if (v)
+			dl += (size_t)snprintf(dir + dl, dl < dlen ? dlen - dl : 0, "%s%s",
+					       a ? "_" : "", v);
+		snprintf(axset[a], sizeof(axset[a]), "%s=%s", axis_defs[a].key, v ? v : "");
+	}
 	snprintf(log, sizeof(log), "%s.log", dir);
-	snprintf(set_stack, sizeof(set_stack), "device.stack=%s", m->stacks[i]);
-	snprintf(set_mode, sizeof(set_mode), "device.close_mode=%s", m->modes[j]);
 	av[k++] = m->self;
 	av[k++] = "run";
 	av[k++] = (char *)m->scenario;
@@ -237,10 +289,12 @@ static int run_cell(struct matrix *m, int i, int j, char *dir, size_t dlen)
 		av[k++] = "--set";
 		av[k++] = (char *)m->sets[s];
 	}
-	char *fixed[] = {"--set", set_stack, "--set", set_mode};
-	for (int s = 0; s < 4; s++)
-		av[k++] = fixed[s];
-	if (strcmp(m->stacks[i], "linux") == 0) { /* the kernel stack: static, no table */
+	for (int a = 0; a < NAXES; a++)
+		if (m->ax[a].n) {
+			av[k++] = "--set";
+			av[k++] = axset[a];
+		}
+	if (strcmp(cell_value(m, c, 0), "linux") == 0) { /* the kernel stack: static, no table */
 		char *lx[] = {"--set", "device.ip=static", "--set", "device.socket_limit=0"};
 		for (int s = 0; s < 4; s++)
 			av[k++] = lx[s];
@@ -276,19 +330,23 @@ static int write_csv(const struct matrix *m)
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	fprintf(f, "stack,close_mode,exit,verdict,cycles,first_failure_cycle,connack_median_ms\n");
-	for (int i = 0; i < m->ns; i++)
-		for (int j = 0; j < m->nm; j++) {
-			const struct cell *x = &m->cells[i][j];
-			if (x->exit_code < 0)
-				continue; /* not run: the matrix was stopped */
-			fprintf(f, "%s,%s,%d,\"%s\",%lld,", m->stacks[i], m->modes[j], x->exit_code,
-				x->verdict, (long long)x->cycles);
-			put_opt(f, x->first_failure);
-			fputc(',', f);
-			put_opt(f, x->connack_median);
-			fputc('\n', f);
-		}
+	for (int a = 0; a < NAXES; a++)
+		if (m->ax[a].n)
+			fprintf(f, "%s,", axis_defs[a].col);
+	fprintf(f, "exit,verdict,cycles,first_failure_cycle,connack_median_ms\n");
+	for (int c = 0; c < m->ncells; c++) {
+		const struct cell *x = &m->cells[c];
+		if (x->exit_code < 0)
+			continue; /* not run: the matrix was stopped */
+		for (int a = 0; a < NAXES; a++)
+			if (m->ax[a].n)
+				fprintf(f, "%s,", cell_value(m, c, a));
+		fprintf(f, "%d,\"%s\",%lld,", x->exit_code, x->verdict, (long long)x->cycles);
+		put_opt(f, x->first_failure);
+		fputc(',', f);
+		put_opt(f, x->connack_median);
+		fputc('\n', f);
+	}
 	return fclose(f) ? -errno : 0;
 }
 
@@ -315,17 +373,22 @@ static int write_md(const struct matrix *m)
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
+	int per_row = m->ncells / m->ax[0].n; /* the stack is the row; the rest, columns */
 	fprintf(f, "# netflap matrix: %s\n\n| stack |", m->scenario);
-	for (int j = 0; j < m->nm; j++)
-		fprintf(f, " %s |", m->modes[j]);
+	for (int j = 0; j < per_row; j++) {
+		for (int a = 1; a < NAXES; a++)
+			if (m->ax[a].n)
+				fprintf(f, "%s%s", a > 1 ? " / " : " ", cell_value(m, j, a));
+		fprintf(f, " |");
+	}
 	fprintf(f, "\n|---|");
-	for (int j = 0; j < m->nm; j++)
+	for (int j = 0; j < per_row; j++)
 		fprintf(f, "---|");
 	fputc('\n', f);
-	for (int i = 0; i < m->ns; i++) {
-		fprintf(f, "| %s |", m->stacks[i]);
-		for (int j = 0; j < m->nm; j++)
-			md_cell(f, &m->cells[i][j]);
+	for (int i = 0; i < m->ax[0].n; i++) {
+		fprintf(f, "| %s |", m->ax[0].v[i]);
+		for (int j = 0; j < per_row; j++)
+			md_cell(f, &m->cells[i * per_row + j]);
 		fputc('\n', f);
 	}
 	return fclose(f) ? -errno : 0;
@@ -349,22 +412,26 @@ static int run_cells(struct matrix *m)
 {
 	int worst = 0;
 
-	for (int i = 0; i < m->ns; i++)
-		for (int j = 0; j < m->nm; j++) {
-			char dir[PATH_MAX + 64];
-			struct cell *x = &m->cells[i][j];
-			x->exit_code = -1;
-			if (stop_requested)
-				continue;
-			if (!m->quiet)
-				fprintf(stderr, "matrix: %s x %s ...", m->stacks[i], m->modes[j]);
-			x->exit_code = run_cell(m, i, j, dir, sizeof(dir));
-			summarize(dir, x);
-			if (x->exit_code > 1)
-				worst = x->exit_code;
-			if (!m->quiet)
-				fprintf(stderr, " %s (exit %d)\n", x->verdict, x->exit_code);
+	for (int c = 0; c < m->ncells; c++) {
+		char dir[PATH_MAX + 400];
+		struct cell *x = &m->cells[c];
+		x->exit_code = -1;
+		if (stop_requested)
+			continue;
+		if (!m->quiet) {
+			fprintf(stderr, "matrix: cell %d/%d:", c + 1, m->ncells);
+			for (int a = 0; a < NAXES; a++)
+				if (m->ax[a].n)
+					fprintf(stderr, " %s", cell_value(m, c, a));
+			fprintf(stderr, " ...");
 		}
+		x->exit_code = run_cell(m, c, dir, sizeof(dir));
+		summarize(dir, x);
+		if (x->exit_code > 1)
+			worst = x->exit_code;
+		if (!m->quiet)
+			fprintf(stderr, " %s (exit %d)\n", x->verdict, x->exit_code);
+	}
 	return worst;
 }
 
