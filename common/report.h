@@ -58,7 +58,8 @@
 	X(pbuf_pool_max, "PBUF_POOL high-water mark")                                              \
 	X(pbuf_pool_err, "PBUF_POOL allocation failures")                                          \
 	X(tcp_time_wait, "TCP pcbs in TIME_WAIT (lingering, not leaked)")                          \
-	X(heap_time_wait, "heap bytes those TIME_WAIT pcbs hold (pools on the heap; else 0)")        \
+	X(heap_time_wait, "heap bytes TIME_WAIT and closing pcbs hold (pools on the heap; else 0)")  \
+	X(tcp_closing, "TCP pcbs closed by the app that lwIP still finishes (FIN_WAIT, LAST_ACK)")  \
 	X(ping_ok, "1: the gateway answered the echo; 0: it did not")                              \
 	X(ping_errno, "errno when the ping's socket() failed")                                     \
 	X(reconnect_total, "reconnect attempts so far")                                            \

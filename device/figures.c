@@ -64,6 +64,7 @@ void nf_figures_probe(struct nf_session *s, struct nf_report *r)
 	r->v[NF_R_heap_largest_free] = p.heap_largest_free;
 	r->v[NF_R_tcp_time_wait] = p.tcp_time_wait;
 	r->v[NF_R_heap_time_wait] = p.heap_time_wait;
+	r->v[NF_R_tcp_closing] = p.tcp_closing;
 	for (size_t i = 0; i < sizeof(pool_fields) / sizeof(pool_fields[0]); i++) {
 		const struct nf_pool_stat *ps = nf_probe_pool(&p, pool_fields[i].pool);
 		if (!ps)

@@ -81,7 +81,8 @@ enum nf_csv_src {
 	X(cut_phase, S_CUT, 0) \
 	X(fault, S_FAULT, 0) \
 	X(teardown_cause, S_CAUSE, 0) \
-	X(address, S_ADDR, NF_R_ip)
+	X(address, S_ADDR, NF_R_ip) \
+	X(tcp_closing, S_REPORT, NF_R_tcp_closing)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

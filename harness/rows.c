@@ -29,6 +29,8 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_HEAP_TW] = NF_COL_heap_time_wait,
     [C_CUT] = NF_COL_cut_phase,
     [C_FAULT] = NF_COL_fault,
+    [C_CLOSING] = NF_COL_tcp_closing,
+    [C_LINGER] = NF_COL_COUNT, /* derived below, not read */
 };
 
 /* the columns that hold a word, read as its index in their list */
@@ -90,7 +92,7 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 	nhead = split(line, fld);
 	for (int c = 0; c < C_NCOLS; c++) {
 		idx[c] = -1;
-		for (int i = 0; i < nhead; i++)
+		for (int i = 0; col_ids[c] != NF_COL_COUNT && i < nhead; i++)
 			if (strcmp(fld[i], nf_csv_col(col_ids[c])) == 0)
 				idx[c] = i;
 	}
@@ -129,6 +131,9 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 				      : (*t && !*end)	       ? x
 							       : NF_UNSET;
 		}
+		int64_t *v = s->v[s->n];
+		v[C_LINGER] = v[C_TIME_WAIT] == NF_UNSET ? NF_UNSET
+			      : v[C_TIME_WAIT] + (v[C_CLOSING] == NF_UNSET ? 0 : v[C_CLOSING]);
 		snprintf(s->status[s->n], NF_STATUS_MAX, "%s", fld[status_idx]);
 		s->n++;
 		if (dev + 1 > rows->ndev)

@@ -30,6 +30,8 @@ enum nf_col {
 	C_HEAP_TW,
 	C_CUT,   /* cut_phase as enum nf_phase */
 	C_FAULT, /* fault as enum nf_fault */
+	C_CLOSING,
+	C_LINGER, /* derived: tcp_time_wait + tcp_closing, the pcbs lwIP still finishes */
 	C_NCOLS
 };
 

@@ -245,7 +245,7 @@ static const struct {
 	int col, minus;
 	const char *name;
 } pools[] = {
-    {C_NETCONN, -1, "NETCONN"}, {C_TCP_PCB, C_TIME_WAIT, "TCP_PCB"}, {C_UDP_PCB, -1, "UDP_PCB"},
+    {C_NETCONN, -1, "NETCONN"}, {C_TCP_PCB, C_LINGER, "TCP_PCB"}, {C_UDP_PCB, -1, "UDP_PCB"},
     {C_RAW_PCB, -1, "RAW_PCB"}, {C_PBUF, -1, "PBUF_POOL"},
 };
 
@@ -268,7 +268,7 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 			 "%s in use grows %.3g per cycle from cycle %" PRId64 " (%" PRId64
 			 " at baseline, %" PRId64 " now%s)",
 			 pools[k].name, t.slope, f->first_cycle, t.base, t.last,
-			 pools[k].minus >= 0 ? ", TIME_WAIT excluded" : "");
+			 pools[k].minus >= 0 ? ", TIME_WAIT and closing pcbs excluded" : "");
 	}
 }
 

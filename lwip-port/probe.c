@@ -86,6 +86,11 @@ static void read_stats(struct nf_probe *p)
 	}
 	for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb; pcb = pcb->next)
 		p->tcp_time_wait++;
+	/* closed by the application, finished by lwIP: a FIN that cannot get
+	 * out (a blackhole, a lost AP) is retransmitted until lwIP gives up */
+	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+		p->tcp_closing += pcb->state == FIN_WAIT_1 || pcb->state == FIN_WAIT_2 ||
+				  pcb->state == CLOSING || pcb->state == LAST_ACK;
 }
 
 /* Heap bytes one TCP pcb takes when pools live on the heap
@@ -149,7 +154,7 @@ int nf_probe_read(struct nf_probe *out)
 	read_sockets(out);
 	read_stats(out);
 	out->heap_largest_free = largest_free(out->heap_free);
-	out->heap_time_wait = (unsigned)out->tcp_time_wait * pcb_heap_bytes();
+	out->heap_time_wait = (unsigned)(out->tcp_time_wait + out->tcp_closing) * pcb_heap_bytes();
 	UNLOCK_TCPIP_CORE();
 	return 0;
 }

@@ -22,7 +22,9 @@ struct nf_probe {
 	unsigned heap_avail, heap_free, heap_min_free, heap_err;
 	unsigned heap_largest_free; /* the largest block mem_malloc() can give now */
 	int tcp_time_wait; /* TCP pcbs lingering in TIME_WAIT (not a leak) */
-	unsigned heap_time_wait; /* heap bytes they hold (MEMP_MEM_MALLOC), else 0 */
+	int tcp_closing;   /* closed by the application, lwIP finishing: FIN_WAIT_1/2,
+			      CLOSING, LAST_ACK (bounded by lwIP's timers, not a leak) */
+	unsigned heap_time_wait; /* heap bytes both hold (MEMP_MEM_MALLOC), else 0 */
 	size_t npools;
 	struct nf_pool_stat pools[NF_PROBE_MAX_POOLS];
 };

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Every path: cuts at each phase of the reconnect, faults beyond the flap
+# (root; exit 4, skipped, otherwise).
+# Usage: paths_test.sh BUILD_DIR CASE
+#   cut-fixed    each run.cut_at (up lease dns connect connack random), 100 cycles on
+#                fixed: cut_phase names the phase in at least 99 rows (random: each of
+#                the five at least 10 times), every row cut, no finding
+#   cut-linux    the same on the kernel stack (random, 100 cycles)
+#   cut-vendor   seed-quick on vendor cut at each phase: up, lease and dns never hold
+#                a socket, so nothing leaks (exit 0, slots_after_teardown 0); connect
+#                and connack close a socket in flight: the field report's leak, first
+#                socket_failed at cycle 39; random says which phases kept the slots
+#   faults-fixed / faults-linux  each run.fault, 50 cycles: every row ok, verdict
+#                clean, each row names its fault; blackhole and broker_stall rows say
+#                keepalive_timeout noticed it, broker_restart broker_closed;
+#                address_change alternates the lease (lwIP); nothing left
+#   fault-mix    flap:2,blackhole:1,broker_restart:1 on fixed: every fault drawn, clean
+#   timeout-row  mosquitto stopped mid-run (CONNACK never comes): the timeout rows
+#                still carry the stack's heap and slot figures
+set -uo pipefail
+build=$1 case=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$here/.." && pwd)
+. "$here/lib/netns.sh"
+nf_need_root
+out=$(mktemp -d "${TMPDIR:-/tmp}/nf-paths.XXXXXX")
+nf_defer "rm -rf $out"
+nf=$build/netflap
+
+count() { nf_col "$1" "$2" | grep -c -x -- "$3"; } # column csv value
+run() { # folder, then netflap run arguments; exit code in $rc
+	local dir=$1
+	shift
+	"$nf" run "$@" --out "$out/$dir" --quiet >"$out/$dir.log" 2>&1
+	rc=$?
+}
+clean() { grep -q '"clean": true' "$1/verdict.json"; }
+
+cut_case() { # stack cycles phases...
+	local stack=$1 n=$2
+	shift 2
+	local extra=()
+	[ "$stack" = linux ] && extra=(--set device.ip=static)
+	for c in "$@"; do
+		run "$stack-$c" "$root/scenarios/fixed-quick.scn" --set device.stack="$stack" "${extra[@]}" \
+			--set run.loops="$n" --set run.cut_at="$c"
+		csv=$out/$stack-$c/cycles.csv
+		[ $rc = 0 ] && clean "$out/$stack-$c" || nf_fail "$stack cut_at=$c: exit $rc, $(cat "$out/$stack-$c/verdict.json")"
+		[ "$(count status "$csv" cut)" = "$n" ] || nf_fail "$stack cut_at=$c: not every row cut"
+		if [ "$c" = random ]; then
+			for p in up lease dns connect connack; do
+				[ "$(count cut_phase "$csv" $p)" -ge 10 ] || nf_fail "$stack random: $p drawn under 10 times"
+			done
+		else
+			got=$(count cut_phase "$csv" "$c")
+			[ "$got" -ge $((n * 99 / 100)) ] || nf_fail "$stack cut_at=$c: landed in $got of $n"
+		fi
+		echo "$stack cut_at=$c: $(nf_col cut_phase "$csv" | sort | uniq -c | tr -s ' \n' ' ')"
+		nf_nothing_left "$out/$stack-$c"
+	done
+}
+
+fault_case() { # stack
+	local stack=$1 extra=()
+	[ "$stack" = linux ] && extra=(--set device.ip=static)
+	for f in flap blackhole broker_restart broker_stall dhcp_outage dns_outage address_change; do
+		# the device notices a blackhole or a stall by its keepalive (1 s,
+		# the least MQTT has): those last 1 s; the others 300 ms
+		local off=300ms
+		case $f in blackhole | broker_stall) off=1s ;; esac
+		run "$stack-$f" "$root/scenarios/fixed-quick.scn" --set device.stack="$stack" "${extra[@]}" \
+			--set run.loops=50 --set run.fault=$f --set run.disable_interval=$off \
+			--set device.keepalive=1s
+		csv=$out/$stack-$f/cycles.csv
+		[ $rc = 0 ] && clean "$out/$stack-$f" || nf_fail "$stack fault=$f: exit $rc, $(cat "$out/$stack-$f/verdict.json")"
+		[ "$(count status "$csv" ok)" = 50 ] || nf_fail "$stack fault=$f: not every reconnect ok"
+		[ "$(count fault "$csv" $f)" -ge 49 ] || nf_fail "$stack fault=$f: rows do not name it" # cycle 1 is the first association
+		case $f in
+		blackhole | broker_stall) want=keepalive_timeout ;;
+		broker_restart) want=broker_closed ;;
+		*) want=carrier_lost ;;
+		esac
+		[ "$(count teardown_cause "$csv" $want)" = 49 ] || nf_fail "$stack fault=$f: teardown_cause not $want"
+		if [ $f = address_change ] && [ "$stack" != linux ]; then
+			[ "$(nf_col address "$csv" | sort -u | wc -l)" = 2 ] || nf_fail "address_change: not two addresses"
+		fi
+		echo "$stack fault=$f: 50 ok, noticed by $want, connack median $(nf_col connack_ms "$csv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms"
+		nf_nothing_left "$out/$stack-$f"
+	done
+}
+
+case $case in
+cut-fixed) cut_case fixed 100 up lease dns connect connack random ;;
+cut-linux) cut_case linux 100 random ;;
+cut-vendor)
+	for c in up lease dns connect connack; do
+		run "vendor-$c" "$root/scenarios/seed-quick.scn" --set run.cut_at=$c
+		csv=$out/vendor-$c/cycles.csv
+		first=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "status") s = i; next}
+			$s == "socket_failed" {print $1; exit}' "$csv")
+		case $c in
+		up | lease | dns)
+			[ $rc = 0 ] || nf_fail "vendor cut_at=$c: exit $rc, want 0 (no socket yet, nothing to leak)"
+			[ "$(nf_col slots_after_teardown "$csv" | sort -u | tr -d '\n')" = 0 ] ||
+				nf_fail "vendor cut_at=$c: slots kept" ;;
+		*)
+			[ $rc = 1 ] && [ "$first" = 39 ] || nf_fail "vendor cut_at=$c: exit $rc, first socket_failed ${first:-none}, want 1 and 39" ;;
+		esac
+		echo "vendor cut_at=$c: exit $rc, first socket_failed ${first:--}"
+	done
+	run vendor-random "$root/scenarios/seed-quick.scn" --set run.cut_at=random --set run.loops=120
+	[ $rc = 1 ] || nf_fail "vendor random: exit $rc"
+	paths=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['findings'][0].get('paths', ''))" "$out/vendor-random/verdict.json")
+	echo "vendor random: $paths"
+	case $paths in
+	"by cut phase: connect 1.00 kept per cycle"*", connack 1.00 kept per cycle"*"; none at up"*lease*dns*) ;;
+	*) nf_fail "vendor random: the finding does not split by phase: $paths" ;;
+	esac
+	;;
+faults-fixed) fault_case fixed ;;
+faults-linux) fault_case linux ;;
+fault-mix)
+	run mix "$root/scenarios/fixed-quick.scn" --set run.loops=60 --set run.fault=flap:2,blackhole:1,broker_restart:1 \
+		--set run.disable_interval=1s --set device.keepalive=1s
+	csv=$out/mix/cycles.csv
+	[ $rc = 0 ] && clean "$out/mix" || nf_fail "fault mix: exit $rc"
+	for f in flap blackhole broker_restart; do
+		[ "$(count fault "$csv" $f)" -ge 5 ] || nf_fail "fault mix: $f drawn under 5 times"
+	done
+	echo "fault mix: $(nf_col fault "$csv" | sort | uniq -c | tr -s ' \n' ' ')"
+	;;
+timeout-row)
+	# mosquitto stopped by this test mid-run: TCP still connects (the kernel
+	# holds the backlog), CONNACK never comes; the rows of a device that did
+	# not report in time still carry what its stack holds (STATUS)
+	"$nf" run "$root/scenarios/fixed-quick.scn" --set run.loops=12 --set run.reconnect_timeout=1s \
+		--set run.disable_interval=300ms --out "$out/stalled" --quiet >"$out/stalled.log" 2>&1 &
+	pid=$!
+	nf_wait 20 bash -c "[ \$(cat '$out/stalled/cycles.csv' 2>/dev/null | wc -l) -ge 3 ]" ||
+		nf_fail "the run did not get going"
+	mosq=$(pgrep -f "mosquitto -c $out/stalled/mosquitto.conf")
+	[ -n "$mosq" ] || nf_fail "no mosquitto of this run"
+	kill -STOP "$mosq"
+	wait $pid
+	csv=$out/stalled/cycles.csv
+	timeouts=$(count status "$csv" timeout)
+	[ "$timeouts" -ge 3 ] || nf_fail "under 3 timeout rows: $(nf_col status "$csv" | tr '\n' ' ')"
+	awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+		$c["status"] == "timeout" && ($c["heap_free"] == "" || $c["sockets_in_use"] == "") {bad++}
+		END {exit bad > 0}' "$csv" || nf_fail "a timeout row without heap or slot figures"
+	echo "timeout-row: $timeouts timeout rows, each with heap and slot figures"
+	nf_nothing_left "$out/stalled"
+	;;
+*) nf_fail "unknown case $case" ;;
+esac
+echo "PASS: $case"
