@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "faults.h"
 #include "plot.h"
 #include "proc.h"
 #include "rows.h"
@@ -21,6 +22,23 @@
 /* each panel and the figures it draws: a panel with no value in any of
  * them (the kernel stack has no lwIP heap or pools) is left out, and the
  * report says so */
+/* the rows walked more than one fault */
+static bool several_faults(const struct nf_rows *rows)
+{
+	int64_t seen = NF_UNSET;
+
+	for (int d = 0; d < rows->ndev; d++)
+		for (size_t i = 0; i < rows->dev[d].n; i++) {
+			int64_t f = rows->dev[d].v[i][C_FAULT];
+			if (f == NF_UNSET)
+				continue;
+			if (seen != NF_UNSET && f != seen)
+				return true;
+			seen = f;
+		}
+	return false;
+}
+
 static const struct panel {
 	const char *name;
 	enum nf_col cols[4];
@@ -189,7 +207,13 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		else
 			stale_plots(out, panels[i].name);
 	}
-	char *argv[] = {"gnuplot", "-c", script, dat, out, ndev, titles, list, NULL};
+	/* more than one fault: points coloured by fault, named in the key */
+	char faults[256] = "";
+	for (int f = 0; f < NF_FAULT_COUNT; f++)
+		snprintf(faults + strlen(faults), sizeof(faults) - strlen(faults), "%s%s",
+			 f ? " " : "", nf_fault_name((enum nf_fault)f));
+	char *colour = several_faults(&rows) ? "1" : "0";
+	char *argv[] = {"gnuplot", "-c", script, dat, out, ndev, titles, list, faults, colour, NULL};
 	struct nf_spawn s = {.nsfd = -1, .log = log, .pass_fd = -1, .argv = argv};
 	rc = nf_spawn(&s, &pid);
 	if (rc == 0 &&

@@ -27,6 +27,7 @@ const struct nf_plot_series nf_plot_series[] = {
     {"memp_tcp_pcb_used", C_TCP_PCB},
     {"tcp_time_wait", C_TIME_WAIT},
     {"memp_pbuf_pool_used", C_PBUF},
+    {"fault", C_FAULT}, /* enum nf_fault: the points' colour */
 };
 const int nf_plot_nseries = (int)(sizeof(nf_plot_series) / sizeof(nf_plot_series[0]));
 

@@ -1,18 +1,22 @@
 # netflap's plots, as PNG and SVG. One script for both `netflap plot RUN_DIR`
 # and scripts/plot.sh (no netflap binary needed).
-# Usage: gnuplot -c plots.gp PLOT.DAT OUTDIR NLINES TITLES [PANELS]
+# Usage: gnuplot -c plots.gp PLOT.DAT OUTDIR NLINES TITLES [PANELS [FAULTS COLOUR]]
 #   PLOT.DAT: "cycle NAME_0 .. NAME_{NLINES-1} ..." per line (netflap plot
 #     writes it as plots/plot.dat: a line per device, or a fleet's median,
 #     lowest and highest; at most 2000 points a line)
 #   TITLES: NLINES words naming the lines ("d0 d1", "median lowest highest")
 #   PANELS: the panels with data, e.g. "sockets connack status" (default all);
 #     a panel with no point at all would stop gnuplot.
+#   FAULTS: the fault names in their list order (the fault_K column is an
+#     index into it); COLOUR: 1 to colour the status and CONNACK points by fault.
 dat = ARG1
 out = ARG2
 n = int(ARG3)
 titles = ARG4
 panels = ARGC >= 5 ? ARG5 : "sockets heap connack status pools"
 want(p) = strstrt(" ".panels." ", " ".p." ") > 0
+faults = ARGC >= 6 ? ARG6 : ""
+colour = ARGC >= 7 && ARG7 eq "1"
 
 set datafile separator whitespace
 set datafile columnheaders
@@ -48,14 +52,24 @@ do for [ext in "png svg"] {
     set output sprintf("%s/connack.%s", out, ext)
     set title "carrier up to CONNACK"
     set ylabel "ms"
+    if (colour) {
+    plot for [k=0:n-1] dat using "cycle":col("connack_ms", k):(column(col("fault", k)) + 1) with points pt 7 ps 0.4 lc variable notitle, \
+         for [i=1:words(faults)] keyentry with points pt 7 lc i title word(faults, i)
+    } else {
     plot for [k=0:n-1] dat using "cycle":col("connack_ms", k) with points pt 7 ps 0.4 title title("connack", k)
+    }
     }
 
     set output sprintf("%s/status.%s", out, ext)
     set title "reconnect per cycle (1 ok, 0 failed)"
     set ylabel "ok"
     set yrange [-0.2:1.2]
+    if (colour) {
+    plot for [k=0:n-1] dat using "cycle":(column(col("ok", k)) + 0.01 * k):(column(col("fault", k)) + 1) with points pt 7 ps 0.5 lc variable notitle, \
+         for [i=1:words(faults)] keyentry with points pt 7 lc i title word(faults, i)
+    } else {
     plot for [k=0:n-1] dat using "cycle":(column(col("ok", k)) + 0.01 * k) with points pt 7 ps 0.5 title title("ok", k)
+    }
     unset yrange
 
     if (want("pools")) {
