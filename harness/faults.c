@@ -37,6 +37,10 @@ int nf_fault_mix_parse(const char *text, struct nf_fault_mix *m, char *err, unsi
 		unsigned long weight = 1;
 		snprintf(word, sizeof(word), "%.*s", (int)w, p);
 		int f = nf_fault_parse(word);
+		if (!n || (p[n] == ',' && !p[n + 1])) {
+			snprintf(err, errlen, "an empty name in the list");
+			return -EINVAL;
+		}
 		if (f < 0) {
 			snprintf(err, errlen, "no fault '%s'", word);
 			return -EINVAL;

@@ -18,18 +18,6 @@ nf=$here/build/netflap
 out=$(mktemp -d "${TMPDIR:-/tmp}/nf-bench.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
-# run dir -> "cps down_med down_p99 up_med up_p99" over the engine's own time
-# (device-cycles per second for a fleet)
-figures() {
-	awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
-		{n++; d[n] = $c["down_ms"]; u[n] = $c["up_ms"]
-		 e = $c["t_start_ms"] + $c["down_ms"] + $c["up_ms"]; if (e > end) end = e}
-		function pct(a, p,   k, i, j, t) {
-			for (i = 1; i <= n; i++) s[i] = a[i]
-			for (i = 2; i <= n; i++) { t = s[i]; for (j = i - 1; j > 0 && s[j] > t; j--) s[j + 1] = s[j]; s[j + 1] = t }
-			k = int(p * (n - 1) + 0.5) + 1; return s[k] }
-		END {printf "%.1f %d %d %d %d", n * 1000 / end, pct(d, 0.5), pct(d, 0.99), pct(u, 0.5), pct(u, 0.99)}' "$1/cycles.csv"
-}
 common=(--set run.pace=event --set run.disable_interval=0ms --set run.enable_interval=0ms
 	--set device.publish_interval=0ms --set device.ip=static --quiet)
 "$nf" run "$here/scenarios/fixed-quick.scn" "${common[@]}" --set run.loops="$cycles" \
@@ -46,7 +34,7 @@ end=$(date +%s.%N)
 
 printf '%-22s %8s %9s %9s %9s %9s\n' run cycles/s down_med down_p99 up_med up_p99
 for r in lwip linux fleet; do
-	read -r cps dm dp um up <<<"$(figures "$out/$r")"
+	read -r cps dm dp um up <<<"$(nf_bench_figures "$out/$r")"
 	printf '%-22s %8s %7s ms %6s ms %6s ms %6s ms\n' "$r$([ $r = fleet ] && echo " ($fleet devices)")" \
 		"$cps" "$dm" "$dp" "$um" "$up"
 	eval "${r}_cps=$cps"

@@ -67,3 +67,22 @@ nf_fetch_lwip() {
 	fi
 	printf '%s\n' "$tree"
 }
+
+# nf_bench_figures RUN_DIR -> "cps down_med down_p99 up_med up_p99" over the engine's own time
+# (device-cycles per second for a fleet)
+nf_bench_figures() {
+	awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+		{n++; d[n] = $c["down_ms"]; u[n] = $c["up_ms"]
+		 e = $c["t_start_ms"] + $c["down_ms"] + $c["up_ms"]; if (e > end) end = e}
+		function pct(a, p,   k, i, j, t) {
+			for (i = 1; i <= n; i++) s[i] = a[i]
+			for (i = 2; i <= n; i++) { t = s[i]; for (j = i - 1; j > 0 && s[j] > t; j--) s[j + 1] = s[j]; s[j + 1] = t }
+			k = int(p * (n - 1) + 0.5) + 1; return s[k] }
+		END {printf "%.1f %d %d %d %d", n * 1000 / end, pct(d, 0.5), pct(d, 0.99), pct(u, 0.5), pct(u, 0.99)}' "$1/cycles.csv"
+}
+
+# nf_csv_median COLUMN CSV -> the median of a cycles.csv column's values ("-" if none)
+nf_csv_median() {
+	awk -F, -v name="$1" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next}
+		$c != "" {print $c}' "$2" | sort -n | awk '{a[NR] = $1} END {print NR ? a[int((NR + 1) / 2)] : "-"}'
+}

@@ -12,6 +12,7 @@
 
 #include "csv.h"
 #include "engine.h"
+#include "faults.h"
 #include "scenario.h"
 
 static char dir[64];
@@ -483,6 +484,32 @@ START_TEST(test_engine_jitter_seeded)
 }
 END_TEST
 
+/* run.fault: one word or a weighted list; the draw follows the weights */
+START_TEST(test_fault_mix)
+{
+	struct nf_fault_mix m;
+	char err[96];
+	int hits[NF_FAULT_COUNT] = {0};
+
+	ck_assert_int_eq(nf_fault_mix_parse("blackhole", &m, err, sizeof(err)), 0);
+	ck_assert_int_eq(m.n, 1);
+	ck_assert_int_eq(nf_fault_mix_pick(&m, 12345), NF_FAULT_blackhole);
+	ck_assert_int_eq(nf_fault_mix_parse("flap:6,blackhole:2,broker_restart:1", &m, err, sizeof(err)), 0);
+	ck_assert_int_eq((int)m.total, 9);
+	for (uint32_t r = 0; r < 9000; r++)
+		hits[nf_fault_mix_pick(&m, r)]++;
+	ck_assert_int_eq(hits[NF_FAULT_flap], 6000);
+	ck_assert_int_eq(hits[NF_FAULT_blackhole], 2000);
+	ck_assert_int_eq(hits[NF_FAULT_broker_restart], 1000);
+	static const char *const bad[] = {"", "floods", "flap:0", "flap:x", "flap,flap", "flap:6,", "flap:1001"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(nf_fault_mix_parse(bad[i], &m, err, sizeof(err)) == -EINVAL,
+			      "'%s' accepted", bad[i]);
+	ck_assert_int_eq(nf_fault_parse("dns_outage"), NF_FAULT_dns_outage);
+	ck_assert_str_eq(nf_fault_name(NF_FAULT_address_change), "address_change");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("harness");
@@ -502,6 +529,7 @@ int main(void)
 	tcase_add_test(te, test_engine_event);
 	tcase_add_test(te, test_engine_jitter_seeded);
 	tcase_add_test(te, test_engine_collect);
+	tcase_add_test(te, test_fault_mix);
 	suite_add_tcase(s, ts);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, te);
