@@ -287,6 +287,29 @@ static int64_t stall_start(const struct nf_series *s, int64_t settle, int64_t k)
 	return NF_UNSET;
 }
 
+/* A heap falling while pcbs the application closed pile up in lwIP (FINs a
+ * blackhole held back, retransmitted with a growing timeout): their queued
+ * segments are heap until lwIP gives up, bounded by the TCP_PCB pool. When
+ * the lingering pcbs grow over the same cycles and the fall is at most a
+ * send buffer per pcb, the fall is theirs, not a leak; a leak goes on once
+ * they stop growing, and is called then. */
+#define HEAP_PER_LINGER_MAX (16 * 1024)
+
+static bool lingering_explains(const struct nf_series *s, int64_t settle, int64_t last,
+			       double heap_slope)
+{
+	struct pt *q = malloc((s->n + 1) * sizeof(*q));
+	struct trend lt;
+	int n = q ? collect(s, C_CLOSING, -1, settle, false, q) : 0;
+
+	while (n > 0 && q[n - 1].cycle > last)
+		n--;
+	bool yes = n && rising(q, n, NOISY, &lt) && lt.slope > 0 &&
+		   heap_slope <= lt.slope * HEAP_PER_LINGER_MAX;
+	free(q);
+	return yes;
+}
+
 static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		      int64_t stall_cycles, struct pt *p)
 {
@@ -312,6 +335,8 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	 * smallest block with its header is over HEAP_BLOCK bytes, so a fall
 	 * below that in the block statistic is noise, not anything lost */
 	if (!rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
+		return;
+	if (lingering_explains(s, settle, n ? p[n - 1].cycle : 0, t.slope))
 		return;
 	/* the field report's sign: lowest-ever free stepping down late in the run */
 	int64_t prev = NF_UNSET;

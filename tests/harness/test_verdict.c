@@ -19,6 +19,7 @@ struct syn {
 	int heap, heap_min, connack;
 	const char *status;
 	int heap_tw; /* heap_time_wait: heap held by TIME_WAIT pcbs */
+	int closing; /* tcp_closing: pcbs closed by the app that lwIP still finishes */
 };
 
 typedef void (*gen_fn)(int cycle, unsigned *rng, struct syn *r);
@@ -44,10 +45,10 @@ static void write_csv(int cycles, int ndev, gen_fn gen)
 	f = fdopen(fd, "w");
 	fprintf(f, "cycle,device,connack_ms,socket_fd,sockets_in_use,socket_slots,heap_free,"
 		   "heap_min_free,memp_netconn_used,memp_tcp_pcb_used,memp_pbuf_pool_used,"
-		   "tcp_time_wait,slots_after_teardown,status,heap_time_wait\n");
+		   "tcp_time_wait,slots_after_teardown,status,heap_time_wait,tcp_closing\n");
 	for (int c = 1; c <= cycles; c++)
 		for (int d = 0; d < ndev; d++) {
-			struct syn r = {0, 0, 1, 1, 1, 0, 0, 60000, 59000, 5, "ok", 0};
+			struct syn r = {0, 0, 1, 1, 1, 0, 0, 60000, 59000, 5, "ok", 0, 0};
 			cur_dev = d;
 			gen(c, &rng, &r);
 			fprintf(f, "%d,%d,", c, d);
@@ -57,7 +58,7 @@ static void write_csv(int cycles, int ndev, gen_fn gen)
 				r.heap_min, r.netconn, r.tcp_pcb, r.pbuf, r.time_wait);
 			if (c > 1) /* cycle 1 had no teardown */
 				fprintf(f, "%d", r.after_teardown);
-			fprintf(f, ",%s,%d\n", r.status, r.heap_tw);
+			fprintf(f, ",%s,%d,%d\n", r.status, r.heap_tw, r.closing);
 		}
 	fclose(f);
 }
@@ -243,6 +244,36 @@ START_TEST(test_heap_time_wait_is_not_a_leak)
 	judge();
 	ck_assert_ptr_nonnull(find(NF_HEAP_LEAK, "heap"));
 	tw_heap_reported = 1;
+}
+END_TEST
+
+/* a blackhole's FINs: every third cycle a pcb the application closed
+ * lingers in lwIP with its unsent segments (1700 heap bytes), up to 15;
+ * with a real leak of 96 bytes a cycle besides, the leak is found once
+ * the lingering stops growing */
+static int closing_leak;
+
+static void g_closing(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->closing = c / 3 < 15 ? c / 3 : 15; /* FINs retransmitted ever later */
+	r->tcp_pcb = 1 + r->closing;
+	r->heap -= 1700 * r->closing + closing_leak * c;
+	r->heap_min = r->heap - 1000;
+}
+
+START_TEST(test_closing_pcbs_are_not_a_leak)
+{
+	closing_leak = 0;
+	write_csv(40, 1, g_closing);
+	judge();
+	dump();
+	ck_assert_int_eq(v.n, 0);
+	closing_leak = 96;
+	write_csv(300, 1, g_closing);
+	judge();
+	ck_assert_ptr_nonnull(find(NF_HEAP_LEAK, "heap"));
+	closing_leak = 0;
 }
 END_TEST
 
@@ -524,6 +555,7 @@ int main(void)
 	tcase_add_test(tc, test_level_shift_is_not_a_leak);
 	tcase_add_test(tc, test_time_wait_is_not_a_leak);
 	tcase_add_test(tc, test_heap_time_wait_is_not_a_leak);
+	tcase_add_test(tc, test_closing_pcbs_are_not_a_leak);
 	tcase_add_test(tc, test_slow_heap_leak);
 	tcase_add_test(tc, test_pool_leak_under_stable_index);
 	tcase_add_test(tc, test_slot_leak_field_report);
