@@ -401,6 +401,14 @@ static int run_loop(struct loop *l)
 			rc = -errno;
 			break;
 		}
+		/* the harness's commands first: a CUT it wrote before switching
+		 * the AP on is armed before the carrier event starts the reconnect */
+		for (int i = 1; i < n; i++)
+			if (evs[i].data.fd == fds[3]) {
+				struct epoll_event t = evs[0];
+				evs[0] = evs[i];
+				evs[i] = t;
+			}
 		for (int i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 			if (fd == sfd) {

@@ -280,11 +280,44 @@ static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 	return answered;
 }
 
+/* The MQTT session on a connected socket: CONNECT, CONNACK, SUBSCRIBE. */
+static enum nf_status mqtt_open(struct nf_session *s, struct nf_report *r, struct rx *rx,
+				int64_t deadline)
+{
+	uint8_t pkt[512];
+	struct nf_mqtt_packet pk;
+	int rc;
+
+	struct nf_mqtt_connect c = {.client_id = s->cfg->client_id,
+				 .keepalive_s = s->cfg->keepalive_s,
+				 .clean_session = true};
+	rx->len = 0;
+	if (send_packet(s, pkt, nf_mqtt_encode_connect(pkt, sizeof(pkt), &c)) < 0)
+		return NF_ST_connect_failed;
+	if (enter(s, NF_PH_connack))
+		return NF_ST_carrier_lost;
+	rc = next_packet(s, rx, &pk, deadline);
+	if (rc == -ETIMEDOUT)
+		return NF_ST_timeout;
+	if (rc == -ENETDOWN)
+		return NF_ST_carrier_lost;
+	if (rc < 0 || pk.type != NF_MQTT_CONNACK)
+		return NF_ST_connack_failed;
+	if (pk.return_code != 0)
+		return NF_ST_connack_refused;
+	r->v[NF_R_t_connack] = nf_now_ms();
+
+	char topic[160];
+	snprintf(topic, sizeof(topic), "netflap/%s/cmd", s->cfg->client_id);
+	if (send_packet(s, pkt, nf_mqtt_encode_subscribe(pkt, sizeof(pkt), packet_id(s), topic, 1)) <
+	    0)
+		return NF_ST_connect_failed;
+	return NF_ST_ok;
+}
+
 static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, struct rx *rx)
 {
 	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
-	uint8_t pkt[512];
-	struct nf_mqtt_packet pk;
 	uint32_t gw, broker_ip;
 	int rc, e = 0;
 
@@ -336,31 +369,7 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, s
 		return rc == -ETIMEDOUT ? NF_ST_timeout : NF_ST_connect_failed;
 	r->v[NF_R_t_tcp] = nf_now_ms();
 
-	struct nf_mqtt_connect c = {.client_id = s->cfg->client_id,
-				 .keepalive_s = s->cfg->keepalive_s,
-				 .clean_session = true};
-	rx->len = 0;
-	if (send_packet(s, pkt, nf_mqtt_encode_connect(pkt, sizeof(pkt), &c)) < 0)
-		return NF_ST_connect_failed;
-	if (enter(s, NF_PH_connack))
-		return NF_ST_carrier_lost;
-	rc = next_packet(s, rx, &pk, deadline);
-	if (rc == -ETIMEDOUT)
-		return NF_ST_timeout;
-	if (rc == -ENETDOWN)
-		return NF_ST_carrier_lost;
-	if (rc < 0 || pk.type != NF_MQTT_CONNACK)
-		return NF_ST_connack_failed;
-	if (pk.return_code != 0)
-		return NF_ST_connack_refused;
-	r->v[NF_R_t_connack] = nf_now_ms();
-
-	char topic[160];
-	snprintf(topic, sizeof(topic), "netflap/%s/cmd", s->cfg->client_id);
-	if (send_packet(s, pkt, nf_mqtt_encode_subscribe(pkt, sizeof(pkt), packet_id(s), topic, 1)) <
-	    0)
-		return NF_ST_connect_failed;
-	return NF_ST_ok;
+	return mqtt_open(s, r, rx, deadline);
 }
 
 /* An attempt's outcome: whatever failed once the carrier was gone (a
