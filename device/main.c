@@ -458,6 +458,16 @@ static const struct nf_stack_ops *choose_stack(char **argv)
 	return &nf_stack_lwip;
 }
 
+static int print_version(const struct nf_stack_ops *ops)
+{
+	if (ops == &nf_stack_linux)
+		printf("netflap-device %s (stack linux: the host kernel's sockets)\n", NETFLAP_VERSION);
+	else
+		printf("netflap-device %s (stack %s; lwIP %s, build %s)\n", NETFLAP_VERSION,
+		       nf_probe_variant(), nf_probe_lwip_version(), nf_probe_build_id());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct nf_stack_cfg sc;
@@ -475,15 +485,8 @@ int main(int argc, char **argv)
 		return NF_EXIT_USAGE;
 	}
 	l.ops = choose_stack(argv);
-	if (o.version) {
-		if (l.ops == &nf_stack_linux)
-			printf("netflap-device %s (stack linux: the host kernel's sockets)\n",
-			       NETFLAP_VERSION);
-		else
-			printf("netflap-device %s (stack %s; lwIP %s, build %s)\n", NETFLAP_VERSION,
-			       nf_probe_variant(), nf_probe_lwip_version(), nf_probe_build_id());
-		return 0;
-	}
+	if (o.version)
+		return print_version(l.ops);
 
 	/* signals arrive through the loop's signalfd, in every thread */
 	sigemptyset(&set);

@@ -48,9 +48,68 @@ static void put_int(FILE *f, int64_t v)
 		fprintf(f, "%" PRId64, v);
 }
 
-int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
+/* column i of a row, from where the column list says it comes */
+static void put_col(FILE *m, int i, const struct nf_row *row, const struct nf_wire *w)
 {
 	const struct nf_report *r = &row->r;
+
+	switch (cols[i].src) {
+	case S_CYCLE:
+		put_int(m, row->cycle);
+		break;
+	case S_DEVICE:
+		put_int(m, row->device);
+		break;
+	case S_T_START:
+		put_int(m, row->t_start_ms);
+		break;
+	case S_DOWN:
+		put_int(m, row->down_ms);
+		break;
+	case S_UP:
+		put_int(m, row->up_ms);
+		break;
+	case S_SINCE_UP:
+		if (r->v[cols[i].f] != NF_UNSET && r->v[NF_R_t_carrier_up] != NF_UNSET)
+			put_int(m, r->v[cols[i].f] - r->v[NF_R_t_carrier_up]);
+		break;
+	case S_REPORT:
+		put_int(m, r->v[cols[i].f]);
+		break;
+	case S_SYN:
+		put_int(m, w ? w->syn : NF_UNSET);
+		break;
+	case S_FIN:
+		put_int(m, w ? w->fin : NF_UNSET);
+		break;
+	case S_RST:
+		put_int(m, w ? w->rst : NF_UNSET);
+		break;
+	case S_STATUS:
+		fputs(row->status[0] ? row->status : "-", m);
+		break;
+	case S_CUT:
+		if (row->cut_phase >= 0)
+			fputs(nf_phase_name((enum nf_phase)row->cut_phase), m);
+		break;
+	case S_FAULT:
+		fputs(nf_fault_name(row->fault), m);
+		break;
+	case S_CAUSE:
+		fputs(row->cause, m);
+		break;
+	case S_ADDR:
+		if (r->v[cols[i].f] != NF_UNSET && r->v[cols[i].f] > 0)
+			fprintf(m, "%u.%u.%u.%u", (unsigned)(r->v[cols[i].f] >> 24) & 255,
+				(unsigned)(r->v[cols[i].f] >> 16) & 255,
+				(unsigned)(r->v[cols[i].f] >> 8) & 255,
+				(unsigned)r->v[cols[i].f] & 255);
+		break;
+	}
+}
+
+int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
+{
 	char line[2048];
 	FILE *m = fmemopen(line, sizeof(line), "w");
 
@@ -61,59 +120,7 @@ int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
 	for (int i = 0; i < NCOLS; i++) {
 		if (i)
 			fputc(',', m);
-		switch (cols[i].src) {
-		case S_CYCLE:
-			put_int(m, row->cycle);
-			break;
-		case S_DEVICE:
-			put_int(m, row->device);
-			break;
-		case S_T_START:
-			put_int(m, row->t_start_ms);
-			break;
-		case S_DOWN:
-			put_int(m, row->down_ms);
-			break;
-		case S_UP:
-			put_int(m, row->up_ms);
-			break;
-		case S_SINCE_UP:
-			if (r->v[cols[i].f] != NF_UNSET && r->v[NF_R_t_carrier_up] != NF_UNSET)
-				put_int(m, r->v[cols[i].f] - r->v[NF_R_t_carrier_up]);
-			break;
-		case S_REPORT:
-			put_int(m, r->v[cols[i].f]);
-			break;
-		case S_SYN:
-			put_int(m, w ? w->syn : NF_UNSET);
-			break;
-		case S_FIN:
-			put_int(m, w ? w->fin : NF_UNSET);
-			break;
-		case S_RST:
-			put_int(m, w ? w->rst : NF_UNSET);
-			break;
-		case S_STATUS:
-			fputs(row->status[0] ? row->status : "-", m);
-			break;
-		case S_CUT:
-			if (row->cut_phase >= 0)
-				fputs(nf_phase_name((enum nf_phase)row->cut_phase), m);
-			break;
-		case S_FAULT:
-			fputs(nf_fault_name(row->fault), m);
-			break;
-		case S_CAUSE:
-			fputs(row->cause, m);
-			break;
-		case S_ADDR:
-			if (r->v[cols[i].f] != NF_UNSET && r->v[cols[i].f] > 0)
-				fprintf(m, "%u.%u.%u.%u", (unsigned)(r->v[cols[i].f] >> 24) & 255,
-					(unsigned)(r->v[cols[i].f] >> 16) & 255,
-					(unsigned)(r->v[cols[i].f] >> 8) & 255,
-					(unsigned)r->v[cols[i].f] & 255);
-			break;
-		}
+		put_col(m, i, row, w);
 	}
 	fputc('\n', m);
 	long len = ftell(m);
