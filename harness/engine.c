@@ -48,6 +48,7 @@ void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 	if (nf_fault_mix_parse(sc->fault, &e->faults, why, sizeof(why)) < 0)
 		nf_fault_mix_parse("flap", &e->faults, why, sizeof(why)); /* validated before */
 	e->late_at = -1;
+	e->stall_stop = sc->stop_on_stall ? sc->stall_cycles : 0;
 }
 
 /* where each device cuts its link in this cycle's reconnect */
@@ -351,8 +352,20 @@ static void emit_rows(struct nf_engine *e)
 			snprintf(row.status, sizeof(row.status), "%s", nf_status_name(st));
 		}
 		d->asked = d->have_status = false;
+		d->failed_run = nf_status_is_ok(row.status) ? 0 : d->failed_run + 1;
 		e->ops->row(e->ctx, &row);
 	}
+}
+
+/* run.stop_on_stall: every device has failed stall_stop rows in a row */
+static bool all_stalled(const struct nf_engine *e)
+{
+	if (!e->stall_stop)
+		return false;
+	for (int i = 0; i < e->ndev; i++)
+		if (e->dev[i].failed_run < e->stall_stop)
+			return false;
+	return true;
 }
 
 void nf_engine_tick(struct nf_engine *e, int64_t now)
@@ -373,7 +386,8 @@ void nf_engine_tick(struct nf_engine *e, int64_t now)
 			emit_rows(e);
 			if (e->ops->cycle_done)
 				e->ops->cycle_done(e->ctx, e->cycle);
-			if (e->stop || e->cycle >= e->loops) {
+			e->stalled = all_stalled(e);
+			if (e->stop || e->stalled || e->cycle >= e->loops) {
 				e->phase = NF_E_DONE;
 				return;
 			}

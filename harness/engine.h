@@ -62,6 +62,7 @@ struct nf_engine_dev {
 	bool survived; /* UP: a fault that kept the carrier never broke its session */
 	int64_t last_phase, last_attempt; /* the last row's report: older ones are stale */
 	int lost_in;   /* the DOWN teardown's phase, -1 none */
+	int64_t failed_run; /* rows in a row that were not ok */
 	char cause[NF_STATUS_MAX];
 	struct nf_report rep, status;
 };
@@ -82,6 +83,8 @@ struct nf_engine {
 	enum nf_engine_phase phase;
 	int64_t cycle, t0, cycle_start, phase_start, min_end, max_end, down_ms, up_ms;
 	bool stop;
+	int64_t stall_stop; /* run.stop_on_stall: failed rows in a row that end the run, 0 never */
+	bool stalled;       /* ended by it: every device stalled */
 	int ap_errors;
 	struct nf_engine_dev dev[NF_MAX_DEVICES];
 };

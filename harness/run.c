@@ -300,7 +300,13 @@ static int finish(struct run *r, int rc)
 		fprintf(stderr, "netflap: event loop: %s\n", strerror(-rc));
 	if (r->fatal[0])
 		fprintf(stderr, "netflap: %s\n", r->fatal);
-	nf_run_write_json(r, r->fatal[0] || rc < 0 ? "aborted" : r->eng.stop ? "stopped" : "done");
+	if (r->eng.stalled && !r->fatal[0] && rc >= 0)
+		nf_run_say(r, "netflap: every device stalled at cycle %lld: run.stop_on_stall ended the run",
+			   (long long)r->eng.cycle);
+	nf_run_write_json(r, r->fatal[0] || rc < 0	? "aborted"
+			     : r->eng.stop		? "stopped"
+			     : r->eng.stalled		? "stalled"
+						: "done");
 	fflush(r->csv);
 	int verdict = nf_verdict_run_dir(r->dir, r->o->quiet);
 	if (nf_have_program("gnuplot")) /* plots are a view: a failure here is only said */

@@ -65,6 +65,8 @@ static const struct key keys[] = {
      "dns_outage, address_change, or a weighted list (flap:6,blackhole:2; seeded)"},
     {"run", "pcap_limit", T_INT, F(pcap_limit_mib), 0, "256", 0, 1 << 20, NULL,
      "MiB of ap.pcap at most (a soak's capture stops there; counts go on); 0 = no file"},
+    {"run", "stop_on_stall", T_WORD, F(stop_on_stall), 0, "off", 0, 0, w_onoff,
+     "on: end the run once every device has failed verdict.stall_cycles cycles in a row (a dead device adds only timeouts)"},
     {"ap", "backend", T_TEXT, S(backend), "veth", 0, 0, w_backend,
      "veth: take the AP-side links down; hostapd: DISABLE/ENABLE a real hostapd"},
     {"ap", "adapters", T_TEXT, S(adapters), "all", 0, 0, NULL,

@@ -45,6 +45,7 @@ struct nf_scenario {
 	int64_t jitter_ms;
 	int64_t seed;
 	int64_t pcap_limit_mib;
+	int64_t stop_on_stall; /* 0 off, 1 on */
 	/* [ap] */
 	char backend[16];
 	char adapters[256]; /* "all" or a comma list of device indexes */

@@ -463,6 +463,43 @@ START_TEST(test_engine_collect)
 }
 END_TEST
 
+/* run.stop_on_stall: the run ends once every device has failed
+ * verdict.stall_cycles rows in a row; one device still ok keeps it going */
+START_TEST(test_engine_stop_on_stall)
+{
+	struct nf_scenario sc;
+	struct nf_engine e;
+	struct fake f = {0};
+
+	scenario_of(&sc, (const char *const[]){"run.loops=20", "run.disable_interval=1s",
+					       "run.enable_interval=1s", "device.count=2",
+					       "run.stop_on_stall=on", "verdict.stall_cycles=2", NULL});
+	nf_engine_init(&e, &sc, &fake_ops, &f);
+	nf_engine_start(&e, 0);
+	/* cycle c: DOWN [2000(c-1), +1000), UP to 2000c. Device 0 fails every
+	 * cycle; device 1 is ok in cycles 1 and 2, silent from 3: the run
+	 * ends after cycle 4, its second failed one */
+	for (int c = 1; c <= 4; c++) {
+		int64_t up = 2000 * (c - 1) + 1000;
+		nf_engine_tick(&e, up);
+		ck_assert(f.ap_on);
+		struct nf_report bad = rep(c, "socket_failed", -1);
+		nf_engine_on_line(&e, 0, NF_VERB_REPORT, &bad, up + 1);
+		if (c <= 2) {
+			struct nf_report ok = rep(c, "ok", 0);
+			nf_engine_on_line(&e, 1, NF_VERB_REPORT, &ok, up + 1);
+		}
+		nf_engine_tick(&e, up + 1000);
+		ck_assert_int_eq(f.nrows, 2 * c);
+		ck_assert_msg(nf_engine_done(&e) == (c == 4), "cycle %d", c);
+	}
+	ck_assert(e.stalled && !e.stop);
+	ck_assert_str_eq(f.rows[3].status, "ok");
+	ck_assert_str_eq(f.rows[5].status, "timeout");
+	ck_assert_int_eq(f.rows[7].cycle, 4);
+}
+END_TEST
+
 START_TEST(test_engine_jitter_seeded)
 {
 	struct nf_scenario sc;
@@ -529,6 +566,7 @@ int main(void)
 	tcase_add_test(te, test_engine_event);
 	tcase_add_test(te, test_engine_jitter_seeded);
 	tcase_add_test(te, test_engine_collect);
+	tcase_add_test(te, test_engine_stop_on_stall);
 	tcase_add_test(te, test_fault_mix);
 	suite_add_tcase(s, ts);
 	suite_add_tcase(s, tc);
