@@ -71,7 +71,14 @@
 	X(so_rcvtimeo, "device.sockopts rcvtimeo: 0 set, else the errno")                           \
 	X(so_sndtimeo, "device.sockopts sndtimeo: 0 set, else the errno")                           \
 	X(so_linger0, "device.sockopts linger0: 0 set, else the errno")                             \
-	X(so_reuseaddr, "device.sockopts reuseaddr: 0 set, else the errno")
+	X(so_reuseaddr, "device.sockopts reuseaddr: 0 set, else the errno")                         \
+	X(link_passed, "[impair] since the last report: frames the loss model let through")       \
+	X(link_dropped, "[impair] frames lost (loss model or a full queue)")                      \
+	X(link_bursts, "[impair] runs of consecutive losses")                                     \
+	X(link_delayed, "[impair] frames released later than offered")                            \
+	X(link_duplicated, "[impair] extra copies sent")                                          \
+	X(link_reordered, "[impair] frames that left after a later one")                          \
+	X(link_corrupted, "[impair] frames with a bit flipped")
 
 enum nf_report_field {
 #define NF_X(name, help) NF_R_##name,

@@ -1,5 +1,6 @@
 /* The stack's figures and the firmware's socket options into a report
  * (see figures.h). */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "figures.h"
@@ -73,4 +74,28 @@ void nf_figures_probe(struct nf_session *s, struct nf_report *r)
 		r->v[pool_fields[i].used + 1] = ps->max;
 		r->v[pool_fields[i].used + 2] = ps->err;
 	}
+}
+
+/* the impairment's counts by report field: one list (impair.h) */
+static const struct {
+	enum nf_report_field field;
+	size_t off;
+} link_fields[] = {
+#define NF_X(name, help) {NF_R_link_##name, offsetof(struct nf_impair_counts, name)},
+    NF_IMPAIR_COUNTS(NF_X)
+#undef NF_X
+};
+
+void nf_figures_link(struct nf_session *s, struct nf_report *r)
+{
+	struct nf_impair_counts now;
+
+	if (!s->ops->link_counts || s->ops->link_counts(s->st, &now) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(link_fields) / sizeof(link_fields[0]); i++) {
+		uint64_t a = *(const uint64_t *)((const char *)&now + link_fields[i].off);
+		uint64_t b = *(const uint64_t *)((const char *)&s->link_base + link_fields[i].off);
+		r->v[link_fields[i].field] = (int64_t)(a - b);
+	}
+	s->link_base = now;
 }

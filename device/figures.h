@@ -13,4 +13,10 @@ void nf_figures_probe(struct nf_session *s, struct nf_report *r);
  * each result into r (0 or the errno), a failure is not an abort */
 void nf_figures_sockopts(struct nf_session *s, struct nf_report *r);
 
+/* what the link impairment did since the last row's figures (a REPORT, or
+ * a STATUS the harness asked for a row) into r, and count anew from here:
+ * the rows partition the frames. Nothing without an impairment. Caller
+ * holds s->report_mu. */
+void nf_figures_link(struct nf_session *s, struct nf_report *r);
+
 #endif

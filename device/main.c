@@ -31,6 +31,7 @@ struct opts {
 	const char *ip_mode, *address, *gateway, *dns;
 	long control_fd, socket_limit;
 	bool version;
+	struct nf_impair_cfg impair;
 	struct nf_session_cfg s;
 };
 
@@ -90,6 +91,12 @@ static int parse_qos(const char *v, void *d)
 	return 0;
 }
 
+static int parse_impair(const char *v, void *d)
+{
+	char bad[64];
+	return nf_impair_parse(v, d, bad, sizeof(bad));
+}
+
 static int parse_close_mode(const char *v, void *d)
 {
 	return nf_close_mode_parse(v, d);
@@ -143,6 +150,10 @@ static const struct opt_row {
     {"attempt-timeout", "DUR", parse_ms, &o.s.attempt_timeout_ms,
      "lease to CONNACK, per attempt (10s)"},
     {"ping-timeout", "DUR", parse_ms, &o.s.ping_timeout_ms, "gateway echo wait (2s)"},
+    {"impair", "SPEC", parse_impair, &o.impair,
+     "link impairment, key=value,... (impair.h: loss, model, ge_p, ge_r, ge_bad_loss, "
+     "ge_good_loss in ppm; delay, jitter in us; duplicate, reorder, corrupt in ppm; rate "
+     "bit/s; seed)"},
     {"control", "PATH", parse_str, &o.control, "harness unix socket to connect to"},
     {"control-fd", "N", parse_long, &o.control_fd, "inherited control channel fd"},
 };
@@ -208,7 +219,8 @@ static int parse_ipv4(const char *s, uint32_t *out)
 static int stack_cfg(struct nf_stack_cfg *sc)
 {
 	*sc = (struct nf_stack_cfg){
-	    .ifname = o.ifname, .hostname = o.s.client_id, .socket_limit = (int)o.socket_limit};
+	    .ifname = o.ifname, .hostname = o.s.client_id, .socket_limit = (int)o.socket_limit,
+	    .impair = o.impair};
 	if (strcmp(o.ip_mode, "dhcp") == 0) {
 		sc->dhcp = true;
 	} else if (strcmp(o.ip_mode, "static") == 0) {
@@ -338,7 +350,7 @@ static void on_carrier(void *arg, bool up)
 static void on_command(void *arg, const char *line)
 {
 	struct loop *l = arg;
-	char buf[2048];
+	char buf[NF_LINE_MAX];
 
 	switch (nf_verb_of(line)) {
 	case NF_VERB_STATUS: {

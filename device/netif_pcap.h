@@ -9,6 +9,8 @@
 
 struct netif;
 struct pcapif;
+struct nf_impair_cfg;
+struct nf_impair_counts;
 
 /* Opens ifname in the current network namespace for a netif whose MAC is
  * mac (locally administered, not the interface's own). 0 or -errno; a
@@ -30,6 +32,16 @@ int pcapif_rx(struct pcapif *pi, struct netif *netif);
 /* on: every frame received is dropped (sending stops with the netif's
  * link, which the caller takes down): the device's own cut of its link */
 void pcapif_blackout(struct pcapif *pi, bool on);
+
+/* Puts the link impairment cfg (impair.h) on both directions: frames wait
+ * in its queues and the main loop releases them (pcapif_rx, woken by a
+ * timer inside the rx fd). 0 or -errno with a message in err. */
+int pcapif_impair(struct pcapif *pi, const struct nf_impair_cfg *cfg, char *err,
+		  unsigned errlen);
+/* The netif's link went down: frames waiting in the impairment are gone. */
+void pcapif_link(struct pcapif *pi, bool up);
+/* What the impairment did so far; -ENOTSUP without one. */
+int pcapif_impair_counts(struct pcapif *pi, struct nf_impair_counts *out);
 
 /* Frames received, sent, and dropped (no pbuf, send failed). */
 struct pcapif_stats {

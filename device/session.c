@@ -120,11 +120,14 @@ static void fill_common(struct nf_session *s, struct nf_report *r)
 
 static void emit(struct nf_session *s, enum nf_verb verb, struct nf_report *r)
 {
-	char line[2048];
-	int n = nf_report_format(r, verb, line, sizeof(line));
+	char line[NF_LINE_MAX];
+	int n;
 
 	/* STATUS may be asked the moment the line is out: keep it first */
 	pthread_mutex_lock(&s->report_mu);
+	if (verb == NF_VERB_REPORT)
+		nf_figures_link(s, r);
+	n = nf_report_format(r, verb, line, sizeof(line));
 	s->last = *r;
 	pthread_mutex_unlock(&s->report_mu);
 	if (n > 0 && nf_chan_write(s->chan, line, (size_t)n) < 0)
@@ -137,6 +140,7 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 
 	pthread_mutex_lock(&s->report_mu);
 	r = s->last;
+	nf_figures_link(s, &r);
 	pthread_mutex_unlock(&s->report_mu);
 	nf_figures_probe(s, &r);
 	return nf_report_format(&r, NF_VERB_STATUS, buf, cap);

@@ -63,6 +63,7 @@ struct nf_session {
 	/* the last report, for STATUS; guarded by report_mu */
 	pthread_mutex_t report_mu;
 	struct nf_report last;
+	struct nf_impair_counts link_base; /* the link's counts at the last REPORT */
 };
 
 void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "impair.h"
 #include "nf_probe.h"
 
 struct nf_shared;
@@ -60,6 +61,7 @@ struct nf_stack_cfg {
 	bool dhcp;
 	uint32_t ip, netmask, gw, dns; /* static addressing, network byte order */
 	int socket_limit;              /* 0: the whole table */
+	struct nf_impair_cfg impair;   /* the link's impairment (all 0: a clean link) */
 };
 
 /* "stop waiting": the carrier went or the device quits */
@@ -115,6 +117,8 @@ struct nf_stack_ops {
 	void (*wake_clear)(struct nf_stack *st);
 	/* -ENOTSUP where the stack has no socket table to read */
 	int (*probe)(struct nf_stack *st, struct nf_probe *out);
+	/* optional: what the link impairment did so far; -ENOTSUP without one */
+	int (*link_counts)(struct nf_stack *st, struct nf_impair_counts *out);
 };
 
 extern const struct nf_stack_ops nf_stack_lwip;

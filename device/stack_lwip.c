@@ -81,6 +81,9 @@ static int lwip_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, stru
 	rc = pcapif_open(&st->pcap, cfg->ifname, cfg->mac, err, errlen);
 	if (rc < 0)
 		goto fail;
+	if (nf_impair_active(&cfg->impair) &&
+	    (rc = pcapif_impair(st->pcap, &cfg->impair, err, errlen)) < 0)
+		goto fail;
 	LOCK_TCPIP_CORE();
 	if (!netif_add(&st->netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, st->pcap,
 		       pcapif_netif_init, tcpip_input)) {
@@ -149,6 +152,7 @@ static void lwip_link(struct nf_stack *st, bool up)
 	else
 		netif_set_link_down(&st->netif);
 	UNLOCK_TCPIP_CORE();
+	pcapif_link(st->pcap, up);
 }
 
 static int lwip_ip_start(struct nf_stack *st)
@@ -335,6 +339,11 @@ static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
 	return nf_probe_read(out);
 }
 
+static int lwip_link_counts(struct nf_stack *st, struct nf_impair_counts *out)
+{
+	return pcapif_impair_counts(st->pcap, out);
+}
+
 static const int sockopts[NF_SO_COUNT][2] = NF_SOCKOPT_NAMES;
 
 const struct nf_stack_ops nf_stack_lwip = {
@@ -362,4 +371,5 @@ const struct nf_stack_ops nf_stack_lwip = {
     .setsockopt = lwip_setsockopt,
     .sockopts = sockopts,
     .probe = lwip_probe,
+    .link_counts = lwip_link_counts,
 };

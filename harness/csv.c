@@ -110,7 +110,7 @@ static void put_col(FILE *m, int i, const struct nf_row *row, const struct nf_wi
 
 int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
 {
-	char line[2048];
+	char line[4096];
 	FILE *m = fmemopen(line, sizeof(line), "w");
 
 	/* build the whole line first: one fwrite, so a full disk never leaves

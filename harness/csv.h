@@ -82,7 +82,14 @@ enum nf_csv_src {
 	X(fault, S_FAULT, 0) \
 	X(teardown_cause, S_CAUSE, 0) \
 	X(address, S_ADDR, NF_R_ip) \
-	X(tcp_closing, S_REPORT, NF_R_tcp_closing)
+	X(tcp_closing, S_REPORT, NF_R_tcp_closing) \
+	X(link_passed, S_REPORT, NF_R_link_passed) \
+	X(link_dropped, S_REPORT, NF_R_link_dropped) \
+	X(link_bursts, S_REPORT, NF_R_link_bursts) \
+	X(link_delayed, S_REPORT, NF_R_link_delayed) \
+	X(link_duplicated, S_REPORT, NF_R_link_duplicated) \
+	X(link_reordered, S_REPORT, NF_R_link_reordered) \
+	X(link_corrupted, S_REPORT, NF_R_link_corrupted)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "impair.h"
 #include "proc.h"
 #include "report.h"
 #include "run_ctx.h"
@@ -47,6 +48,7 @@ static int device_binary(char *bin, size_t len, char *err, size_t errlen)
 struct dev_args {
 	char *argv[MAX_ARGS];
 	char client[48], mac[24], ka[24], pub[24], to[24], lim[16], qos[4], port[8], addr[32];
+	char impair[400];
 };
 
 static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
@@ -87,6 +89,13 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 	if (sc->sockopts[0]) {
 		a->argv[k++] = "--sockopts";
 		a->argv[k++] = (char *)sc->sockopts;
+	}
+	struct nf_impair_cfg imp;
+	nf_scenario_impair(sc, i, &imp);
+	if (nf_impair_active(&imp)) {
+		nf_impair_format(&imp, a->impair, sizeof(a->impair));
+		a->argv[k++] = "--impair";
+		a->argv[k++] = a->impair;
 	}
 	if (strcmp(sc->ip, "static") == 0) {
 		a->argv[k++] = "--address";

@@ -20,6 +20,7 @@
 #include "registry.h"
 #include "report.h"
 #include "fault_ops.h"
+#include "impair.h"
 #include "run_ctx.h"
 #include "userns.h"
 #include "verdict.h"
@@ -323,6 +324,12 @@ static void announce(const struct run *r)
 		   r->runid, r->dir, (long long)sc->loops, (long long)sc->count,
 		   sc->count == 1 ? "" : "s", sc->stack, sc->close_mode,
 		   sc->pace == NF_PACE_EVENT ? "event" : "timed");
+	struct nf_impair_cfg imp;
+	nf_scenario_impair(sc, 0, &imp);
+	if (nf_impair_active(&imp) && strcmp(sc->stack, "linux") == 0)
+		fprintf(stderr, "netflap: [impair] acts in an lwIP device's own netif; the linux "
+				"control group's link is not impaired (README, \"Firmware shapes and "
+				"a bad link\")\n");
 }
 
 int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)

@@ -6,6 +6,7 @@
 
 #include "duration.h"
 #include "faults.h"
+#include "impair.h"
 #include "scenario.h"
 #include "sockopts.h"
 #include "stacks.h"
@@ -13,7 +14,8 @@
 /* T_STACK: text, one of the stacks this build has (stacks.h) */
 /* T_LIST: text, a comma-separated list of words (empty: none);
  * T_FAULTS: text, a fault or a weighted list of them (faults.h) */
-enum key_type { T_INT, T_DUR, T_WORD, T_TEXT, T_STACK, T_LIST, T_FAULTS };
+/* T_PCT: a percentage (20, 0.5, 20%), stored in parts per million */
+enum key_type { T_INT, T_DUR, T_WORD, T_TEXT, T_STACK, T_LIST, T_FAULTS, T_PCT };
 
 struct key {
 	const char *section, *name;
@@ -31,6 +33,7 @@ static const char *const w_close[] = {"shutdown+close", "close", "close+shutdown
 static const char *const w_ip[] = {"dhcp", "static", NULL};
 static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
 static const char *const w_onoff[] = {"off", "on", NULL};
+static const char *const w_loss[] = {"bernoulli", "gilbert_elliott", NULL}; /* nf_loss_model */
 static const char *const w_cut[] = { /* enum nf_cut_at */
     "session", "up", "lease", "dns", "connect", "connack", "random", NULL};
 static const char *const w_sockopts[] = {
@@ -91,6 +94,30 @@ static const struct key keys[] = {
     {"device", "publish_interval", T_DUR, F(publish_interval_ms), 0, "1s", 0, DAY, NULL,
      "telemetry period, 0 = none"},
     {"device", "qos", T_WORD, F(qos), 0, "1", 0, 0, w_qos, "telemetry QoS"},
+    {"impair", "loss", T_PCT, F(imp_loss), 0, "0", 0, NF_PPM, NULL,
+     "percent of frames lost each way (loss_model bernoulli), while the link is up"},
+    {"impair", "loss_model", T_WORD, F(imp_model), 0, "bernoulli", 0, 0, w_loss,
+     "bernoulli: each frame lost with `loss`; gilbert_elliott: netem's gemodel p r 1-h 1-k"},
+    {"impair", "ge_p", T_PCT, F(imp_ge_p), 0, "0", 0, NF_PPM, NULL,
+     "gilbert_elliott: percent chance per frame of going from the good state to the bad"},
+    {"impair", "ge_r", T_PCT, F(imp_ge_r), 0, "100", 0, NF_PPM, NULL,
+     "gilbert_elliott: percent chance per frame of going back (mean burst 100/ge_r frames)"},
+    {"impair", "ge_bad_loss", T_PCT, F(imp_ge_bad_loss), 0, "100", 0, NF_PPM, NULL,
+     "gilbert_elliott: percent lost in the bad state (netem's 1-h)"},
+    {"impair", "ge_good_loss", T_PCT, F(imp_ge_good_loss), 0, "0", 0, NF_PPM, NULL,
+     "gilbert_elliott: percent lost in the good state (netem's 1-k)"},
+    {"impair", "delay", T_DUR, F(imp_delay_ms), 0, "0ms", 0, 10000, NULL,
+     "added one-way delay each way"},
+    {"impair", "jitter", T_DUR, F(imp_jitter_ms), 0, "0ms", 0, 10000, NULL,
+     "uniform +- spread around the delay (order kept unless reorder)"},
+    {"impair", "duplicate", T_PCT, F(imp_duplicate), 0, "0", 0, NF_PPM, NULL,
+     "percent of frames sent twice"},
+    {"impair", "reorder", T_PCT, F(imp_reorder), 0, "0", 0, NF_PPM, NULL,
+     "percent of frames held back behind the next one (at most 50 ms)"},
+    {"impair", "corrupt", T_PCT, F(imp_corrupt), 0, "0", 0, NF_PPM, NULL,
+     "percent of frames with one bit flipped past the Ethernet header"},
+    {"impair", "rate", T_INT, F(imp_rate), 0, "0", 0, 10000000000LL, NULL,
+     "link rate in bit/s each way, 0 = unlimited"},
     {"broker", "port", T_INT, F(port), 0, "1883", 1, 65535, NULL, "mosquitto's port"},
     {"verdict", "stall_cycles", T_INT, F(stall_cycles), 0, "3", 1, 1000000, NULL,
      "consecutive failed cycles that make a reconnect stall"},
@@ -168,9 +195,14 @@ static void unknown_key(const char *section, const char *name, char *hint, size_
 	}
 	if (!find_key(section, "") && n == 0) {
 		const char *s = nearest(section, sections, ns);
-		snprintf(hint, len, "unknown section [%s]%s%s%s", section,
-			 s ? "; did you mean [" : "", s ? s : "",
-			 s ? "]?" : " (sections: run, ap, device, broker, verdict)");
+		char all[160] = "";
+		for (size_t i = 0; i < ns; i++)
+			snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s", i ? ", " : "",
+				 sections[i]);
+		if (s)
+			snprintf(hint, len, "unknown section [%s]; did you mean [%s]?", section, s);
+		else
+			snprintf(hint, len, "unknown section [%s] (sections: %s)", section, all);
 		return;
 	}
 	const char *k = nearest(name, names, n);
@@ -246,6 +278,18 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 		if (rc)
 			return errf(err, len, "%s.%s = '%s': not a duration (write 150ms, 5s, 2m)",
 				    k->section, k->name, v);
+		break;
+	}
+	case T_PCT: {
+		char *end;
+		errno = 0;
+		double d = strtod(v, &end);
+		if (*end == '%')
+			end++;
+		if (errno || end == v || *end || !(d >= 0 && d <= 100))
+			return errf(err, len, "%s.%s = '%s': not a percentage 0..100 (write 20, 0.5, 2%%)",
+				    k->section, k->name, v);
+		x = (int64_t)(d * 10000 + 0.5);
 		break;
 	}
 	case T_FAULTS: {
@@ -402,6 +446,9 @@ static void value_text(const struct nf_scenario *sc, const struct key *k, char *
 	case T_DUR:
 		snprintf(buf, len, "%lldms", (long long)*(const int64_t *)p);
 		break;
+	case T_PCT:
+		snprintf(buf, len, "%g", (double)*(const int64_t *)p / 10000);
+		break;
 	case T_WORD:
 		snprintf(buf, len, "%s", k->words[*(const int64_t *)p]);
 		break;
@@ -448,12 +495,33 @@ void nf_scenario_print_keys(FILE *f)
 			for (int j = 0; words[j]; j++)
 				fprintf(f, "%s%s", j ? " | " : "", words[j]);
 			fprintf(f, ")");
+		} else if (keys[i].type == T_PCT) {
+			fprintf(f, "  (0..100 %%)");
 		} else if (keys[i].type == T_INT || keys[i].type == T_DUR) {
 			fprintf(f, "  (%lld..%lld%s)", (long long)keys[i].min,
 				(long long)keys[i].max, keys[i].type == T_DUR ? " ms" : "");
 		}
 		fprintf(f, "\n    %s\n", keys[i].help);
 	}
+}
+
+void nf_scenario_impair(const struct nf_scenario *sc, int i, struct nf_impair_cfg *out)
+{
+	*out = (struct nf_impair_cfg){
+	    .loss = sc->imp_loss,
+	    .model = sc->imp_model,
+	    .ge_p = sc->imp_ge_p,
+	    .ge_r = sc->imp_ge_r,
+	    .ge_bad_loss = sc->imp_ge_bad_loss,
+	    .ge_good_loss = sc->imp_ge_good_loss,
+	    .delay = sc->imp_delay_ms * 1000,
+	    .jitter = sc->imp_jitter_ms * 1000,
+	    .duplicate = sc->imp_duplicate,
+	    .reorder = sc->imp_reorder,
+	    .corrupt = sc->imp_corrupt,
+	    .rate = sc->imp_rate,
+	    .seed = sc->seed * 1009 + i, /* each device its own pattern, all from run.seed */
+	};
 }
 
 size_t nf_scenario_nkeys(void)
@@ -469,7 +537,8 @@ void nf_scenario_key(size_t i, const char **section, const char **name, const ch
 					  [T_TEXT] = "no-such-word",
 					  [T_STACK] = "no-such-stack",
 					  [T_LIST] = "no-such-word",
-					  [T_FAULTS] = "flap:0"};
+					  [T_FAULTS] = "flap:0",
+					  [T_PCT] = "101"};
 
 	*section = keys[i].section;
 	*name = keys[i].name;

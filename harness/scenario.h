@@ -61,6 +61,9 @@ struct nf_scenario {
 	char ip[8];
 	int64_t keepalive_ms, publish_interval_ms;
 	int64_t qos;
+	/* [impair]: the device's link (lwIP netif), probabilities in ppm */
+	int64_t imp_loss, imp_model, imp_ge_p, imp_ge_r, imp_ge_bad_loss, imp_ge_good_loss;
+	int64_t imp_delay_ms, imp_jitter_ms, imp_duplicate, imp_reorder, imp_corrupt, imp_rate;
 	/* [broker] */
 	int64_t port;
 	/* [verdict] */
@@ -69,6 +72,10 @@ struct nf_scenario {
 	char name[64]; /* the file's base name without .scn */
 	char path[512];
 };
+
+struct nf_impair_cfg;
+/* [impair] as device i's impairment (its seed from run.seed and i) */
+void nf_scenario_impair(const struct nf_scenario *sc, int i, struct nf_impair_cfg *out);
 
 /* Defaults for every key. */
 void nf_scenario_defaults(struct nf_scenario *sc);
