@@ -72,6 +72,10 @@
 	X(so_sndtimeo, "device.sockopts sndtimeo: 0 set, else the errno")                           \
 	X(so_linger0, "device.sockopts linger0: 0 set, else the errno")                             \
 	X(so_reuseaddr, "device.sockopts reuseaddr: 0 set, else the errno")                         \
+	X(unacked_bytes, "bytes written to the MQTT socket, not acknowledged, at the last teardown") \
+	X(inflight, "QoS 1 publishes awaiting their PUBACK at the last teardown")                  \
+	X(rx_blocked, "device.threads = rx-task: 1 the receive task was inside the stack at the close") \
+	X(rx_exit_ms, "ms from the close to the receive task's end (-1: it did not end)")          \
 	X(link_passed, "[impair] since the last report: frames the loss model let through")       \
 	X(link_dropped, "[impair] frames lost (loss model or a full queue)")                      \
 	X(link_bursts, "[impair] runs of consecutive losses")                                     \

@@ -97,6 +97,46 @@ static int parse_impair(const char *v, void *d)
 	return nf_impair_parse(v, d, bad, sizeof(bad));
 }
 
+static int parse_threads(const char *v, void *d)
+{
+	if (strcmp(v, "one") && strcmp(v, "rx-task"))
+		return -EINVAL;
+	*(bool *)d = strcmp(v, "rx-task") == 0;
+	return 0;
+}
+
+static int parse_rx_wait(const char *v, void *d)
+{
+	return nf_rx_wait_parse(v, d);
+}
+
+static int parse_inflight(const char *v, void *d)
+{
+	long x;
+	if (parse_long(v, &x) < 0 || x < 1 || x > NF_INFLIGHT_MAX)
+		return -EINVAL;
+	*(int *)d = (int)x;
+	return 0;
+}
+
+static int parse_payload(const char *v, void *d)
+{
+	long x;
+	if (parse_long(v, &x) < 0 || x > NF_PAYLOAD_MAX)
+		return -EINVAL;
+	*(int *)d = (int)x;
+	return 0;
+}
+
+static int parse_ms_int(const char *v, void *d)
+{
+	int64_t ms;
+	if (nf_parse_duration_ms(v, &ms) < 0 || ms < 1 || ms > 600000)
+		return -EINVAL;
+	*(int *)d = (int)ms;
+	return 0;
+}
+
 static int parse_close_mode(const char *v, void *d)
 {
 	return nf_close_mode_parse(v, d);
@@ -116,7 +156,10 @@ static struct opts o = {
 	  .backoff_min_ms = 200,
 	  .backoff_max_ms = 5000,
 	  .attempt_timeout_ms = 10000,
-	  .ping_timeout_ms = 2000},
+	  .ping_timeout_ms = 2000,
+	  .rx_wait = NF_RX_SELECT,
+	  .rx_timeout_ms = 1000,
+	  .inflight = 1},
 };
 
 /* every option: one row */
@@ -150,6 +193,12 @@ static const struct opt_row {
     {"attempt-timeout", "DUR", parse_ms, &o.s.attempt_timeout_ms,
      "lease to CONNACK, per attempt (10s)"},
     {"ping-timeout", "DUR", parse_ms, &o.s.ping_timeout_ms, "gateway echo wait (2s)"},
+    {"threads", "one|rx-task", parse_threads, &o.s.rx_task,
+     "one task does everything (default), or a receive task beside the session task"},
+    {"rx-wait", "HOW", parse_rx_wait, &o.s.rx_wait, "the receive task's wait: select | poll | recv"},
+    {"rx-timeout", "DUR", parse_ms_int, &o.s.rx_timeout_ms, "the receive task's timeout (1s)"},
+    {"inflight", "N", parse_inflight, &o.s.inflight, "QoS 1 publishes outstanding at most (1)"},
+    {"payload", "BYTES", parse_payload, &o.s.payload, "telemetry payload size (0: the JSON line)"},
     {"impair", "SPEC", parse_impair, &o.impair,
      "link impairment, key=value,... (impair.h: loss, model, ge_p, ge_r, ge_bad_loss, "
      "ge_good_loss in ppm; delay, jitter in us; duplicate, reorder, corrupt in ppm; rate "

@@ -103,7 +103,7 @@ int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, i
 	const char *p = buf;
 
 	while (len) {
-		ssize_t k = n->ops->send(fd, p, len, 0); /* SIGPIPE is blocked in the device */
+		ssize_t k = n->ops->send(fd, p, len, n->ops->dontwait); /* SIGPIPE is blocked in the device */
 		if (k > 0) {
 			p += k;
 			len -= (size_t)k;
@@ -121,7 +121,7 @@ int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, i
 ssize_t nf_netio_recv(struct nf_netio *n, int fd, void *buf, size_t len, int64_t deadline)
 {
 	for (;;) {
-		ssize_t k = n->ops->recv(fd, buf, len, 0);
+		ssize_t k = n->ops->recv(fd, buf, len, n->ops->dontwait);
 		if (k > 0)
 			return k;
 		if (k == 0)

@@ -10,16 +10,11 @@
 #include "nf_mqtt.h"
 #include "proto.h"
 #include "figures.h"
-#include "session.h"
-
-#define RXBUF 4096
+#include "session_int.h"
 
 enum { CNT_TOTAL, CNT_OK, CNT_FAIL };
 
-static void logf_(const struct nf_session *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void logf_(const struct nf_session *s, const char *fmt, ...)
+void nf_sess_log(const struct nf_session *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -74,7 +69,7 @@ static bool pred_bound_or_lost(const struct nf_shared *sh, const void *arg)
 	return sh->bound || sh->carrier_downs != s->io.downs_seen || sh->quit;
 }
 
-static bool pred_lost(const struct nf_shared *sh, const void *arg)
+bool nf_sess_pred_lost(const struct nf_shared *sh, const void *arg)
 {
 	const struct nf_session *s = arg;
 	return sh->carrier_downs != s->io.downs_seen || sh->quit;
@@ -90,7 +85,7 @@ static bool is_lost(struct nf_session *s)
  * by the thread entering the phase, so it lands in it every time. True
  * when the carrier is gone: the phase ends there, even if its answer (a
  * CONNACK the kernel stack already holds) is in. */
-static bool enter(struct nf_session *s, enum nf_phase ph)
+bool nf_sess_enter(struct nf_session *s, enum nf_phase ph)
 {
 	s->phase = ph;
 	nf_chan_printf(s->chan, "%s %s t=%lld\n", nf_verb_name(NF_VERB_PHASE), nf_phase_name(ph),
@@ -107,6 +102,7 @@ static void fill_common(struct nf_session *s, struct nf_report *r)
 	static const enum nf_report_field carried[] = {
 	    NF_R_t_carrier_down, NF_R_t_teardown,  NF_R_shutdown_rc,          NF_R_shutdown_errno,
 	    NF_R_close_rc,       NF_R_close_errno, NF_R_slots_after_teardown,
+	    NF_R_unacked_bytes,  NF_R_inflight,    NF_R_rx_blocked,          NF_R_rx_exit_ms,
 	};
 
 	for (size_t i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
@@ -131,7 +127,7 @@ static void emit(struct nf_session *s, enum nf_verb verb, struct nf_report *r)
 	s->last = *r;
 	pthread_mutex_unlock(&s->report_mu);
 	if (n > 0 && nf_chan_write(s->chan, line, (size_t)n) < 0)
-		logf_(s, "control channel write failed");
+		nf_sess_log(s, "control channel write failed");
 }
 
 int nf_session_status(struct nf_session *s, char *buf, size_t cap)
@@ -146,6 +142,8 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 	return nf_report_format(&r, NF_VERB_STATUS, buf, cap);
 }
 
+#define RX_EXIT_SLACK_MS 2000
+
 /* net_free(): the teardown of the TLS layer the field report describes */
 
 static void net_free(struct nf_session *s)
@@ -155,8 +153,15 @@ static void net_free(struct nf_session *s)
 
 	if (s->fd < 0)
 		return;
+	/* what was in flight when the close came, and where the receive task was */
+	long unacked = s->ops->unacked(s->st, s->fd);
+	t->v[NF_R_unacked_bytes] = unacked < 0 ? NF_UNSET : unacked;
+	t->v[NF_R_inflight] = s->inflight;
+	t->v[NF_R_rx_blocked] = s->rxt ? nf_rx_task_in_stack(s->rxt) : NF_UNSET;
+	t->v[NF_R_rx_exit_ms] = NF_UNSET;
 	t->v[NF_R_shutdown_rc] = NF_UNSET;
 	t->v[NF_R_shutdown_errno] = NF_UNSET;
+	int64_t t_close = nf_now_ms();
 	switch (s->cfg->close_mode) {
 	case NF_SHUTDOWN_CLOSE:
 		t->v[NF_R_shutdown_rc] = nf_netio_shutdown(&s->io, s->fd, NF_SHUT_RDWR, &e);
@@ -175,59 +180,15 @@ static void net_free(struct nf_session *s)
 		t->v[NF_R_shutdown_errno] = e;
 		break;
 	}
-	s->fd = -1;
-}
-
-/* MQTT over the stack's socket */
-
-/* the next packet identifier: MQTT forbids 0, so it wraps 65535 -> 1 (a
- * 10^6-cycle soak once failed its SUBSCRIBE every 65,536 cycles) */
-static uint16_t packet_id(struct nf_session *s)
-{
-	uint16_t id = s->next_id++;
-
-	if (!s->next_id)
-		s->next_id = 1;
-	return id;
-}
-
-struct rx {
-	uint8_t buf[RXBUF];
-	size_t len;
-	uint8_t cur[RXBUF]; /* the packet last returned; its pointers point here */
-};
-
-static int send_packet(struct nf_session *s, const uint8_t *p, ssize_t n)
-{
-	if (n < 0)
-		return (int)n;
-	return nf_netio_send_all(&s->io, s->fd, p, (size_t)n,
-				 nf_now_ms() + s->cfg->attempt_timeout_ms);
-}
-
-/* One packet, waiting at most until deadline (a carrier loss ends the
- * wait). 0; -ETIMEDOUT; -ENETDOWN (carrier lost); -ECONNRESET (broker
- * closed); -EPROTO; -errno. */
-static int next_packet(struct nf_session *s, struct rx *rx, struct nf_mqtt_packet *pk,
-		       int64_t deadline)
-{
-	for (;;) {
-		ssize_t n = nf_mqtt_decode(rx->buf, rx->len, sizeof(rx->buf), pk);
-		if (n > 0) {
-			memcpy(rx->cur, rx->buf, (size_t)n);
-			nf_mqtt_decode(rx->cur, (size_t)n, sizeof(rx->cur), pk);
-			rx->len -= (size_t)n;
-			memmove(rx->buf, rx->buf + n, rx->len);
-			return 0;
-		}
-		if (n != -EAGAIN)
-			return (int)n;
-		n = nf_netio_recv(&s->io, s->fd, rx->buf + rx->len, sizeof(rx->buf) - rx->len,
-				  deadline);
-		if (n < 0)
-			return (int)n;
-		rx->len += (size_t)n;
+	if (s->rxt) { /* bounded by its receive timeout: the close may not wake it */
+		t->v[NF_R_rx_exit_ms] = nf_rx_task_finish(
+		    s->rxt, t_close, nf_now_ms() + s->cfg->rx_timeout_ms + RX_EXIT_SLACK_MS);
+		if (t->v[NF_R_rx_exit_ms] < 0)
+			nf_sess_log(s, "the receive task did not leave the stack after the close");
+		s->rxt = NULL;
 	}
+	s->inflight = 0;
+	s->fd = -1;
 }
 
 /* The field report's check: an ICMP echo to the gateway through the stack.
@@ -262,48 +223,13 @@ static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 	return answered;
 }
 
-/* The MQTT session on a connected socket: CONNECT, CONNACK, SUBSCRIBE. */
-static enum nf_status mqtt_open(struct nf_session *s, struct nf_report *r, struct rx *rx,
-				int64_t deadline)
-{
-	uint8_t pkt[512];
-	struct nf_mqtt_packet pk;
-	int rc;
-
-	struct nf_mqtt_connect c = {.client_id = s->cfg->client_id,
-				 .keepalive_s = s->cfg->keepalive_s,
-				 .clean_session = true};
-	rx->len = 0;
-	if (send_packet(s, pkt, nf_mqtt_encode_connect(pkt, sizeof(pkt), &c)) < 0)
-		return NF_ST_connect_failed;
-	if (enter(s, NF_PH_connack))
-		return NF_ST_carrier_lost;
-	rc = next_packet(s, rx, &pk, deadline);
-	if (rc == -ETIMEDOUT)
-		return NF_ST_timeout;
-	if (rc == -ENETDOWN)
-		return NF_ST_carrier_lost;
-	if (rc < 0 || pk.type != NF_MQTT_CONNACK)
-		return NF_ST_connack_failed;
-	if (pk.return_code != 0)
-		return NF_ST_connack_refused;
-	r->v[NF_R_t_connack] = nf_now_ms();
-
-	char topic[160];
-	snprintf(topic, sizeof(topic), "netflap/%s/cmd", s->cfg->client_id);
-	if (send_packet(s, pkt, nf_mqtt_encode_subscribe(pkt, sizeof(pkt), packet_id(s), topic, 1)) <
-	    0)
-		return NF_ST_connect_failed;
-	return NF_ST_ok;
-}
-
-static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, struct rx *rx)
+static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, struct nf_rx *rx)
 {
 	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
 	uint32_t gw, broker_ip;
 	int rc, e = 0;
 
-	if (enter(s, NF_PH_lease))
+	if (nf_sess_enter(s, NF_PH_lease))
 		return NF_ST_carrier_lost;
 	if (nf_shared_wait(s->sh, pred_bound_or_lost, s, deadline) < 0)
 		return NF_ST_dhcp_timeout;
@@ -321,10 +247,10 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, s
 	r->v[NF_R_ping_ok] = rc == 1;
 	if (rc < 0) {
 		r->v[NF_R_ping_errno] = e;
-		logf_(s, "ping: create socket failed (errno %d)", e);
+		nf_sess_log(s, "ping: create socket failed (errno %d)", e);
 	}
 
-	if (enter(s, NF_PH_dns))
+	if (nf_sess_enter(s, NF_PH_dns))
 		return NF_ST_carrier_lost;
 	rc = nf_netio_resolve(&s->io, s->cfg->broker, &broker_ip, deadline);
 	if (rc == -ENETDOWN)
@@ -337,12 +263,12 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, s
 	r->v[NF_R_socket_fd] = s->fd;
 	if (s->fd < 0) {
 		r->v[NF_R_socket_errno] = e;
-		logf_(s, "socket() failed: errno %d", e);
+		nf_sess_log(s, "socket() failed: errno %d", e);
 		return NF_ST_socket_failed;
 	}
 	nf_figures_sockopts(s, r);
 	rc = nf_netio_connect_start(&s->io, s->fd, broker_ip, s->cfg->port);
-	if (enter(s, NF_PH_connect)) /* the SYN is out: closed in flight */
+	if (nf_sess_enter(s, NF_PH_connect)) /* the SYN is out: closed in flight */
 		return NF_ST_carrier_lost;
 	rc = nf_netio_connect_finish(&s->io, s->fd, rc, deadline);
 	if (rc == -ENETDOWN)
@@ -351,115 +277,21 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, s
 		return rc == -ETIMEDOUT ? NF_ST_timeout : NF_ST_connect_failed;
 	r->v[NF_R_t_tcp] = nf_now_ms();
 
-	return mqtt_open(s, r, rx, deadline);
+	return nf_mqtt_open(s, r, rx, deadline);
 }
 
 /* An attempt's outcome: whatever failed once the carrier was gone (a
  * resolver or connect giving up on a link that went down) is the loss. */
-static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct rx *rx)
+static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct nf_rx *rx)
 {
 	enum nf_status st = attempt_steps(s, r, rx);
 
 	return st != NF_ST_ok && st != NF_ST_socket_failed && is_lost(s) ? NF_ST_carrier_lost : st;
 }
 
-/* When the connected loop has something to do next without input: the
- * next publish, the next PINGREQ, or a PINGRESP/PUBACK overdue. */
-static int64_t next_timer(const struct nf_session *s, int64_t now, int64_t next_pub,
-			  int64_t last_tx, int64_t ping_sent, int64_t puback_since)
-{
-	int64_t ka_ms = (int64_t)s->cfg->keepalive_s * 1000, t = now + 60000;
-
-	if (s->cfg->publish_interval_ms > 0 && puback_since < 0 && next_pub < t)
-		t = next_pub;
-	if (ka_ms && ping_sent < 0 && last_tx + ka_ms / 2 < t)
-		t = last_tx + ka_ms / 2;
-	if (ka_ms && ping_sent >= 0 && ping_sent + ka_ms + 1 < t)
-		t = ping_sent + ka_ms + 1;
-	if (ka_ms && puback_since >= 0 && puback_since + ka_ms + 1 < t)
-		t = puback_since + ka_ms + 1;
-	return t;
-}
-
-/* Connected: publish, keep alive, answer the broker, until the carrier
- * goes, the broker closes, or something fails. Returns why. */
-static enum nf_status connected(struct nf_session *s, struct rx *rx)
-{
-	int64_t now = nf_now_ms(), next_pub = now, last_tx = now;
-	int64_t ka_ms = (int64_t)s->cfg->keepalive_s * 1000;
-	int64_t ping_sent = -1, puback_since = -1;
-	uint16_t puback_id = 0;
-	uint8_t pkt[512];
-	char topic[160], payload[160];
-	struct nf_mqtt_packet pk;
-
-	enter(s, NF_PH_session);
-	snprintf(topic, sizeof(topic), "netflap/%s/telemetry", s->cfg->client_id);
-	for (;;) {
-		now = nf_now_ms();
-		if (s->cfg->publish_interval_ms > 0 && now >= next_pub && !puback_id) {
-			uint16_t id = s->cfg->qos ? packet_id(s) : 0;
-			int n =
-			    snprintf(payload, sizeof(payload), "{\"t\":%lld,\"publishes\":%lld}",
-				     (long long)now, (long long)s->publishes);
-			if (send_packet(s, pkt,
-					nf_mqtt_encode_publish(pkt, sizeof(pkt), topic, payload,
-							    (size_t)n, s->cfg->qos, id)) < 0)
-				return NF_ST_send_failed;
-			s->publishes++;
-			last_tx = now;
-			next_pub = now + s->cfg->publish_interval_ms;
-			if (id) {
-				puback_id = id;
-				puback_since = now;
-			}
-		}
-		if (ka_ms && ping_sent < 0 && now - last_tx >= ka_ms / 2) {
-			if (send_packet(s, pkt, nf_mqtt_encode_pingreq(pkt, sizeof(pkt))) < 0)
-				return NF_ST_send_failed;
-			ping_sent = last_tx = now;
-		}
-		if (ka_ms && ((ping_sent >= 0 && now - ping_sent > ka_ms) ||
-			      (puback_id && now - puback_since > ka_ms)))
-			return NF_ST_keepalive_timeout;
-
-		int rc = next_packet(s, rx, &pk, next_timer(s, now, next_pub, last_tx, ping_sent,
-							    puback_id ? puback_since : -1));
-		if (rc == -ETIMEDOUT)
-			continue;
-		if (rc == -ENETDOWN)
-			return NF_ST_carrier_lost;
-		if (rc == -ECONNRESET)
-			return NF_ST_broker_closed;
-		if (rc < 0)
-			return rc == -EPROTO || rc == -EMSGSIZE ? NF_ST_protocol_error
-								: NF_ST_recv_failed;
-		switch (pk.type) {
-		case NF_MQTT_PINGRESP:
-			ping_sent = -1;
-			break;
-		case NF_MQTT_PUBACK:
-			if (pk.id == puback_id)
-				puback_id = 0;
-			break;
-		case NF_MQTT_PUBLISH:
-			if (pk.qos == 1 &&
-			    send_packet(s, pkt, nf_mqtt_encode_puback(pkt, sizeof(pkt), pk.id)) < 0)
-				return NF_ST_send_failed;
-			break;
-		case NF_MQTT_SUBACK:
-			if (pk.return_code == 0x80)
-				logf_(s, "broker refused the cmd subscription");
-			break;
-		default:
-			return NF_ST_protocol_error;
-		}
-	}
-}
-
 static void wait_backoff(struct nf_session *s, int64_t ms)
 {
-	nf_shared_wait(s->sh, pred_lost, s, nf_now_ms() + ms);
+	nf_shared_wait(s->sh, nf_sess_pred_lost, s, nf_now_ms() + ms);
 }
 
 static void emit_teardown(struct nf_session *s, int64_t phase_no, enum nf_status why);
@@ -480,11 +312,11 @@ static enum nf_status cut_outcome(struct nf_session *s, struct nf_report *r, enu
 static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 {
 	int64_t backoff = s->cfg->backoff_min_ms;
-	struct rx *rx = &(struct rx){.len = 0};
+	struct nf_rx *rx = &(struct nf_rx){.len = 0};
 
-	enter(s, NF_PH_up);
+	nf_sess_enter(s, NF_PH_up);
 	if (s->ops->ip_start(s->st) < 0)
-		logf_(s, "bringing the address up failed");
+		nf_sess_log(s, "bringing the address up failed");
 	/* a cut at `up` still gets its attempt: the report says where it landed */
 	for (int64_t n = 1; (n == 1 && s->cut_landed >= 0) || !is_lost(s); n++) {
 		struct nf_report r;
@@ -502,11 +334,11 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 		emit(s, NF_VERB_REPORT, &r);
 		bool was_up = status == NF_ST_ok;
 		if (was_up) {
-			status = connected(s, rx);
-			logf_(s, "session ended: %s", nf_status_name(status));
+			status = nf_mqtt_connected(s, rx);
+			nf_sess_log(s, "session ended: %s", nf_status_name(status));
 			backoff = s->cfg->backoff_min_ms;
 		} else {
-			logf_(s, "reconnect attempt %lld failed: %s", (long long)n,
+			nf_sess_log(s, "reconnect attempt %lld failed: %s", (long long)n,
 			      nf_status_name(status));
 		}
 		if (status == NF_ST_carrier_lost || status == NF_ST_cut || is_lost(s)) {
@@ -516,7 +348,7 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 		net_free(s);
 		if (was_up)
 			emit_teardown(s, phase_no, status);
-		enter(s, NF_PH_backoff);
+		nf_sess_enter(s, NF_PH_backoff);
 		wait_backoff(s, backoff);
 		backoff =
 		    backoff * 2 > s->cfg->backoff_max_ms ? s->cfg->backoff_max_ms : backoff * 2;
@@ -584,8 +416,7 @@ void *nf_session_run(void *arg)
 		teardown(s, phase_no);
 	}
 	if (s->fd >= 0) {
-		uint8_t pkt[4];
-		send_packet(s, pkt, nf_mqtt_encode_disconnect(pkt, sizeof(pkt)));
+		nf_mqtt_disconnect(s);
 		net_free(s);
 	}
 	return NULL;

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "shared.h"
 #include "proto.h"
+#include "rx_task.h"
 #include "stack.h"
 
 enum nf_close_mode {
@@ -36,7 +37,16 @@ struct nf_session_cfg {
 	int64_t backoff_min_ms, backoff_max_ms;
 	int64_t attempt_timeout_ms;
 	int64_t ping_timeout_ms;
+	/* the firmware's shape: a receive task beside the session task */
+	bool rx_task;
+	enum nf_rx_wait rx_wait;
+	int rx_timeout_ms; /* its receive timeout (select/poll timeout, SO_RCVTIMEO) */
+	int inflight;      /* QoS 1 publishes outstanding at most, 1..NF_INFLIGHT_MAX */
+	int payload;       /* telemetry payload bytes (0: the JSON line alone) */
 };
+
+#define NF_INFLIGHT_MAX 64
+#define NF_PAYLOAD_MAX 4096
 
 struct nf_session {
 	const struct nf_session_cfg *cfg;
@@ -64,6 +74,8 @@ struct nf_session {
 	pthread_mutex_t report_mu;
 	struct nf_report last;
 	struct nf_impair_counts link_base; /* the link's counts at the last REPORT */
+	struct nf_rx_task *rxt; /* the receive task while one runs */
+	int inflight;           /* publishes awaiting their PUBACK now */
 };
 
 void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,

@@ -117,6 +117,18 @@ struct nf_stack_ops {
 	void (*wake_clear)(struct nf_stack *st);
 	/* -ENOTSUP where the stack has no socket table to read */
 	int (*probe)(struct nf_stack *st, struct nf_probe *out);
+	/* The receive task's waits (device.threads = rx-task): the stack's own
+	 * select() and poll() on one socket for reading, with no wake of ours
+	 * (a firmware's receive task has none): > 0 readable or in error, 0
+	 * the timeout, -1 and errno. */
+	int (*select_rd)(int fd, int timeout_ms);
+	int (*poll_rd)(int fd, int timeout_ms);
+	/* blocking mode of a socket on or off; 0 or -1 and errno */
+	int (*set_blocking)(int fd, bool on);
+	int dontwait; /* this stack's MSG_DONTWAIT: a send that never blocks */
+	/* bytes written to a TCP socket the peer has not acknowledged (sent
+	 * or still queued); -1 when it cannot be read */
+	long (*unacked)(struct nf_stack *st, int fd);
 	/* optional: what the link impairment did so far; -ENOTSUP without one */
 	int (*link_counts)(struct nf_stack *st, struct nf_impair_counts *out);
 };

@@ -83,6 +83,10 @@ enum nf_csv_src {
 	X(teardown_cause, S_CAUSE, 0) \
 	X(address, S_ADDR, NF_R_ip) \
 	X(tcp_closing, S_REPORT, NF_R_tcp_closing) \
+	X(unacked_bytes, S_REPORT, NF_R_unacked_bytes) \
+	X(inflight, S_REPORT, NF_R_inflight) \
+	X(rx_blocked, S_REPORT, NF_R_rx_blocked) \
+	X(rx_exit_ms, S_REPORT, NF_R_rx_exit_ms) \
 	X(link_passed, S_REPORT, NF_R_link_passed) \
 	X(link_dropped, S_REPORT, NF_R_link_dropped) \
 	X(link_bursts, S_REPORT, NF_R_link_bursts) \

@@ -48,7 +48,7 @@ static int device_binary(char *bin, size_t len, char *err, size_t errlen)
 struct dev_args {
 	char *argv[MAX_ARGS];
 	char client[48], mac[24], ka[24], pub[24], to[24], lim[16], qos[4], port[8], addr[32];
-	char impair[400];
+	char impair[400], inflight[8], payload[8];
 };
 
 static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
@@ -69,6 +69,8 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 	snprintf(a->qos, sizeof(a->qos), "%lld", (long long)sc->qos);
 	snprintf(a->port, sizeof(a->port), "%lld", (long long)sc->port);
 	nf_static_cidr(i, a->addr, sizeof(a->addr));
+	snprintf(a->inflight, sizeof(a->inflight), "%lld", (long long)sc->inflight);
+	snprintf(a->payload, sizeof(a->payload), "%lld", (long long)sc->payload);
 	char *const fixed[] = {bin,
 			       "--interface", r->topo.dev[i].dev_if,
 			       "--stack", (char *)sc->stack,
@@ -83,7 +85,11 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 			       "--broker", NF_BROKER_NAME,
 			       "--port", a->port,
 			       "--control-fd", "3",
-			       "--ip", (char *)sc->ip};
+			       "--ip", (char *)sc->ip,
+			       "--threads", (char *)sc->threads,
+			       "--rx-wait", (char *)sc->rx_wait,
+			       "--inflight", a->inflight,
+			       "--payload", a->payload};
 	for (size_t j = 0; j < sizeof(fixed) / sizeof(fixed[0]); j++)
 		a->argv[k++] = fixed[j];
 	if (sc->sockopts[0]) {

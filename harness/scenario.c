@@ -33,6 +33,8 @@ static const char *const w_close[] = {"shutdown+close", "close", "close+shutdown
 static const char *const w_ip[] = {"dhcp", "static", NULL};
 static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
 static const char *const w_onoff[] = {"off", "on", NULL};
+static const char *const w_threads[] = {"one", "rx-task", NULL};
+static const char *const w_rx_wait[] = {"select", "poll", "recv", NULL};
 static const char *const w_loss[] = {"bernoulli", "gilbert_elliott", NULL}; /* nf_loss_model */
 static const char *const w_cut[] = { /* enum nf_cut_at */
     "session", "up", "lease", "dns", "connect", "connack", "random", NULL};
@@ -94,6 +96,15 @@ static const struct key keys[] = {
     {"device", "publish_interval", T_DUR, F(publish_interval_ms), 0, "1s", 0, DAY, NULL,
      "telemetry period, 0 = none"},
     {"device", "qos", T_WORD, F(qos), 0, "1", 0, 0, w_qos, "telemetry QoS"},
+    {"device", "threads", T_TEXT, S(threads), "one", 0, 0, w_threads,
+     "one: one task does everything; rx-task: a receive task blocked in the stack on the "
+     "MQTT socket beside the session task that publishes and closes it"},
+    {"device", "rx_wait", T_TEXT, S(rx_wait), "select", 0, 0, w_rx_wait,
+     "the receive task's wait: select, poll, or a blocking recv (SO_RCVTIMEO 1s)"},
+    {"device", "inflight", T_INT, F(inflight), 0, "1", 1, 64, NULL,
+     "QoS 1 publishes outstanding at most: unacknowledged data in the send buffer at the cut"},
+    {"device", "payload", T_INT, F(payload), 0, "0", 0, 4096, NULL,
+     "telemetry payload bytes (0: the JSON line alone, about 40)"},
     {"impair", "loss", T_PCT, F(imp_loss), 0, "0", 0, NF_PPM, NULL,
      "percent of frames lost each way (loss_model bernoulli), while the link is up"},
     {"impair", "loss_model", T_WORD, F(imp_model), 0, "bernoulli", 0, 0, w_loss,

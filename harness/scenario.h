@@ -61,6 +61,8 @@ struct nf_scenario {
 	char ip[8];
 	int64_t keepalive_ms, publish_interval_ms;
 	int64_t qos;
+	char threads[16], rx_wait[16]; /* passed to the device as written */
+	int64_t inflight, payload;
 	/* [impair]: the device's link (lwIP netif), probabilities in ppm */
 	int64_t imp_loss, imp_model, imp_ge_p, imp_ge_r, imp_ge_bad_loss, imp_ge_good_loss;
 	int64_t imp_delay_ms, imp_jitter_ms, imp_duplicate, imp_reorder, imp_corrupt, imp_rate;

@@ -1,0 +1,34 @@
+/* Inside the session: what session.c (the reconnect state machine) and
+ * mqtt_session.c (MQTT over the socket) share. Not for other files. */
+#ifndef NETFLAP_SESSION_INT_H
+#define NETFLAP_SESSION_INT_H
+
+#include "session.h"
+
+#define NF_RXBUF 4096
+
+/* received bytes not yet decoded, and the packet last returned */
+struct nf_rx {
+	uint8_t buf[NF_RXBUF];
+	size_t len;
+	uint8_t cur[NF_RXBUF]; /* the packet last returned; its pointers point here */
+};
+
+void nf_sess_log(const struct nf_session *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* enters phase ph (says it; cuts the link when armed); true: the carrier is gone */
+bool nf_sess_enter(struct nf_session *s, enum nf_phase ph);
+/* the carrier went since this phase began, or quit (under sh->mu) */
+bool nf_sess_pred_lost(const struct nf_shared *sh, const void *arg);
+
+/* CONNECT, CONNACK, SUBSCRIBE on the connected s->fd; starts the receive
+ * task when the firmware has one */
+enum nf_status nf_mqtt_open(struct nf_session *s, struct nf_report *r, struct nf_rx *rx,
+			    int64_t deadline);
+/* Connected: publish, keep alive, answer the broker, until the carrier
+ * goes, the broker closes, or something fails. Returns why. */
+enum nf_status nf_mqtt_connected(struct nf_session *s, struct nf_rx *rx);
+/* DISCONNECT, on the way out */
+void nf_mqtt_disconnect(struct nf_session *s);
+
+#endif
