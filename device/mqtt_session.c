@@ -126,7 +126,8 @@ static int64_t next_timer(const struct nf_session *s, const struct loop *l, int6
 	return t;
 }
 
-/* one telemetry PUBLISH of device.payload bytes (at least the JSON line) */
+/* one telemetry PUBLISH of device.payload bytes (at least the JSON line);
+ * a QoS 1 one joins the window of those awaiting their PUBACK */
 static int publish(struct nf_session *s, struct loop *l, int64_t now)
 {
 	static const char topic_fmt[] = "netflap/%s/telemetry";
@@ -147,7 +148,6 @@ static int publish(struct nf_session *s, struct loop *l, int64_t now)
 		return -EIO;
 	s->publishes++;
 	l->last_tx = now;
-	l->next_pub = now + s->cfg->publish_interval_ms;
 	if (id) {
 		l->ids[s->inflight] = id;
 		l->since[s->inflight++] = now;
@@ -206,10 +206,16 @@ enum nf_status nf_mqtt_connected(struct nf_session *s, struct nf_rx *rx)
 	nf_sess_enter(s, NF_PH_session);
 	for (;;) {
 		now = nf_now_ms();
-		while (s->cfg->publish_interval_ms > 0 && now >= l.next_pub &&
-		       s->inflight < s->cfg->inflight)
-			if (publish(s, &l, now) < 0)
-				return NF_ST_send_failed;
+		/* each tick fills the window: up to device.inflight QoS 1
+		 * publishes back to back, their bytes in the send buffer */
+		if (s->cfg->publish_interval_ms > 0 && now >= l.next_pub &&
+		    s->inflight < s->cfg->inflight) {
+			int burst = s->cfg->qos ? s->cfg->inflight - s->inflight : 1;
+			for (int k = 0; k < burst; k++)
+				if (publish(s, &l, now) < 0)
+					return NF_ST_send_failed;
+			l.next_pub = now + s->cfg->publish_interval_ms;
+		}
 		if (ka_ms && l.ping_sent < 0 && now - l.last_tx >= ka_ms / 2) {
 			if (send_packet(s, pkt, nf_mqtt_encode_pingreq(pkt, sizeof(pkt))) < 0)
 				return NF_ST_send_failed;

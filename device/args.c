@@ -1,0 +1,304 @@
+/* netflap-device's command line (see args.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "duration.h"
+#include "sockopts.h"
+#include "subnet.h"
+
+typedef int (*opt_parse)(const char *val, void *dst);
+
+static int parse_str(const char *v, void *d)
+{
+	*(const char **)d = v;
+	return 0;
+}
+
+static int parse_long(const char *v, void *d)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (errno || *end || end == v || x < 0)
+		return -EINVAL;
+	*(long *)d = x;
+	return 0;
+}
+
+static int parse_ms(const char *v, void *d)
+{
+	return nf_parse_duration_ms(v, (int64_t *)d);
+}
+
+static int parse_port(const char *v, void *d)
+{
+	long x;
+	if (parse_long(v, &x) < 0 || x < 1 || x > 65535)
+		return -EINVAL;
+	*(uint16_t *)d = (uint16_t)x;
+	return 0;
+}
+
+static int parse_sockopts(const char *v, void *d)
+{
+	char bad[32];
+	return nf_fw_sockopts_parse(v, (unsigned *)d, bad, sizeof(bad));
+}
+
+static int parse_keepalive(const char *v, void *d)
+{
+	int64_t ms;
+	if (nf_parse_duration_ms(v, &ms) < 0 || ms % 1000 || ms / 1000 > 65535)
+		return -EINVAL;
+	*(uint16_t *)d = (uint16_t)(ms / 1000);
+	return 0;
+}
+
+static int parse_qos(const char *v, void *d)
+{
+	if (strcmp(v, "0") && strcmp(v, "1"))
+		return -EINVAL;
+	*(uint8_t *)d = (uint8_t)(v[0] - '0');
+	return 0;
+}
+
+static int parse_impair(const char *v, void *d)
+{
+	char bad[64];
+	return nf_impair_parse(v, d, bad, sizeof(bad));
+}
+
+static int parse_threads(const char *v, void *d)
+{
+	if (strcmp(v, "one") && strcmp(v, "rx-task"))
+		return -EINVAL;
+	*(bool *)d = strcmp(v, "rx-task") == 0;
+	return 0;
+}
+
+static int parse_rx_wait(const char *v, void *d)
+{
+	return nf_rx_wait_parse(v, d);
+}
+
+static int parse_inflight(const char *v, void *d)
+{
+	long x;
+	if (parse_long(v, &x) < 0 || x < 1 || x > NF_INFLIGHT_MAX)
+		return -EINVAL;
+	*(int *)d = (int)x;
+	return 0;
+}
+
+static int parse_payload(const char *v, void *d)
+{
+	long x;
+	if (parse_long(v, &x) < 0 || x > NF_PAYLOAD_MAX)
+		return -EINVAL;
+	*(int *)d = (int)x;
+	return 0;
+}
+
+static int parse_ms_int(const char *v, void *d)
+{
+	int64_t ms;
+	if (nf_parse_duration_ms(v, &ms) < 0 || ms < 1 || ms > 600000)
+		return -EINVAL;
+	*(int *)d = (int)ms;
+	return 0;
+}
+
+static int parse_close_mode(const char *v, void *d)
+{
+	return nf_close_mode_parse(v, d);
+}
+
+static const struct nf_dev_opts defaults = {
+    .stack = "upstream",
+    .ip_mode = "dhcp",
+    .control_fd = -1,
+    .s = {.client_id = "netflap-dev0",
+	  .broker = NF_BROKER_NAME,
+	  .port = 1883,
+	  .keepalive_s = 10,
+	  .publish_interval_ms = 1000,
+	  .qos = 1,
+	  .close_mode = NF_SHUTDOWN_CLOSE,
+	  .backoff_min_ms = 200,
+	  .backoff_max_ms = 5000,
+	  .attempt_timeout_ms = 10000,
+	  .ping_timeout_ms = 2000,
+	  .rx_wait = NF_RX_SELECT,
+	  .rx_timeout_ms = 1000,
+	  .inflight = 1},
+};
+
+#define O(field) offsetof(struct nf_dev_opts, field)
+
+/* every option: one row */
+static const struct opt_row {
+	const char *name, *arg;
+	opt_parse parse;
+	size_t off; /* into struct nf_dev_opts */
+	const char *help;
+} rows[] = {
+    {"interface", "IF", parse_str, O(ifname), "interface to attach to (required)"},
+    {"stack", "NAME", parse_str, O(stack), "upstream | vendor | fixed | custom | linux"},
+    {"close-mode", "MODE", parse_close_mode, O(s.close_mode),
+     "close | shutdown+close (default) | close+shutdown"},
+    {"socket-limit", "N", parse_long, O(socket_limit), "usable socket slots (lwIP; 0 = all)"},
+    {"ip", "MODE", parse_str, O(ip_mode), "dhcp (default) | static"},
+    {"address", "A.B.C.D/N", parse_str, O(address), "static address and prefix"},
+    {"gateway", "A.B.C.D", parse_str, O(gateway), "static gateway (the ping target)"},
+    {"dns", "A.B.C.D", parse_str, O(dns), "static DNS server (default: the gateway)"},
+    {"mac", "XX:XX:XX:XX:XX:XX", parse_str, O(mac), "lwIP netif MAC (default: derived)"},
+    {"broker", "HOST", parse_str, O(s.broker), "broker name or address"},
+    {"port", "N", parse_port, O(s.port), "broker port (1883)"},
+    {"client-id", "ID", parse_str, O(s.client_id), "MQTT client id"},
+    {"keepalive", "DUR", parse_keepalive, O(s.keepalive_s), "MQTT keepalive (10s)"},
+    {"publish-interval", "DUR", parse_ms, O(s.publish_interval_ms),
+     "telemetry period (1s; 0 = none)"},
+    {"qos", "0|1", parse_qos, O(s.qos), "telemetry QoS (1)"},
+    {"sockopts", "LIST", parse_sockopts, O(s.sockopts),
+     "options set after socket(): keepalive,nodelay,rcvtimeo,sndtimeo,linger0,reuseaddr"},
+    {"backoff-min", "DUR", parse_ms, O(s.backoff_min_ms), "first reconnect backoff (200ms)"},
+    {"backoff-max", "DUR", parse_ms, O(s.backoff_max_ms), "backoff bound (5s)"},
+    {"attempt-timeout", "DUR", parse_ms, O(s.attempt_timeout_ms),
+     "lease to CONNACK, per attempt (10s)"},
+    {"ping-timeout", "DUR", parse_ms, O(s.ping_timeout_ms), "gateway echo wait (2s)"},
+    {"threads", "one|rx-task", parse_threads, O(s.rx_task),
+     "one task does everything (default), or a receive task beside the session task"},
+    {"rx-wait", "HOW", parse_rx_wait, O(s.rx_wait), "the receive task's wait: select | poll | recv"},
+    {"rx-timeout", "DUR", parse_ms_int, O(s.rx_timeout_ms), "the receive task's timeout (1s)"},
+    {"inflight", "N", parse_inflight, O(s.inflight), "QoS 1 publishes outstanding at most (1)"},
+    {"payload", "BYTES", parse_payload, O(s.payload), "telemetry payload size (0: the JSON line)"},
+    {"impair", "SPEC", parse_impair, O(impair),
+     "link impairment, key=value,... (impair.h: loss, model, ge_p, ge_r, ge_bad_loss, "
+     "ge_good_loss in ppm; delay, jitter in us; duplicate, reorder, corrupt in ppm; rate "
+     "bit/s; seed)"},
+    {"control", "PATH", parse_str, O(control), "harness unix socket to connect to"},
+    {"control-fd", "N", parse_long, O(control_fd), "inherited control channel fd"},
+};
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+void nf_dev_usage(FILE *f)
+{
+	fprintf(f, "usage: netflap-device --interface IF [options]\n\n");
+	for (size_t i = 0; i < NROWS; i++)
+		fprintf(f, "  --%s %-18s %s\n", rows[i].name, rows[i].arg, rows[i].help);
+	fprintf(f, "  --help, --version\n");
+}
+
+int nf_dev_args(struct nf_dev_opts *o, int argc, char **argv)
+{
+	struct option lo[NROWS + 3];
+	int c;
+
+	for (size_t i = 0; i < NROWS; i++)
+		lo[i] = (struct option){rows[i].name, required_argument, NULL, (int)i};
+	lo[NROWS] = (struct option){"help", no_argument, NULL, 'h'};
+	lo[NROWS + 1] = (struct option){"version", no_argument, NULL, 'V'};
+	lo[NROWS + 2] = (struct option){0};
+	*o = defaults;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'h') {
+			nf_dev_usage(stdout);
+			exit(0);
+		}
+		if (c == 'V') {
+			o->version = true;
+			continue;
+		}
+		if (c == '?' || c < 0 || (size_t)c >= NROWS) {
+			fprintf(stderr, "netflap-device: unknown option or missing value: %s\n",
+				argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (rows[c].parse(optarg, (char *)o + rows[c].off) < 0) {
+			fprintf(stderr, "netflap-device: --%s: bad value '%s' (%s)\n", rows[c].name,
+				optarg, rows[c].help);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "netflap-device: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (o->version)
+		return 0;
+	if (!o->ifname) {
+		fprintf(stderr, "netflap-device: --interface is required\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_ipv4(const char *s, uint32_t *out)
+{
+	return s && inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
+}
+
+int nf_dev_stack_cfg(const struct nf_dev_opts *o, struct nf_stack_cfg *sc)
+{
+	*sc = (struct nf_stack_cfg){
+	    .ifname = o->ifname, .hostname = o->s.client_id, .socket_limit = (int)o->socket_limit,
+	    .impair = o->impair};
+	if (strcmp(o->ip_mode, "dhcp") == 0) {
+		sc->dhcp = true;
+	} else if (strcmp(o->ip_mode, "static") == 0) {
+		char buf[32];
+		char *slash;
+		long prefix;
+		if (!o->address || strlen(o->address) >= sizeof(buf) || !o->gateway) {
+			fprintf(stderr,
+				"netflap-device: --ip static needs --address A/N and --gateway\n");
+			return -EINVAL;
+		}
+		strcpy(buf, o->address);
+		slash = strchr(buf, '/');
+		if (!slash || parse_long(slash + 1, &prefix) < 0 || prefix < 1 || prefix > 32) {
+			fprintf(stderr, "netflap-device: --address %s: want A.B.C.D/N\n",
+				o->address);
+			return -EINVAL;
+		}
+		*slash = '\0';
+		if (parse_ipv4(buf, &sc->ip) || parse_ipv4(o->gateway, &sc->gw) ||
+		    parse_ipv4(o->dns ? o->dns : o->gateway, &sc->dns)) {
+			fprintf(stderr, "netflap-device: bad static address, gateway or dns\n");
+			return -EINVAL;
+		}
+		sc->netmask = htonl((uint32_t)(0xffffffffULL << (32 - prefix)));
+	} else {
+		fprintf(stderr, "netflap-device: --ip %s: want dhcp or static\n", o->ip_mode);
+		return -EINVAL;
+	}
+	if (o->mac) {
+		unsigned m[6];
+		if (sscanf(o->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4],
+			   &m[5]) != 6) {
+			fprintf(stderr, "netflap-device: --mac %s: want XX:XX:XX:XX:XX:XX\n",
+				o->mac);
+			return -EINVAL;
+		}
+		for (int i = 0; i < 6; i++)
+			sc->mac[i] = (uint8_t)m[i];
+	} else {
+		/* locally administered, stable per client id: dnsmasq hands the
+		 * same lease back after every flap, as an AP's DHCP server would */
+		uint32_t h = 2166136261u;
+		for (const char *p = o->s.client_id; *p; p++)
+			h = (h ^ (uint8_t)*p) * 16777619u;
+		uint8_t mac[6] = {
+		    0x02,      0x6e, (uint8_t)(h >> 24), (uint8_t)(h >> 16), (uint8_t)(h >> 8),
+		    (uint8_t)h};
+		memcpy(sc->mac, mac, 6);
+	}
+	return 0;
+}

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Firmware shapes and a bad link (root; exit 4, skipped, otherwise).
+# Usage: shapes_test.sh BUILD_DIR CASE
+#   rx-task-fixed     device.threads = rx-task with each rx_wait (select poll recv) on
+#                     fixed: 200 cycles cut at random phases and 200 plain flaps each;
+#                     every row cut/ok, verdict clean, no crash or lwIP assertion, the
+#                     receive task inside the stack at most closes and always ended
+#   rx-task-upstream  the same with select and recv on upstream; with poll, lwIP 2.1.3's
+#                     lwip_poll() leaves select_waiting set on a socket closed under it
+#                     and the next socket() on that slot fails lwIP's assertion: the
+#                     device crashes (fixed carries poll-close.patch)
+#   rx-task-vendor    seed-quick with rx-task: the field report's leak, first
+#                     socket_failed at cycle 39 as with one task
+#   rx-task-linux     the control group with each rx_wait: clean
+#   inflight          inflight = 8, 512-byte payloads on fixed, 200 cycles: clean, rows
+#                     with unacknowledged bytes at teardown, up to 8 publishes in flight
+#   impair-loss       loss 20 %, delay 50 ms +- 20 ms on fixed: every reconnect ok,
+#                     verdict clean, the rows' drop ratio within 4 binomial standard
+#                     deviations of 20 % over the frames they counted
+#   impair-seed       two runs with one seed lose the same first frames (the device's
+#                     pattern line); another seed loses others
+#   impair-ge         Gilbert-Elliott p 5 %, r 25 % on fixed: clean; losses come in
+#                     bursts (mean at least 2 frames; Bernoulli at the same loss gives
+#                     1.2; test_impair.c asserts the mean 1/r on 10^5 frames)
+#   impair-corrupt    corrupt 5 %, duplicate 5 %, reorder 5 %: every row ok (no MQTT
+#                     decode ever met a flipped bit: lwIP's checksums dropped them), the
+#                     rows count corrupted, duplicated and reordered frames
+#   impair-linux      the control group: [impair] is said not to apply, rows count nothing
+set -uo pipefail
+build=$1 case=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$here/.." && pwd)
+. "$here/lib/netns.sh"
+nf_need_root
+out=$(mktemp -d "${TMPDIR:-/tmp}/nf-shapes.XXXXXX")
+nf_defer "rm -rf $out"
+nf=$build/netflap
+quick=$root/scenarios/fixed-quick.scn
+
+count() { nf_col "$1" "$2" | grep -c -x -- "$3"; } # column csv value
+sum() { nf_col "$1" "$2" | awk '$1 != "" {s += $1} END {print s + 0}'; }
+run() { # folder, then netflap run arguments; exit code in $rc
+	local dir=$1
+	shift
+	"$nf" run "$@" --out "$out/$dir" --quiet >"$out/$dir.log" 2>&1
+	rc=$?
+}
+clean() { grep -q '"clean": true' "$1/verdict.json"; }
+no_assert() { ! grep -q "assertion" "$1"/logs/device-*.log || nf_fail "$1: $(grep -h assertion "$1"/logs/device-*.log | head -1)"; }
+
+rx_clean() { # stack waits...
+	local stack=$1
+	shift
+	local extra=()
+	[ "$stack" = linux ] && extra=(--set device.ip=static)
+	for w in "$@"; do
+		for cut in random session; do
+			d=$stack-$w-$cut
+			run "$d" "$quick" --set device.stack="$stack" "${extra[@]}" --set device.threads=rx-task \
+				--set device.rx_wait="$w" --set run.cut_at="$cut" --set run.loops=200
+			csv=$out/$d/cycles.csv
+			want=ok
+			[ "$cut" = random ] && want=cut
+			[ $rc = 0 ] && clean "$out/$d" || nf_fail "$d: exit $rc, $(grep summary "$out/$d/verdict.json")"
+			[ "$(count status "$csv" "$want")" = 200 ] || nf_fail "$d: not every row $want"
+			no_assert "$out/$d"
+			[ "$(count rx_exit_ms "$csv" -1)" = 0 ] || nf_fail "$d: a receive task never ended"
+			blocked=$(count rx_blocked "$csv" 1)
+			[ "$cut" = random ] || [ "$blocked" -ge 150 ] || nf_fail "$d: the receive task was in the stack at $blocked closes"
+			echo "$d: clean, receive task inside the stack at $blocked closes, longest exit $(nf_col rx_exit_ms "$csv" | sort -n | tail -1) ms"
+			nf_nothing_left "$out/$d"
+		done
+	done
+}
+
+case $case in
+rx-task-fixed) rx_clean fixed select poll recv ;;
+rx-task-linux) rx_clean linux select poll recv ;;
+rx-task-upstream)
+	rx_clean upstream select recv
+	run up-poll "$quick" --set device.stack=upstream --set device.threads=rx-task --set device.rx_wait=poll \
+		--set run.loops=200 --set run.stop_on_stall=on
+	[ $rc = 1 ] || nf_fail "upstream poll: exit $rc, want 1 (a crash)"
+	[ "$(count status "$out/up-poll/cycles.csv" device_crashed)" -ge 1 ] || nf_fail "upstream poll: no crash row"
+	grep -q 'assertion "sockets\[i\].select_waiting == 0"' "$out"/up-poll/logs/device-0.log ||
+		nf_fail "upstream poll: not lwIP's select_waiting assertion: $(tail -2 "$out"/up-poll/logs/device-0.log)"
+	echo "upstream poll: crashed at cycle $(nf_col status "$out/up-poll/cycles.csv" | grep -n -m1 device_crashed | cut -d: -f1) on lwIP's select_waiting assertion"
+	nf_nothing_left "$out/up-poll"
+	;;
+rx-task-vendor)
+	for w in select recv; do
+		run vendor-$w "$root/scenarios/seed-quick.scn" --set device.threads=rx-task --set device.rx_wait=$w
+		csv=$out/vendor-$w/cycles.csv
+		[ $rc = 1 ] || nf_fail "vendor $w: exit $rc, want 1"
+		first=$(nf_col status "$csv" | grep -n -m1 -x socket_failed | cut -d: -f1)
+		[ "$first" = 39 ] || nf_fail "vendor $w: first socket_failed at cycle $first, want 39"
+		echo "vendor rx-task $w: first socket_failed at cycle $first"
+		nf_nothing_left "$out/vendor-$w"
+	done
+	;;
+inflight)
+	run inflight "$quick" --set device.inflight=8 --set device.payload=512 \
+		--set device.publish_interval=5ms --set run.enable_interval=50ms --set run.loops=200
+	csv=$out/inflight/cycles.csv
+	[ $rc = 0 ] && clean "$out/inflight" || nf_fail "inflight: exit $rc"
+	[ "$(count status "$csv" ok)" = 200 ] || nf_fail "inflight: not every row ok"
+	rows=$(nf_col unacked_bytes "$csv" | awk '$1 > 0' | wc -l)
+	most=$(nf_col inflight "$csv" | sort -n | tail -1)
+	[ "$rows" -ge 20 ] || nf_fail "inflight: only $rows rows with unacknowledged bytes at teardown"
+	[ "$most" -ge 2 ] && [ "$most" -le 8 ] || nf_fail "inflight: at most $most publishes in flight, want 2..8"
+	echo "inflight: $rows of 200 teardowns with unacknowledged bytes (up to $(nf_col unacked_bytes "$csv" | sort -n | tail -1)), up to $most publishes in flight"
+	nf_nothing_left "$out/inflight"
+	;;
+impair-loss)
+	# QoS 0 telemetry every 10 ms without Nagle for 2 s a cycle: frames to count
+	# while lwIP's own retransmission timers pace each reconnect
+	run loss "$quick" --set impair.loss=20 --set impair.delay=50ms --set impair.jitter=20ms \
+		--set device.qos=0 --set device.sockopts=nodelay --set device.publish_interval=10ms \
+		--set run.enable_interval=2s --set run.reconnect_timeout=30s --set run.loops=12 \
+		--set device.ip=static
+	csv=$out/loss/cycles.csv
+	[ $rc = 0 ] && clean "$out/loss" || nf_fail "loss: exit $rc, $(grep summary "$out/loss/verdict.json")"
+	[ "$(count status "$csv" ok)" = 12 ] || nf_fail "loss: not every reconnect ok: $(nf_col status "$csv" | sort | uniq -c)"
+	p=$(sum link_passed "$csv") d=$(sum link_dropped "$csv")
+	awk -v p="$p" -v d="$d" 'BEGIN {n = p + d; r = d / n; sd = sqrt(0.2 * 0.8 / n)
+		printf "loss: %d of %d frames dropped (%.1f %%; 4 sd = %.1f %%)\n", d, n, 100 * r, 400 * sd
+		exit !(n >= 400 && (r - 0.2 < 4 * sd && 0.2 - r < 4 * sd))}' || nf_fail "loss: drop ratio off"
+	[ "$(sum link_delayed "$csv")" -ge "$((p * 9 / 10))" ] || nf_fail "loss: frames not delayed"
+	nf_nothing_left "$out/loss"
+	;;
+impair-seed)
+	# the device's last line: the first frames' losses each way, as hex
+	declare -A n p
+	pattern() { sed -n 's/.*losses of the first \([0-9]*\) frames out \([0-9a-f]*\),.*/\1 \2/p' "$1"; }
+	for r in a b c; do
+		seed=7
+		[ $r = c ] && seed=8
+		run seed-$r "$quick" --set impair.loss=10 --set run.seed=$seed --set run.loops=8 \
+			--set run.reconnect_timeout=30s --set device.ip=static
+		[ $rc = 0 ] || nf_fail "seed run $r: exit $rc"
+		read -r n[$r] p[$r] <<<"$(pattern "$out"/seed-$r/logs/device-0.log)"
+		[ -n "${p[$r]}" ] || nf_fail "seed run $r: no loss pattern in the device log"
+	done
+	# compare the frames both runs sent (whole bytes of the pattern)
+	k=$(((n[a] < n[b] ? n[a] : n[b]) / 8 * 2))
+	[ "$k" -ge 8 ] || nf_fail "seed: too few frames (${n[a]}, ${n[b]})"
+	[ "${p[a]:0:$k}" = "${p[b]:0:$k}" ] || nf_fail "one seed, two patterns: ${p[a]:0:$k} ${p[b]:0:$k}"
+	[ "${p[a]:0:$k}" != "${p[c]:0:$k}" ] || nf_fail "seeds 7 and 8 lost the same frames"
+	echo "seed 7 twice: the first $((k * 4)) frames out lost alike (${p[a]:0:$k}); seed 8: ${p[c]:0:$k}"
+	;;
+impair-ge)
+	# p 5 %, r 25 %: loss p/(p+r) = 17 %, bursts of mean 1/r = 4 frames; Bernoulli
+	# at 17 % would give bursts of 1/(1-0.17) = 1.2 (the unit test asserts the mean)
+	run ge "$quick" --set impair.loss_model=gilbert_elliott --set impair.ge_p=5 --set impair.ge_r=25 \
+		--set run.loops=15 --set run.reconnect_timeout=30s --set device.ip=static
+	csv=$out/ge/cycles.csv
+	[ $rc = 0 ] && clean "$out/ge" || nf_fail "ge: exit $rc, $(grep summary "$out/ge/verdict.json")"
+	d=$(sum link_dropped "$csv") b=$(sum link_bursts "$csv")
+	awk -v d="$d" -v b="$b" 'BEGIN {printf "ge: %d frames lost in %d bursts, mean %.2f\n", d, b, d / b
+		exit !(b >= 8 && d / b >= 2)}' || nf_fail "ge: no bursts"
+	nf_nothing_left "$out/ge"
+	;;
+impair-corrupt)
+	run corrupt "$quick" --set impair.corrupt=5 --set impair.duplicate=5 --set impair.reorder=5 \
+		--set device.qos=0 --set device.publish_interval=10ms --set run.enable_interval=500ms \
+		--set run.loops=15 --set run.reconnect_timeout=30s
+	csv=$out/corrupt/cycles.csv
+	[ $rc = 0 ] && clean "$out/corrupt" || nf_fail "corrupt: exit $rc, $(grep summary "$out/corrupt/verdict.json")"
+	[ "$(count status "$csv" ok)" = 15 ] || nf_fail "corrupt: $(nf_col status "$csv" | sort | uniq -c)"
+	! grep -q "protocol_error" "$out"/corrupt/logs/device-0.log || nf_fail "corrupt: a flipped bit reached MQTT"
+	for c in link_corrupted link_duplicated link_reordered; do
+		[ "$(sum $c "$csv")" -ge 5 ] || nf_fail "corrupt: $c only $(sum $c "$csv")"
+	done
+	echo "corrupt: $(sum link_corrupted "$csv") corrupted, $(sum link_duplicated "$csv") duplicated, $(sum link_reordered "$csv") reordered of $(sum link_passed "$csv") frames; every reconnect ok"
+	nf_nothing_left "$out/corrupt"
+	;;
+impair-linux)
+	run lx "$quick" --set device.stack=linux --set device.ip=static --set impair.loss=20 --set run.loops=10
+	[ $rc = 0 ] || nf_fail "linux: exit $rc"
+	grep -q 'linux control group.s link is not impaired' "$out/lx.log" || nf_fail "linux: no word that [impair] does not apply"
+	[ "$(sum link_passed "$out/lx/cycles.csv")" = 0 ] || nf_fail "linux: rows count impaired frames"
+	echo "linux: [impair] said not to apply; clean"
+	;;
+*) nf_fail "unknown case $case" ;;
+esac
+echo "PASS: $case"
