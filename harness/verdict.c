@@ -272,17 +272,17 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 	}
 }
 
-/* the first cycle of the first run of k failed cycles, or NF_UNSET */
+/* the first cycle of the first run of k failed cycles that lasts past the
+ * settle cycles, or NF_UNSET: a device that crashed in cycle 2 and never
+ * came back is stalled from cycle 2 (run.stop_on_stall counts so too) */
 static int64_t stall_start(const struct nf_series *s, int64_t settle, int64_t k)
 {
 	int64_t run = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
-		if (s->v[i][C_CYCLE] <= settle)
-			continue;
 		run = nf_status_is_ok(s->status[i]) ? 0 : run + 1;
-		if (run == k)
-			return s->v[i][C_CYCLE] - k + 1;
+		if (run >= k && s->v[i][C_CYCLE] > settle)
+			return s->v[i][C_CYCLE] - run + 1;
 	}
 	return NF_UNSET;
 }
@@ -370,8 +370,6 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 	if (from == NF_UNSET)
 		return;
 	for (size_t i = 0; i < s->n; i++) { /* the longest run, and whether it lasts */
-		if (s->v[i][C_CYCLE] <= settle)
-			continue;
 		run = nf_status_is_ok(s->status[i]) ? 0 : run + 1;
 		if (run > longest)
 			longest = run;

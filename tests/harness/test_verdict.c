@@ -456,6 +456,36 @@ START_TEST(test_stall)
 }
 END_TEST
 
+/* the device crashed in cycle 2 (a settle cycle) and never came back: a
+ * stall from cycle 2, not a clean run; failures only inside the settle
+ * cycles are none */
+static void g_crash_early(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	if (c >= 2)
+		r->status = "device_crashed";
+}
+
+static void g_settle_only(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	if (c <= 2)
+		r->status = "dhcp_timeout";
+}
+
+START_TEST(test_stall_from_settle)
+{
+	write_csv_full(4, g_crash_early);
+	judge();
+	const struct nf_finding *f = find(NF_STALL, NULL);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->first_cycle, 2);
+	write_csv_full(40, g_settle_only);
+	judge();
+	ck_assert_int_eq(v.n, 0);
+}
+END_TEST
+
 START_TEST(test_slowdown_fleet)
 {
 	write_csv(300, 5, g_loaded_fleet); /* all slow together: load, no finding */
@@ -561,6 +591,7 @@ int main(void)
 	tcase_add_test(tc, test_slot_leak_field_report);
 	tcase_add_test(tc, test_slot_leak_predicted);
 	tcase_add_test(tc, test_stall);
+	tcase_add_test(tc, test_stall_from_settle);
 	tcase_add_test(tc, test_slowdown);
 	tcase_add_test(tc, test_heap_upspikes);
 	tcase_add_test(tc, test_slowdown_fleet);
