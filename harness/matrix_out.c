@@ -261,7 +261,7 @@ static int write_html(const struct nf_matrix *m, FILE *f)
 		const char *dir = strncmp(x->dir, m->out, ol) == 0 && x->dir[ol] == '/' ? x->dir + ol + 1
 											 : x->dir;
 		nf_mx_name(m, c, name, sizeof(name));
-		fprintf(f, "<tr class="\"%s\"><td>", x->exit_code == 0 ? "ok" : "bad");
+		fprintf(f, "<tr class=\"%s\"><td>", x->exit_code == 0 ? "ok" : "bad");
 		xml(f, name);
 		if (x->exit_code < 0) {
 			fprintf(f, "</td><td colspan=\"6\">not run</td></tr>\n");

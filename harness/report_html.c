@@ -1,5 +1,6 @@
 /* report.html (see report_html.h): one self-contained page per run. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
