@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "impair.h"
+#include "paths.h"
 #include "proc.h"
 #include "report.h"
 #include "run_ctx.h"
@@ -29,13 +30,7 @@ static void undo_stop_pid(void *ctx, const char *name, long pid)
 
 static int device_binary(char *bin, size_t len, char *err, size_t errlen)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	snprintf(bin, len, "%s/netflap-device", dirname(self));
+	nf_path_find(NF_FILE_LIB, "netflap-device", bin, len);
 	if (access(bin, X_OK) < 0) {
 		snprintf(err, errlen, "%s: %s (build it with scripts/setup.sh)", bin,
 			 strerror(errno));

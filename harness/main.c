@@ -13,6 +13,7 @@
 #include "run.h"
 #include "scenario.h"
 #include "matrix.h"
+#include "merge.h"
 #include "plot.h"
 #include "registry.h"
 #include "verdict.h"
@@ -183,9 +184,13 @@ static int cmd_stop(int argc, char **argv)
 
 static int cmd_keys(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	nf_scenario_print_keys(stdout);
+	bool man = argc > 1 && strcmp(argv[1], "--man") == 0;
+
+	if (argc > 1 && !man) {
+		fprintf(stderr, "usage: netflap keys [--man]\n");
+		return NF_EXIT_USAGE;
+	}
+	nf_scenario_print_keys(stdout, man);
 	return 0;
 }
 
@@ -204,15 +209,31 @@ static const struct cmd {
     {"plot", "RUN_DIR", "plots/*.png and *.svg and a self-contained report.html", cmd_plot},
     {"matrix",
      "SCENARIO [--stacks a,b] [--close-modes x,y] [--faults f,g] [--cut-at p,q] [--set k=v]... "
-     "[--out DIR]",
-     "the scenario over stack x close_mode (x fault x cut phase): matrix.csv and matrix.md",
+     "[--out DIR] [--list | --cell ID]",
+     "the scenario over stack x close_mode (x fault x cut phase): matrix.csv, matrix.md, "
+     "junit.xml, report.html; --list prints the cells as JSON, --cell ID --out DIR runs one",
      nf_matrix},
+    {"merge", "DIR... --out DIR [--quiet]",
+     "a matrix's cells run apart (--cell) into one matrix.csv, matrix.md, junit.xml, report.html",
+     nf_merge},
     {"status", "RUN_DIR", "a run\'s state: pid, cycle, ok/failed, findings so far", cmd_status},
     {"stop", "RUN_DIR", "end a background run: it finishes its cycle, judges and tears down",
      cmd_stop},
-    {"keys", "", "every scenario key with its default, range and help", cmd_keys},
+    {"keys", "[--man]", "every scenario key with its default, range and help (--man: as troff)",
+     cmd_keys},
     {"cleanup", "[--quiet]", "remove namespaces and processes a killed run left", cmd_cleanup},
 };
+
+/* the commands as troff, for netflap(1): the same table as --help */
+static void man_commands(FILE *f)
+{
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		fprintf(f, ".TP\n.B netflap %s\n", cmds[i].name);
+		for (const char *p = cmds[i].args; *p; p++) /* options set in italics' stead: plain */
+			fputs(*p == '-' ? "\\-" : (char[]){*p, 0}, f);
+		fprintf(f, "\n.br\n%s\n", cmds[i].help);
+	}
+}
 
 static void usage(FILE *f)
 {
@@ -231,6 +252,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--man-commands") == 0) { /* the build's man page generator */
+		man_commands(stdout);
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {

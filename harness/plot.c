@@ -10,14 +10,13 @@
 
 #include "escape.h"
 #include "faults.h"
+#include "paths.h"
 #include "plot.h"
+#include "report_html.h"
 #include "proc.h"
 #include "rows.h"
 #include "verdict.h"
 
-#ifndef NF_DATADIR
-#error "NF_DATADIR must name the source tree (for scripts/plots.gp)"
-#endif
 
 /* each panel and the figures it draws: a panel with no value in any of
  * them (the kernel stack has no lwIP heap or pools) is left out, and the
@@ -64,87 +63,6 @@ static bool has_data(const struct panel *p, const struct nf_rows *rows)
 	return false;
 }
 
-/* copies a file into f; SVG as is (it is our own gnuplot output), text escaped */
-static void embed(FILE *f, const char *path, bool escape)
-{
-	char buf[8192];
-	size_t n;
-	FILE *in = fopen(path, "r");
-
-	if (!in) {
-		fprintf(f, "(missing: %s)", path);
-		return;
-	}
-	if (!escape) { /* skip the XML prolog: an inline <svg> needs none */
-		while (fgets(buf, sizeof(buf), in) && !strstr(buf, "<svg"))
-			;
-		fputs(buf, f);
-	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
-		if (escape)
-			nf_put_xml_text(f, buf, n);
-		else
-			fwrite(buf, 1, n, f);
-	}
-	fclose(in);
-}
-
-static int write_report(const char *dir, const bool drawn[NPANELS])
-{
-	static struct nf_verdict v;
-	char path[PATH_MAX + 32], tmp[PATH_MAX + 32], err[PATH_MAX + 64];
-	char *summary = NULL;
-	size_t slen = 0;
-	FILE *m = open_memstream(&summary, &slen), *f;
-	int have = nf_verdict_load(dir, &v, err, sizeof(err)) == 0;
-
-	if (m) {
-		if (have)
-			nf_verdict_summary(&v, m);
-		else
-			fprintf(m, "no verdict: %s\n", err);
-		fclose(m);
-	}
-	snprintf(tmp, sizeof(tmp), "%s/report.html.tmp", dir);
-	f = fopen(tmp, "w");
-	if (!f) {
-		free(summary);
-		return -errno;
-	}
-	fprintf(f, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>netflap: ");
-	nf_put_xml_text(f, dir, strlen(dir));
-	fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:auto}"
-		   "pre{background:#f4f4f4;padding:8px;overflow-x:auto}"
-		   ".bad{color:#a00}.good{color:#070}</style></head><body>\n<h1>netflap run ");
-	nf_put_xml_text(f, dir, strlen(dir));
-	fprintf(f, "</h1>\n<h2 class=\"%s\">Verdict: %s</h2>\n<pre>",
-		!have || v.n ? "bad" : "good", !have ? "none yet" : v.n ? "findings" : "clean");
-	if (summary)
-		nf_put_xml_text(f, summary, slen);
-	fprintf(f, "</pre>\n<h2>Plots</h2>\n");
-	for (size_t i = 0; i < NPANELS; i++) {
-		if (!drawn[i]) {
-			fprintf(f, "<p class=\"nodata\">%s: no data in cycles.csv (this stack does "
-				   "not report it), no plot</p>\n",
-				panels[i].name);
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, panels[i].name);
-		fprintf(f, "<div>\n");
-		embed(f, path, false);
-		fprintf(f, "\n</div>\n");
-	}
-	fprintf(f, "<h2>Scenario and versions (run.json)</h2>\n<pre>");
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	embed(f, path, true);
-	fprintf(f, "</pre>\n</body></html>\n");
-	free(summary);
-	if (fclose(f))
-		return -errno;
-	snprintf(path, sizeof(path), "%s/report.html", dir);
-	return rename(tmp, path) < 0 ? -errno : 0;
-}
-
 /* a panel not drawn this time leaves no older picture behind */
 static void stale_plots(const char *out, const char *name)
 {
@@ -161,7 +79,7 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 	struct nf_rows rows;
 	char csv[PATH_MAX + 16], out[PATH_MAX + 16], ndev[16], err[PATH_MAX + 64],
 	    log[PATH_MAX + 32];
-	char script[] = NF_DATADIR "/scripts/plots.gp";
+	char script[PATH_MAX];
 	pid_t pid;
 	int status, rc;
 
@@ -169,6 +87,10 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		fprintf(stderr,
 			"netflap: plot: gnuplot is not installed (scripts/setup.sh installs "
 			"gnuplot-nox)\n");
+		return 3;
+	}
+	if (nf_path_find(NF_FILE_DATA, "plots.gp", script, sizeof(script)) < 0) {
+		fprintf(stderr, "netflap: plot: %s is not there (a broken install?)\n", script);
 		return 3;
 	}
 	snprintf(csv, sizeof(csv), "%s/cycles.csv", dir);
@@ -213,7 +135,10 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		snprintf(faults + strlen(faults), sizeof(faults) - strlen(faults), "%s%s",
 			 f ? " " : "", nf_fault_name((enum nf_fault)f));
 	char *colour = several_faults(&rows) ? "1" : "0";
-	char *argv[] = {"gnuplot", "-c", script, dat, out, ndev, titles, list, faults, colour, NULL};
+	char marks[48];
+	nf_report_marks(dir, marks, sizeof(marks));
+	char *argv[] = {"gnuplot", "-c", script, dat,    out,   ndev,
+			titles,    list, faults, colour, marks, NULL};
 	struct nf_spawn s = {.nsfd = -1, .log = log, .pass_fd = -1, .argv = argv};
 	rc = nf_spawn(&s, &pid);
 	if (rc == 0 &&
@@ -225,7 +150,10 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		return 3;
 	}
 	unlink(log);
-	rc = write_report(dir, drawn);
+	struct nf_report_plot shown[NPANELS];
+	for (size_t i = 0; i < NPANELS; i++)
+		shown[i] = (struct nf_report_plot){panels[i].name, drawn[i]};
+	rc = nf_report_html(dir, shown, (int)NPANELS);
 	nf_rows_free(&rows);
 	if (rc) {
 		fprintf(stderr, "netflap: plot: %s/report.html: %s\n", dir, strerror(-rc));

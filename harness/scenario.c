@@ -490,29 +490,73 @@ void nf_scenario_write_json(const struct nf_scenario *sc, FILE *f, const char *i
 	fprintf(f, "}\n");
 }
 
-void nf_scenario_print_keys(FILE *f)
+/* troff text: a backslash is \e, a line never starts with a control character */
+static void put_troff(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++)
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+}
+
+/* a key's allowed values or range, as `netflap keys` and the man page say them */
+static void put_range(FILE *f, const struct key *k, void (*put)(FILE *, const char *))
+{
+	const char *const *words = k->words;
+	struct nf_stack_list l;
+	const char *w[NF_STACKS_MAX + 1];
+	char buf[96];
+
+	if (k->type == T_STACK) {
+		stack_words(&l, w);
+		words = w;
+	}
+	if (words) {
+		put(f, "(");
+		for (int j = 0; words[j]; j++) {
+			put(f, j ? " | " : "");
+			put(f, words[j]);
+		}
+		put(f, ")");
+	} else if (k->type == T_PCT) {
+		put(f, "(0..100 %)");
+	} else if (k->type == T_INT || k->type == T_DUR) {
+		snprintf(buf, sizeof(buf), "(%lld..%lld%s)", (long long)k->min, (long long)k->max,
+			 k->type == T_DUR ? " ms" : "");
+		put(f, buf);
+	}
+}
+
+static void put_plain(FILE *f, const char *s)
+{
+	fputs(s, f);
+}
+
+void nf_scenario_print_keys(FILE *f, bool man)
 {
 	for (size_t i = 0; i < NKEYS; i++) {
-		fprintf(f, "%s.%s = %s", keys[i].section, keys[i].name, keys[i].def);
-		const char *const *words = keys[i].words;
-		struct nf_stack_list l;
-		const char *w[NF_STACKS_MAX + 1];
-		if (keys[i].type == T_STACK) {
-			stack_words(&l, w);
-			words = w;
+		const struct key *k = &keys[i];
+		if (!man) {
+			fprintf(f, "%s.%s = %s", k->section, k->name, k->def);
+			if (k->words || k->type == T_STACK || k->type == T_PCT || k->type == T_INT ||
+			    k->type == T_DUR)
+				fputs("  ", f);
+			put_range(f, k, put_plain);
+			fprintf(f, "\n    %s\n", k->help);
+			continue;
 		}
-		if (words) {
-			fprintf(f, "  (");
-			for (int j = 0; words[j]; j++)
-				fprintf(f, "%s%s", j ? " | " : "", words[j]);
-			fprintf(f, ")");
-		} else if (keys[i].type == T_PCT) {
-			fprintf(f, "  (0..100 %%)");
-		} else if (keys[i].type == T_INT || keys[i].type == T_DUR) {
-			fprintf(f, "  (%lld..%lld%s)", (long long)keys[i].min,
-				(long long)keys[i].max, keys[i].type == T_DUR ? " ms" : "");
-		}
-		fprintf(f, "\n    %s\n", keys[i].help);
+		fprintf(f, ".TP\n.B %s.%s\n= ", k->section, k->name);
+		put_troff(f, k->def[0] ? k->def : "(empty)");
+		fputs("  ", f);
+		put_range(f, k, put_troff);
+		fputs("\n.br\n", f);
+		put_troff(f, k->help);
+		fputc('\n', f);
 	}
 }
 

@@ -110,6 +110,8 @@ size_t nf_scenario_nkeys(void);
 void nf_scenario_key(size_t i, const char **section, const char **name, const char **bad_value);
 
 /* The key table as text, for `netflap keys`. */
-void nf_scenario_print_keys(FILE *f);
+/* every key with its default, range and help; man: as troff (.TP entries)
+ * for netflap-scenario(5), from the same table */
+void nf_scenario_print_keys(FILE *f, bool man);
 
 #endif

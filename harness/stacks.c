@@ -10,30 +10,20 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "paths.h"
 #include "stacks.h"
 
 int nf_stacks_dir(char *buf, size_t len)
 {
 	const char *env = getenv("NETFLAP_STACKS_DIR");
-	char self[PATH_MAX];
 	struct stat st;
 
 	if (env && *env) {
 		snprintf(buf, len, "%s", env);
 		return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -ENOENT;
 	}
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	const char *dir = dirname(self);
-	static const char *const rel[] = {"stacks", "../stacks"};
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-		snprintf(buf, len, "%s/%s", dir, rel[i]);
-		if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-			return 0;
-	}
-	return -ENOENT;
+	int rc = nf_path_find(NF_FILE_LIB, "stacks", buf, len);
+	return rc < 0 ? rc : stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
 static int by_name(const void *a, const void *b)

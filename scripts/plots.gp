@@ -1,6 +1,6 @@
 # netflap's plots, as PNG and SVG. One script for both `netflap plot RUN_DIR`
 # and scripts/plot.sh (no netflap binary needed).
-# Usage: gnuplot -c plots.gp PLOT.DAT OUTDIR NLINES TITLES [PANELS [FAULTS COLOUR]]
+# Usage: gnuplot -c plots.gp PLOT.DAT OUTDIR NLINES TITLES [PANELS [FAULTS COLOUR [MARKS]]]
 #   PLOT.DAT: "cycle NAME_0 .. NAME_{NLINES-1} ..." per line (netflap plot
 #     writes it as plots/plot.dat: a line per device, or a fleet's median,
 #     lowest and highest; at most 2000 points a line)
@@ -9,6 +9,8 @@
 #     a panel with no point at all would stop gnuplot.
 #   FAULTS: the fault names in their list order (the fault_K column is an
 #     index into it); COLOUR: 1 to colour the status and CONNACK points by fault.
+#   MARKS: "FIRST EXHAUSTION", the first finding's cycle and the cycle the
+#     stack ran out (seen or predicted), -1 for none: vertical lines on every panel.
 dat = ARG1
 out = ARG2
 n = int(ARG3)
@@ -17,6 +19,11 @@ panels = ARGC >= 5 ? ARG5 : "sockets heap connack status pools"
 want(p) = strstrt(" ".panels." ", " ".p." ") > 0
 faults = ARGC >= 6 ? ARG6 : ""
 colour = ARGC >= 7 && ARG7 eq "1"
+marks = ARGC >= 8 ? ARG8 : "-1 -1"
+first = word(marks, 1) + 0
+gone = word(marks, 2) + 0
+if (first >= 0) { set arrow 1 from first, graph 0 to first, graph 1 nohead dt 3 lw 2 lc rgb "#c00000" }
+if (gone >= 0) { set arrow 2 from gone, graph 0 to gone, graph 1 nohead dt 2 lw 2 lc rgb "#c00000" }
 
 set datafile separator whitespace
 set datafile columnheaders

