@@ -16,7 +16,7 @@
 /* the places of each kind, relative to the executable's folder; an
  * absolute one is the source tree a build folder came from */
 static const char *const places[][3] = {
-    [NF_FILE_LIB] = {".", "../lib/netflap", NULL},
+    [NF_FILE_LIB] = {".", "..", "../lib/netflap"}, /* "..": test programs in build/tests */
     [NF_FILE_DATA] = {"../share/netflap", NF_SRCDIR "/scripts", NF_SRCDIR},
 };
 

@@ -107,8 +107,9 @@ static void parameters(FILE *f, const char *dir)
 	while (fgets(line, sizeof(line), in)) {
 		if (strstr(line, "\"scenario\": {"))
 			in_scenario = true;
-		else if (in_scenario && sscanf(line, " \"%63[^\"]\": {", section) == 1)
-			continue;
+		else if (in_scenario && strstr(line, "\": {") &&
+			 sscanf(line, " \"%63[^\"]\"", section) == 1)
+			continue; /* a section of the scenario */
 		else if (in_scenario && sscanf(line, " \"%63[^\"]\": \"%511[^\"]\"", key, val) == 2) {
 			fprintf(f, "<tr><td>");
 			text(f, section);

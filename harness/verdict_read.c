@@ -65,6 +65,19 @@ static int finding(struct nf_verdict *v, const char *line)
 	f->exhaustion = json_int(line, "exhaustion_cycle", NF_UNSET);
 	f->exhaustion_seen = strstr(line, "\"exhaustion_seen\": true") != NULL;
 	f->predictable_from = json_int(line, "predictable_from", NF_UNSET);
+	const char *sl = strstr(line, "\"slope_per_cycle\": ");
+	f->slope = sl ? strtod(sl + strlen("\"slope_per_cycle\": "), NULL) : 0;
+	json_str(line, "paths", f->paths, sizeof(f->paths)); /* only when several paths */
+	/* "evidence": [{"cycle": C, "value": V}, ...] */
+	const char *ev = strstr(line, "\"evidence\": [");
+	while (ev && f->nev < NF_EVIDENCE && (ev = strstr(ev, "{\"cycle\": "))) {
+		long long c, x;
+		if (sscanf(ev, "{\"cycle\": %lld, \"value\": %lld}", &c, &x) != 2)
+			break;
+		f->ev_cycle[f->nev] = c;
+		f->ev_value[f->nev++] = x;
+		ev++;
+	}
 	v->n++;
 	return 0;
 }

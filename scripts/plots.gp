@@ -20,10 +20,10 @@ want(p) = strstrt(" ".panels." ", " ".p." ") > 0
 faults = ARGC >= 6 ? ARG6 : ""
 colour = ARGC >= 7 && ARG7 eq "1"
 marks = ARGC >= 8 ? ARG8 : "-1 -1"
-first = word(marks, 1) + 0
-gone = word(marks, 2) + 0
-if (first >= 0) { set arrow 1 from first, graph 0 to first, graph 1 nohead dt 3 lw 2 lc rgb "#c00000" }
-if (gone >= 0) { set arrow 2 from gone, graph 0 to gone, graph 1 nohead dt 2 lw 2 lc rgb "#c00000" }
+mark1 = word(marks, 1) + 0
+mark2 = word(marks, 2) + 0
+if (mark1 >= 0) { set arrow 1 from mark1, graph 0 to mark1, graph 1 nohead dt 3 lw 2 lc rgb "#c00000" }
+if (mark2 >= 0) { set arrow 2 from mark2, graph 0 to mark2, graph 1 nohead dt 2 lw 2 lc rgb "#c00000" }
 
 set datafile separator whitespace
 set datafile columnheaders

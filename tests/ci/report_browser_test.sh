@@ -27,6 +27,6 @@ for scn in seed-quick fixed-quick; do
 		nf_fail "$scn: no PNG screenshot"
 	nf_nothing_left "$work/$scn"
 done
-grep -q '<tr class="finding"><td>slot leak' "$work/seed-quick/report.html" || nf_fail "seed-quick: no slot leak row"
+grep -q '<tr class="finding"><td>socket-slot leak' "$work/seed-quick/report.html" || nf_fail "seed-quick: no slot leak row"
 ! grep -q 'TCP{/' "$work/seed-quick/report.html" || nf_fail "a pool name went through enhanced text"
 echo "PASS: report.html in Chromium (screenshots in $work)"

@@ -38,7 +38,7 @@ mkdir "$work/elsewhere"
 	--out "$work/elsewhere/run" --quiet)
 rc=$?
 [ $rc = 1 ] || nf_fail "installed netflap on seed-quick: exit $rc, want 1 (the leak)"
-grep -q '"class": "slot leak"' "$work/elsewhere/run/verdict.json" || nf_fail "no slot leak found"
+grep -q '"class": "socket-slot leak"' "$work/elsewhere/run/verdict.json" || nf_fail "no slot leak found"
 [ -s "$work/elsewhere/run/report.html" ] || nf_fail "no report.html (plots.gp not found?)"
 nf_nothing_left "$work/elsewhere/run"
 echo "installed netflap: seed-quick exit 1, slot leak found"
