@@ -24,4 +24,6 @@ done
 
 "$here/scripts/setup.sh" "${setup_args[@]}"
 cd "$build_dir"
-ctest --output-on-failure -j "$(nproc)" "${ctest_args[@]}" || exit 1
+# twice the cores: most tests wait on timers; the busy ones take two slots
+# each (tests/CMakeLists.txt, PROCESSORS)
+ctest --output-on-failure -j "$((2 * $(nproc)))" "${ctest_args[@]}" || exit 1
