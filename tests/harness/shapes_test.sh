@@ -173,14 +173,16 @@ impair-ge)
 	;;
 impair-corrupt)
 	run corrupt "$quick" --set impair.corrupt=5 --set impair.duplicate=5 --set impair.reorder=5 \
-		--set device.qos=0 --set device.publish_interval=10ms --set run.enable_interval=500ms \
+		--set device.qos=0 --set device.publish_interval=10ms --set run.enable_interval=1s \
 		--set run.loops=15 --set run.reconnect_timeout=30s
 	csv=$out/corrupt/cycles.csv
 	[ $rc = 0 ] && clean "$out/corrupt" || nf_fail "corrupt: exit $rc, $(grep summary "$out/corrupt/verdict.json")"
 	[ "$(count status "$csv" ok)" = 15 ] || nf_fail "corrupt: $(nf_col status "$csv" | sort | uniq -c)"
 	! grep -q "protocol_error" "$out"/corrupt/logs/device-0.log || nf_fail "corrupt: a flipped bit reached MQTT"
-	for c in link_corrupted link_duplicated link_reordered; do
-		[ "$(sum $c "$csv")" -ge 5 ] || nf_fail "corrupt: $c only $(sum $c "$csv")"
+	# a held frame counts as reordered only when a later one overtakes it
+	# within 50 ms: fewer than were held (test_impair.c checks the rate)
+	for c in link_corrupted:5 link_duplicated:5 link_reordered:2; do
+		[ "$(sum ${c%:*} "$csv")" -ge "${c#*:}" ] || nf_fail "corrupt: ${c%:*} only $(sum ${c%:*} "$csv")"
 	done
 	echo "corrupt: $(sum link_corrupted "$csv") corrupted, $(sum link_duplicated "$csv") duplicated, $(sum link_reordered "$csv") reordered of $(sum link_passed "$csv") frames; every reconnect ok"
 	nf_nothing_left "$out/corrupt"
