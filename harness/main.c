@@ -13,6 +13,7 @@
 #include "run.h"
 #include "scenario.h"
 #include "matrix.h"
+#include "matrix_int.h"
 #include "merge.h"
 #include "plot.h"
 #include "registry.h"
@@ -155,12 +156,27 @@ static int cmd_verdict(int argc, char **argv)
 	return nf_verdict_run_dir(argv[1], false);
 }
 
+static int plot_cell(const char *cell, void *arg)
+{
+	int *worst = arg, rc = nf_plot_run_dir(cell, false);
+	if (rc > *worst)
+		*worst = rc;
+	return 0;
+}
+
+/* a run folder, or a matrix's cell folders (a merge's inputs): each plotted */
 static int cmd_plot(int argc, char **argv)
 {
+	char csv[PATH_MAX + 16];
+	int worst = 0;
+
 	if (argc != 2) {
-		fprintf(stderr, "usage: netflap plot RUN_DIR\n");
+		fprintf(stderr, "usage: netflap plot RUN_DIR|CELLS_DIR\n");
 		return NF_EXIT_USAGE;
 	}
+	snprintf(csv, sizeof(csv), "%s/cycles.csv", argv[1]);
+	if (access(csv, R_OK) < 0 && nf_mx_each_cell(argv[1], 2, plot_cell, &worst) > 0)
+		return worst;
 	return nf_plot_run_dir(argv[1], false);
 }
 
@@ -206,7 +222,9 @@ static const struct cmd {
     {"run", "SCENARIO [--set section.key=value]... [--out DIR] [--quiet] [--daemon]",
      "flap the AP as the scenario says; rows in the run folder", cmd_run},
     {"verdict", "RUN_DIR", "judge a run\'s rows: verdict.json, junit.xml, a summary", cmd_verdict},
-    {"plot", "RUN_DIR", "plots/*.png and *.svg and a self-contained report.html", cmd_plot},
+    {"plot", "RUN_DIR|CELLS_DIR",
+     "plots/*.png and *.svg and a self-contained report.html (each cell of a matrix's folders)",
+     cmd_plot},
     {"matrix",
      "SCENARIO [--stacks a,b] [--close-modes x,y] [--faults f,g] [--cut-at p,q] [--set k=v]... "
      "[--out DIR] [--list | --cell ID]",

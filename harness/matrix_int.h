@@ -61,6 +61,10 @@ void nf_mx_summarize(const char *dir, struct nf_cell *x);
 int nf_mx_write_cell_json(const struct nf_matrix *m, int c);
 /* matrix.csv, matrix.md, junit.xml and report.html in m->out; 0 or -errno */
 int nf_mx_write_outputs(const struct nf_matrix *m);
+/* fn(cell folder) for dir itself when it holds a cell.json, else for the
+ * cell folders in it up to depth levels down (an artifact download); the
+ * number of cells, or fn's first error (< 0) */
+int nf_mx_each_cell(const char *dir, int depth, int (*fn)(const char *cell, void *arg), void *arg);
 /* matrix.md to stdout */
 void nf_mx_print_md(const struct nf_matrix *m);
 

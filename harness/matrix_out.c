@@ -2,10 +2,13 @@
  * cell.json, and over all cells matrix.csv, matrix.md, junit.xml and
  * report.html. The same writers serve `netflap matrix` and `netflap merge`,
  * so a merged matrix reads as the unsharded one. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "escape.h"
 #include "matrix_int.h"
@@ -355,4 +358,29 @@ int nf_mx_write_cell_json(const struct nf_matrix *m, int c)
 	}
 	fprintf(f, "]\n}\n");
 	return fclose(f) ? -errno : 0;
+}
+
+int nf_mx_each_cell(const char *dir, int depth, int (*fn)(const char *cell, void *arg), void *arg)
+{
+	char path[PATH_MAX + 16];
+	int n = 0, rc = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/cell.json", dir);
+	if (access(path, R_OK) == 0)
+		return (rc = fn(dir, arg)) < 0 ? rc : 1;
+	if (depth == 0 || !(d = opendir(dir)))
+		return 0;
+	for (struct dirent *e; (e = readdir(d)) && rc >= 0;) {
+		char sub[PATH_MAX];
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (rc = nf_mx_each_cell(sub, depth - 1, fn, arg)) > 0)
+			n += rc;
+	}
+	closedir(d);
+	return rc < 0 ? rc : n;
 }

@@ -4,7 +4,6 @@
  * holds its cell.json; a DIR is such a folder or holds them up to two
  * levels down (an artifact download). Cells are placed by id, so the
  * order of the DIRs changes nothing; a missing or doubled cell is named. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,27 +137,15 @@ static int add_cell(struct nf_matrix *m, struct found *fd, const char *dir)
 	return rc < 0 ? rc : 1;
 }
 
-/* dir itself, or the cell folders in it, up to depth levels down */
-static int scan(struct nf_matrix *m, struct found *fd, const char *dir, int depth)
-{
-	int rc = add_cell(m, fd, dir), n = 0;
-	DIR *d;
+struct scan_ctx {
+	struct nf_matrix *m;
+	struct found *fd;
+};
 
-	if (rc != 0)
-		return rc;
-	if (depth == 0 || !(d = opendir(dir)))
-		return 0;
-	for (struct dirent *e; (e = readdir(d)) && rc >= 0;) {
-		char sub[PATH_MAX];
-		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode) && (rc = scan(m, fd, sub, depth - 1)) > 0)
-			n += rc;
-	}
-	closedir(d);
-	return rc < 0 ? rc : n;
+static int scan_one(const char *cell, void *arg)
+{
+	struct scan_ctx *c = arg;
+	return add_cell(c->m, c->fd, cell);
 }
 
 /* names the cells no folder held; how many */
@@ -198,8 +185,9 @@ int nf_merge(int argc, char **argv)
 		fprintf(stderr, "usage: netflap merge DIR... --out DIR [--quiet]\n");
 		goto out;
 	}
+	struct scan_ctx ctx = {m, fd};
 	for (int i = 0; i < ndirs; i++)
-		if ((rc = scan(m, fd, argv[1 + i], 2)) <= 0) {
+		if ((rc = nf_mx_each_cell(argv[1 + i], 2, scan_one, &ctx)) <= 0) {
 			fprintf(stderr, "netflap merge: %s: %s\n", argv[1 + i],
 				rc < 0 ? "not a cell of a netflap matrix" : "no cell.json in it");
 			goto out;
