@@ -7,6 +7,7 @@
 #include "duration.h"
 #include "faults.h"
 #include "impair.h"
+#include "nearest.h"
 #include "scenario.h"
 #include "sockopts.h"
 #include "stacks.h"
@@ -148,42 +149,6 @@ static int errf(char *err, size_t len, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, sizeof(cur));
-	}
-	return prev[lb];
-}
-
-/* the nearest candidate within a third of its length, else NULL */
-static const char *nearest(const char *s, const char *const *cands, size_t n)
-{
-	const char *best = NULL;
-	size_t bd = 99;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t d = distance(s, cands[i]);
-		if (d < bd) {
-			bd = d;
-			best = cands[i];
-		}
-	}
-	return best && bd <= 1 + strlen(best) / 3 ? best : NULL;
-}
-
 static const struct key *find_key(const char *section, const char *name)
 {
 	for (size_t i = 0; i < NKEYS; i++)
@@ -205,7 +170,7 @@ static void unknown_key(const char *section, const char *name, char *hint, size_
 			sections[ns++] = keys[i].section;
 	}
 	if (!find_key(section, "") && n == 0) {
-		const char *s = nearest(section, sections, ns);
+		const char *s = nf_nearest(section, sections, ns);
 		char all[160] = "";
 		for (size_t i = 0; i < ns; i++)
 			snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s", i ? ", " : "",
@@ -216,7 +181,7 @@ static void unknown_key(const char *section, const char *name, char *hint, size_
 			snprintf(hint, len, "unknown section [%s] (sections: %s)", section, all);
 		return;
 	}
-	const char *k = nearest(name, names, n);
+	const char *k = nf_nearest(name, names, n);
 	if (!k) { /* the right key in the wrong section? */
 		for (size_t i = 0; i < NKEYS; i++)
 			if (strcmp(keys[i].name, name) == 0) {
@@ -248,7 +213,7 @@ static int check_word(const struct key *k, const char *const *words, const char 
 		return 0;
 	while (words[n])
 		n++;
-	const char *near = nearest(v, words, n);
+	const char *near = nf_nearest(v, words, n);
 	for (size_t i = 0; i < n; i++) {
 		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
 		strncat(list, words[i], sizeof(list) - strlen(list) - 1);

@@ -2,14 +2,13 @@
  * TIME_WAIT noise, a slow heap leak, a pool leak under a constant socket
  * index, a stall, a clean 1000-cycle run. */
 #include <check.h>
-
-#include "nf_check.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "nf_check.h"
 #include "rows.h"
 #include "verdict.h"
 
@@ -456,16 +455,13 @@ START_TEST(test_stall)
 }
 END_TEST
 
-/* the device crashed in cycle 2 (a settle cycle) and never came back: a
- * stall from cycle 2, not a clean run; failures only inside the settle
- * cycles are none */
+/* crashed in cycle 2 (settling) for good: a stall from 2; failing only while settling: none */
 static void g_crash_early(int c, unsigned *s, struct syn *r)
 {
 	g_clean(c, s, r);
 	if (c >= 2)
 		r->status = "device_crashed";
 }
-
 static void g_settle_only(int c, unsigned *s, struct syn *r)
 {
 	g_clean(c, s, r);
