@@ -35,6 +35,34 @@ static void on_stop(int sig)
 		kill(running_cell, sig == SIGINT ? SIGINT : SIGTERM);
 }
 
+/* the cells the axes make, and whether --cell names one of them */
+static int cells(struct nf_matrix *m)
+{
+	m->ncells = 1;
+	for (int a = 0; a < NAXES; a++) {
+		nf_mx_split(&m->ax[a]);
+		m->ncells *= m->ax[a].n ? m->ax[a].n : 1;
+	}
+	if (!m->ax[0].n || !m->ax[1].n) {
+		fprintf(stderr, "netflap matrix: empty --stacks or --close-modes\n");
+		return -EINVAL;
+	}
+	if (m->ncells > MAX_CELLS) {
+		fprintf(stderr, "netflap matrix: %d cells; at most %d\n", m->ncells, MAX_CELLS);
+		return -E2BIG;
+	}
+	if (m->only >= m->ncells) {
+		fprintf(stderr, "netflap matrix: --cell %d: this matrix has cells 0..%d\n", m->only,
+			m->ncells - 1);
+		return -EINVAL;
+	}
+	if (m->only >= 0 && !m->out[0]) {
+		fprintf(stderr, "netflap matrix: --cell needs --out DIR (the shard's folder)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int parse(struct nf_matrix *m, int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -100,29 +128,7 @@ static int parse(struct nf_matrix *m, int argc, char **argv)
 		return -EINVAL;
 	}
 	snprintf(m->scenario, sizeof(m->scenario), "%s", argv[optind]);
-	m->ncells = 1;
-	for (int a = 0; a < NAXES; a++) {
-		nf_mx_split(&m->ax[a]);
-		m->ncells *= m->ax[a].n ? m->ax[a].n : 1;
-	}
-	if (!m->ax[0].n || !m->ax[1].n) {
-		fprintf(stderr, "netflap matrix: empty --stacks or --close-modes\n");
-		return -EINVAL;
-	}
-	if (m->ncells > MAX_CELLS) {
-		fprintf(stderr, "netflap matrix: %d cells; at most %d\n", m->ncells, MAX_CELLS);
-		return -E2BIG;
-	}
-	if (m->only >= m->ncells) {
-		fprintf(stderr, "netflap matrix: --cell %d: this matrix has cells 0..%d\n", m->only,
-			m->ncells - 1);
-		return -EINVAL;
-	}
-	if (m->only >= 0 && !m->out[0]) {
-		fprintf(stderr, "netflap matrix: --cell needs --out DIR (the shard's folder)\n");
-		return -EINVAL;
-	}
-	return 0;
+	return cells(m);
 }
 
 /* the scenario with every --set must load, before any cell runs */

@@ -74,14 +74,36 @@ static void stale_plots(const char *out, const char *name)
 	}
 }
 
+/* gnuplot -c plots.gp over the data: a = script, dat, out, lines, titles,
+ * panels, colour (1: more than one fault, points coloured by fault); the
+ * fault names and the verdict's marks added here. 0 or < 0. */
+static int gnuplot(const char *dir, char *const a[7], const char *log)
+{
+	char faults[256] = "", marks[48];
+	pid_t pid;
+	int status;
+
+	for (int f = 0; f < NF_FAULT_COUNT; f++)
+		snprintf(faults + strlen(faults), sizeof(faults) - strlen(faults), "%s%s",
+			 f ? " " : "", nf_fault_name((enum nf_fault)f));
+	nf_report_marks(dir, marks, sizeof(marks));
+	char *argv[] = {"gnuplot", "-c", a[0], a[1], a[2], a[3], a[4], a[5], faults, a[6], marks,
+			NULL};
+	struct nf_spawn s = {.nsfd = -1, .log = log, .pass_fd = -1, .argv = argv};
+	int rc = nf_spawn(&s, &pid);
+	if (rc == 0 &&
+	    (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		rc = -EIO;
+	return rc;
+}
+
 int nf_plot_run_dir(const char *dir, bool quiet)
 {
 	struct nf_rows rows;
 	char csv[PATH_MAX + 16], out[PATH_MAX + 16], ndev[16], err[PATH_MAX + 64],
 	    log[PATH_MAX + 32];
 	char script[PATH_MAX];
-	pid_t pid;
-	int status, rc;
+	int rc;
 
 	if (!nf_have_program("gnuplot")) {
 		fprintf(stderr,
@@ -129,22 +151,8 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		else
 			stale_plots(out, panels[i].name);
 	}
-	/* more than one fault: points coloured by fault, named in the key */
-	char faults[256] = "";
-	for (int f = 0; f < NF_FAULT_COUNT; f++)
-		snprintf(faults + strlen(faults), sizeof(faults) - strlen(faults), "%s%s",
-			 f ? " " : "", nf_fault_name((enum nf_fault)f));
-	char *colour = several_faults(&rows) ? "1" : "0";
-	char marks[48];
-	nf_report_marks(dir, marks, sizeof(marks));
-	char *argv[] = {"gnuplot", "-c", script, dat,    out,   ndev,
-			titles,    list, faults, colour, marks, NULL};
-	struct nf_spawn s = {.nsfd = -1, .log = log, .pass_fd = -1, .argv = argv};
-	rc = nf_spawn(&s, &pid);
-	if (rc == 0 &&
-	    (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
-		rc = -EIO;
-	if (rc) {
+	char *args[] = {script, dat, out, ndev, titles, list, several_faults(&rows) ? "1" : "0"};
+	if (gnuplot(dir, args, log) < 0) {
 		fprintf(stderr, "netflap: plot: gnuplot failed (see %s)\n", log);
 		nf_rows_free(&rows);
 		return 3;
