@@ -89,28 +89,42 @@ static void link_stall(struct nf_verdict *v, int dev, const struct nf_series *s,
 	}
 }
 
-/* A kept socket slot keeps its netconn: a NETCONN pool growing with the
- * slot leak (slopes within 30 %) is the same cause, said in its finding. */
-static void link_netconn(struct nf_verdict *v, int dev, int from)
+/* What a kept socket slot holds, said in the slot leak's finding instead of
+ * a finding of its own: its netconn (NETCONN growing with the slots, slopes
+ * within 30 %), and the received data it never read (PBUF_POOL growing no
+ * faster than the slots: under load a kept netconn may still have a
+ * PINGRESP or PUBACK queued when it is kept). */
+static const struct held {
+	const char *pool;
+	double lo, hi; /* the pool's slope over the slots' */
+	const char *says;
+} held[] = {
+    {"NETCONN", 0.7, 1.3, "NETCONN in use grows with it (each kept slot holds its netconn)"},
+    {"PBUF_POOL", 0.0, 1.0,
+     "PBUF_POOL in use grows with it (data the kept netconns received, never read)"},
+};
+
+static void link_pools(struct nf_verdict *v, int dev, int from)
 {
 	struct nf_finding *slot = NULL;
-	int k;
 
-	for (k = from; k < v->n; k++)
+	for (int k = from; k < v->n; k++)
 		if (v->f[k].device == dev && v->f[k].cls == NF_SLOT_LEAK)
 			slot = &v->f[k];
-	for (k = from; slot && k < v->n; k++) {
-		const struct nf_finding *f = &v->f[k];
-		if (f->device != dev || f->cls != NF_POOL_LEAK || strcmp(f->what, "NETCONN") ||
-		    f->slope < 0.7 * slot->slope || f->slope > 1.3 * slot->slope)
-			continue;
-		size_t len = strlen(slot->summary);
-		snprintf(slot->summary + len, sizeof(slot->summary) - len,
-			 "; NETCONN in use grows with it (each kept slot holds its netconn)");
-		memmove(&v->f[k], &v->f[k + 1], (size_t)(v->n - k - 1) * sizeof(v->f[0]));
-		v->n--;
-		return;
-	}
+	for (size_t h = 0; slot && h < sizeof(held) / sizeof(held[0]); h++)
+		for (int k = from; k < v->n; k++) {
+			const struct nf_finding *f = &v->f[k];
+			if (f->device != dev || f->cls != NF_POOL_LEAK || strcmp(f->what, held[h].pool) ||
+			    f->slope < held[h].lo * slot->slope || f->slope > held[h].hi * slot->slope)
+				continue;
+			size_t len = strlen(slot->summary);
+			snprintf(slot->summary + len, sizeof(slot->summary) - len, "; %s", held[h].says);
+			memmove(&v->f[k], &v->f[k + 1], (size_t)(v->n - k - 1) * sizeof(v->f[0]));
+			v->n--;
+			if (slot > f) /* the slot finding moved down one */
+				slot--;
+			break;
+		}
 }
 
 /* With pools on the heap (MEMP_MEM_MALLOC) a kept slot's netconn is heap:
@@ -136,6 +150,6 @@ static void link_heap(struct nf_verdict *v, int dev, int from)
 void nf_verdict_link(struct nf_verdict *v, int dev, const struct nf_series *s, int from)
 {
 	link_stall(v, dev, s, from);
-	link_netconn(v, dev, from);
+	link_pools(v, dev, from);
 	link_heap(v, dev, from);
 }
