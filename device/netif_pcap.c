@@ -219,13 +219,13 @@ static void rx_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 	pthread_mutex_unlock(&pi->mu);
 }
 
-static void inject(struct pcapif *pi, const uint8_t *frame, size_t len)
+/* 0 sent, -1 refused: a veth without carrier refuses the frame; the wire lost it */
+static int inject(struct pcapif *pi, const uint8_t *frame, size_t len)
 {
-	/* a veth without carrier refuses the frame; the wire lost it */
-	if (pcap_inject(pi->tx, frame, len) < 0)
-		atomic_fetch_add(&pi->n_tx_drop, 1);
-	else
-		atomic_fetch_add(&pi->n_tx, 1);
+	int rc = pcap_inject(pi->tx, frame, len) < 0 ? -1 : 0;
+
+	atomic_fetch_add(rc ? &pi->n_tx_drop : &pi->n_tx, 1);
+	return rc;
 }
 
 /* main thread: every frame due now, each way, outside the lock (lwIP's
@@ -288,9 +288,7 @@ static err_t pcapif_linkoutput(struct netif *netif, struct pbuf *p)
 		pthread_mutex_unlock(&pi->mu);
 		return ERR_OK;
 	}
-	unsigned long drops = atomic_load(&pi->n_tx_drop);
-	inject(pi, frame, p->tot_len);
-	return atomic_load(&pi->n_tx_drop) == drops ? ERR_OK : ERR_IF;
+	return inject(pi, frame, p->tot_len) ? ERR_IF : ERR_OK;
 }
 
 err_t pcapif_netif_init(struct netif *netif)

@@ -197,29 +197,10 @@ static void linux_wake_clear(struct nf_stack *st)
 		;
 }
 
-static int linux_select_rd(int fd, int timeout_ms)
-{
-	fd_set rd, ex;
-	struct timeval tv = {timeout_ms / 1000, timeout_ms % 1000 * 1000};
-
-	FD_ZERO(&rd);
-	FD_ZERO(&ex);
-	FD_SET(fd, &rd);
-	FD_SET(fd, &ex);
-	return select(fd + 1, &rd, NULL, &ex, &tv);
-}
-
-static int linux_poll_rd(int fd, int timeout_ms)
-{
-	struct pollfd p = {fd, POLLIN, 0};
-	return poll(&p, 1, timeout_ms);
-}
-
-static int linux_set_blocking(int fd, bool on)
-{
-	int fl = fcntl(fd, F_GETFL);
-	return fl < 0 ? -1 : fcntl(fd, F_SETFL, on ? fl & ~O_NONBLOCK : fl | O_NONBLOCK);
-}
+#define RX_SELECT select
+#define RX_POLL poll
+#define RX_FCNTL fcntl
+#include "rx_waits.inc"
 
 /* SIOCOUTQ: what the send queue holds, sent and unacknowledged or unsent */
 static long linux_unacked(struct nf_stack *st, int fd)
@@ -262,9 +243,9 @@ const struct nf_stack_ops nf_stack_linux = {
     .setsockopt = setsockopt,
     .sockopts = sockopts,
     .probe = linux_probe,
-    .select_rd = linux_select_rd,
-    .poll_rd = linux_poll_rd,
-    .set_blocking = linux_set_blocking,
+    .select_rd = rx_select_rd,
+    .poll_rd = rx_poll_rd,
+    .set_blocking = rx_set_blocking,
     .dontwait = MSG_DONTWAIT,
     .unacked = linux_unacked,
 };

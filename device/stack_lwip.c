@@ -340,29 +340,10 @@ static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
 	return nf_probe_read(out);
 }
 
-static int lwip_select_rd(int fd, int timeout_ms)
-{
-	fd_set rd, ex;
-	struct timeval tv = {timeout_ms / 1000, timeout_ms % 1000 * 1000};
-
-	FD_ZERO(&rd);
-	FD_ZERO(&ex);
-	FD_SET(fd, &rd);
-	FD_SET(fd, &ex);
-	return lwip_select(fd + 1, &rd, NULL, &ex, &tv);
-}
-
-static int lwip_poll_rd(int fd, int timeout_ms)
-{
-	struct pollfd p = {fd, POLLIN, 0};
-	return lwip_poll(&p, 1, timeout_ms);
-}
-
-static int lwip_set_blocking(int fd, bool on)
-{
-	int fl = lwip_fcntl(fd, F_GETFL, 0);
-	return fl < 0 ? -1 : lwip_fcntl(fd, F_SETFL, on ? fl & ~O_NONBLOCK : fl | O_NONBLOCK);
-}
+#define RX_SELECT lwip_select
+#define RX_POLL lwip_poll
+#define RX_FCNTL lwip_fcntl
+#include "rx_waits.inc"
 
 /* the pcb's bytes past the last ACK: sent and unacknowledged, or queued */
 static long lwip_unacked(struct nf_stack *st, int fd)
@@ -412,9 +393,9 @@ const struct nf_stack_ops nf_stack_lwip = {
     .sockopts = sockopts,
     .probe = lwip_probe,
     .link_counts = lwip_link_counts,
-    .select_rd = lwip_select_rd,
-    .poll_rd = lwip_poll_rd,
-    .set_blocking = lwip_set_blocking,
+    .select_rd = rx_select_rd,
+    .poll_rd = rx_poll_rd,
+    .set_blocking = rx_set_blocking,
     .dontwait = MSG_DONTWAIT,
     .unacked = lwip_unacked,
 };

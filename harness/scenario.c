@@ -232,10 +232,10 @@ static void stack_words(struct nf_stack_list *l, const char **w)
 }
 
 /* Sets one key from text; a message (without the location) on error. */
-static int set_value(struct nf_scenario *sc, const struct key *k, const char *v, char *err,
-		     size_t len)
+/* T_INT, T_DUR, T_PCT: the number, in range, stored */
+static int set_number(struct nf_scenario *sc, const struct key *k, const char *v, char *err,
+		      size_t len)
 {
-	char *p = (char *)sc + k->off;
 	int64_t x = 0;
 
 	switch (k->type) {
@@ -268,6 +268,27 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 		x = (int64_t)(d * 10000 + 0.5);
 		break;
 	}
+	default:
+		return -EINVAL;
+	}
+	if (x < k->min || x > k->max)
+		return errf(err, len, "%s.%s = '%s': out of range %lld..%lld%s", k->section,
+			    k->name, v, (long long)k->min, (long long)k->max,
+			    k->type == T_DUR ? " ms" : "");
+	*(int64_t *)((char *)sc + k->off) = x;
+	return 0;
+}
+
+static int set_value(struct nf_scenario *sc, const struct key *k, const char *v, char *err,
+		     size_t len)
+{
+	char *p = (char *)sc + k->off;
+
+	switch (k->type) {
+	case T_INT:
+	case T_DUR:
+	case T_PCT:
+		return set_number(sc, k, v, err, len);
 	case T_FAULTS: {
 		struct nf_fault_mix m;
 		char why[96];
@@ -315,11 +336,6 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 		strcpy(p, v);
 		return 0;
 	}
-	if (x < k->min || x > k->max)
-		return errf(err, len, "%s.%s = '%s': out of range %lld..%lld%s", k->section,
-			    k->name, v, (long long)k->min, (long long)k->max,
-			    k->type == T_DUR ? " ms" : "");
-	*(int64_t *)p = x;
 	return 0;
 }
 
