@@ -50,7 +50,8 @@ enum nf_verb {
 	X(broker_closed, "device", "the broker closed the connection")                             \
 	X(protocol_error, "device", "the broker sent something malformed")                         \
 	X(device_crashed, "harness", "the device process ended")                                   \
-	X(cut, "device", "the link was cut on purpose in the phase run.cut_at named (counts as ok)")
+	X(cut, "device", "the link was cut on purpose in the phase run.cut_at named (counts as ok)") \
+	X(tls_failed, "device", "the TLS handshake failed (tls_error: mbedTLS's code)")
 
 enum nf_status {
 #define NF_X(name, origin, help) NF_ST_##name,

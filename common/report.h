@@ -82,7 +82,15 @@
 	X(link_delayed, "[impair] frames released later than offered")                            \
 	X(link_duplicated, "[impair] extra copies sent")                                          \
 	X(link_reordered, "[impair] frames that left after a later one")                          \
-	X(link_corrupted, "[impair] frames with a bit flipped")
+	X(link_corrupted, "[impair] frames with a bit flipped")                                  \
+	X(tls_handshake_ms, "device.tls: TCP connected to TLS handshake done, ms")                 \
+	X(tls_resumed, "device.tls: 1 the broker resumed the offered session, 0 a full handshake") \
+	X(tls_error, "device.tls: mbedTLS's error code of a failed handshake (negative)")          \
+	X(tls_verify, "device.tls: certificate verification flags of a failed handshake")         \
+	X(tls_heap_used, "device.tls: bytes mbedTLS holds on its heap now")                       \
+	X(tls_heap_peak, "device.tls: the most mbedTLS held during this attempt")                 \
+	X(tls_heap_after_teardown, "device.tls: bytes mbedTLS held right after the last teardown") \
+	X(tls_heap_fails, "device.tls: mbedTLS allocations its heap refused, ever")
 
 enum nf_report_field {
 #define NF_X(name, help) NF_R_##name,

@@ -114,6 +114,22 @@ static int parse_ms_int(const char *v, void *d)
 	return 0;
 }
 
+static int parse_on_off(const char *v, void *d)
+{
+	if (strcmp(v, "on") && strcmp(v, "off"))
+		return -EINVAL;
+	*(bool *)d = strcmp(v, "on") == 0;
+	return 0;
+}
+
+static int parse_tls_heap(const char *v, void *d)
+{
+	if (strcmp(v, "lwip") && strcmp(v, "separate"))
+		return -EINVAL;
+	*(enum nf_tls_heap_kind *)d = strcmp(v, "lwip") == 0 ? NF_TLS_HEAP_LWIP : NF_TLS_HEAP_SEPARATE;
+	return 0;
+}
+
 static int parse_close_mode(const char *v, void *d)
 {
 	return nf_close_mode_parse(v, d);
@@ -151,7 +167,8 @@ static const struct opt_row {
     {"interface", "IF", parse_str, O(ifname), "interface to attach to (required)"},
     {"stack", "NAME", parse_str, O(stack), "upstream | vendor | fixed | custom | linux"},
     {"close-mode", "MODE", parse_close_mode, O(s.close_mode),
-     "close | shutdown+close (default) | close+shutdown"},
+     "close | shutdown+close (default) | close+shutdown; with TLS net_free | "
+     "close_notify+net_free | close (shutdown+close: net_free)"},
     {"socket-limit", "N", parse_long, O(socket_limit), "usable socket slots (lwIP; 0 = all)"},
     {"ip", "MODE", parse_str, O(ip_mode), "dhcp (default) | static"},
     {"address", "A.B.C.D/N", parse_str, O(address), "static address and prefix"},
@@ -182,6 +199,13 @@ static const struct opt_row {
      "link impairment, key=value,... (impair.h: loss, model, ge_p, ge_r, ge_bad_loss, "
      "ge_good_loss in ppm; delay, jitter in us; duplicate, reorder, corrupt in ppm; rate "
      "bit/s; seed)"},
+    {"tls-ca", "FILE", parse_str, O(s.tls.ca_file),
+     "MQTT over TLS, the broker's chain verified against this CA (PEM)"},
+    {"tls-name", "NAME", parse_str, O(s.tls.name),
+     "the name the broker's certificate must carry (default: --broker)"},
+    {"tls-resume", "on|off", parse_on_off, O(s.tls.resume), "offer the last TLS session back (off)"},
+    {"tls-heap", "HEAP", parse_tls_heap, O(s.tls.heap),
+     "mbedTLS's heap: separate (default) | lwip (lwIP's own heap)"},
     {"control", "PATH", parse_str, O(control), "harness unix socket to connect to"},
     {"control-fd", "N", parse_long, O(control_fd), "inherited control channel fd"},
 };
@@ -193,6 +217,28 @@ void nf_dev_usage(FILE *f)
 	for (size_t i = 0; i < NROWS; i++)
 		fprintf(f, "  --%s %-18s %s\n", rows[i].name, rows[i].arg, rows[i].help);
 	fprintf(f, "  --help, --version\n");
+}
+
+/* what TLS asks of the other options */
+static int check_tls(struct nf_dev_opts *o)
+{
+	bool tls = o->s.tls.ca_file != NULL;
+
+	if (nf_close_mode_check(o->s.close_mode, tls, &o->s.tls_close) < 0) {
+		fprintf(stderr, "netflap-device: --close-mode %s %s\n",
+			nf_close_mode_name(o->s.close_mode),
+			tls ? "is not a TLS teardown (net_free, close_notify+net_free, close)"
+			    : "needs TLS (--tls-ca)");
+		return -EINVAL;
+	}
+	if (tls && o->s.rx_task) {
+		fprintf(stderr, "netflap-device: --threads rx-task with TLS is not supported "
+				"(one mbedTLS context read and written from two tasks)\n");
+		return -EINVAL;
+	}
+	if (tls && !o->s.tls.name)
+		o->s.tls.name = o->s.broker;
+	return 0;
 }
 
 int nf_dev_args(struct nf_dev_opts *o, int argc, char **argv)
@@ -237,7 +283,7 @@ int nf_dev_args(struct nf_dev_opts *o, int argc, char **argv)
 		fprintf(stderr, "netflap-device: --interface is required\n");
 		return -EINVAL;
 	}
-	return 0;
+	return check_tls(o);
 }
 
 static int parse_ipv4(const char *s, uint32_t *out)

@@ -231,6 +231,25 @@ static int print_version(const struct nf_stack_ops *ops)
 	return 0;
 }
 
+/* device.tls: the TLS layer over this stack (the kernel stack has no lwIP
+ * heap to give mbedTLS: it gets a separate one, said in the log) */
+static int tls_start(struct loop *l)
+{
+	char err[400];
+
+	if (!o.s.tls.ca_file)
+		return 0;
+	if (l->ops == &nf_stack_linux && o.s.tls.heap == NF_TLS_HEAP_LWIP) {
+		fprintf(stderr, "netflap-device: stack linux has no lwIP heap: mbedTLS gets a "
+				"separate one\n");
+		o.s.tls.heap = NF_TLS_HEAP_SEPARATE;
+	}
+	int rc = nf_tls_init(&l->sess->tls, &o.s.tls, l->ops->tls_net, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "netflap-device: TLS: %s\n", err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct nf_stack_cfg sc;
@@ -284,6 +303,8 @@ int main(int argc, char **argv)
 	nf_session_init(&sess, &o.s, l.ops, l.st, &sh, &chan);
 	sess.cut = cut_link;
 	sess.cut_arg = &l;
+	if (tls_start(&l) < 0)
+		goto out_sess;
 	hello(&l);
 	if (carrier_up(l.car))
 		on_carrier(&l, true);
@@ -298,6 +319,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netflap-device: event loop: %s\n", strerror(-rc));
 	exit_code = rc < 0 ? NF_EXIT_ENV : 0;
 out_sess:
+	nf_tls_destroy(sess.tls);
 	nf_session_destroy(&sess);
 	carrier_close(l.car);
 out_stack:

@@ -1,4 +1,4 @@
-/* MQTT over the stack's socket: the session's open (CONNECT, CONNACK,
+/* MQTT over the stack's socket (or the TLS session over it): the session's open (CONNECT, CONNACK,
  * SUBSCRIBE) and its connected loop (publish with up to device.inflight
  * QoS 1 publishes outstanding, keep alive, answer the broker), reading
  * either itself or through the receive task (rx_task.h). */
@@ -23,10 +23,13 @@ static uint16_t packet_id(struct nf_session *s)
 
 static int send_packet(struct nf_session *s, const uint8_t *p, ssize_t n)
 {
+	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
+
 	if (n < 0)
 		return (int)n;
-	return nf_netio_send_all(&s->io, s->fd, p, (size_t)n,
-				 nf_now_ms() + s->cfg->attempt_timeout_ms);
+	if (nf_tls_active(s->tls))
+		return nf_tls_send_all(s->tls, &s->io, p, (size_t)n, deadline);
+	return nf_netio_send_all(&s->io, s->fd, p, (size_t)n, deadline);
 }
 
 /* One packet, waiting at most until deadline (a carrier loss ends the
@@ -50,6 +53,9 @@ static int next_packet(struct nf_session *s, struct nf_rx *rx, struct nf_mqtt_pa
 		if (s->rxt)
 			n = nf_rx_task_take(s->rxt, rx->buf + rx->len, sizeof(rx->buf) - rx->len,
 					    deadline, nf_sess_pred_lost, s);
+		else if (nf_tls_active(s->tls))
+			n = nf_tls_recv(s->tls, &s->io, rx->buf + rx->len, sizeof(rx->buf) - rx->len,
+					deadline);
 		else
 			n = nf_netio_recv(&s->io, s->fd, rx->buf + rx->len,
 					  sizeof(rx->buf) - rx->len, deadline);

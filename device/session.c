@@ -103,6 +103,7 @@ static void fill_common(struct nf_session *s, struct nf_report *r)
 	    NF_R_t_carrier_down, NF_R_t_teardown,  NF_R_shutdown_rc,          NF_R_shutdown_errno,
 	    NF_R_close_rc,       NF_R_close_errno, NF_R_slots_after_teardown,
 	    NF_R_unacked_bytes,  NF_R_inflight,    NF_R_rx_blocked,          NF_R_rx_exit_ms,
+	    NF_R_tls_heap_after_teardown,
 	};
 
 	for (size_t i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
@@ -111,6 +112,13 @@ static void fill_common(struct nf_session *s, struct nf_report *r)
 	r->v[NF_R_reconnect_ok] = s->counters[CNT_OK];
 	r->v[NF_R_reconnect_fail] = s->counters[CNT_FAIL];
 	r->v[NF_R_publishes] = s->publishes;
+	if (s->tls) {
+		struct nf_heap_figures h;
+		nf_tls_heap(s->tls, &h);
+		r->v[NF_R_tls_heap_used] = h.used;
+		r->v[NF_R_tls_heap_peak] = h.peak;
+		r->v[NF_R_tls_heap_fails] = h.fails;
+	}
 	nf_figures_probe(s, r);
 }
 
@@ -144,6 +152,25 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 
 #define RX_EXIT_SLACK_MS 2000
 
+/* the TLS session's teardown (device.close_mode with TLS): its shutdown()
+ * and close() as mbedtls_net_free() made them, and what mbedTLS still
+ * holds after */
+static void tls_teardown(struct nf_session *s, struct nf_report *t)
+{
+	struct nf_tls_net_calls c;
+	struct nf_heap_figures h;
+
+	nf_tls_close(s->tls, &s->io, s->fd, s->cfg->tls_close, &c);
+	if (c.shutdown.called) {
+		t->v[NF_R_shutdown_rc] = c.shutdown.rc;
+		t->v[NF_R_shutdown_errno] = c.shutdown.err;
+	}
+	t->v[NF_R_close_rc] = c.close.called ? c.close.rc : NF_UNSET;
+	t->v[NF_R_close_errno] = c.close.called ? c.close.err : NF_UNSET;
+	nf_tls_heap(s->tls, &h);
+	t->v[NF_R_tls_heap_after_teardown] = h.used;
+}
+
 /* net_free(): the teardown of the TLS layer the field report describes */
 
 static void net_free(struct nf_session *s)
@@ -162,6 +189,10 @@ static void net_free(struct nf_session *s)
 	t->v[NF_R_shutdown_rc] = NF_UNSET;
 	t->v[NF_R_shutdown_errno] = NF_UNSET;
 	int64_t t_close = nf_now_ms();
+	if (s->tls) {
+		tls_teardown(s, t);
+		goto closed;
+	}
 	switch (s->cfg->close_mode) {
 	case NF_SHUTDOWN_CLOSE:
 		t->v[NF_R_shutdown_rc] = nf_netio_shutdown(&s->io, s->fd, NF_SHUT_RDWR, &e);
@@ -179,7 +210,10 @@ static void net_free(struct nf_session *s)
 		t->v[NF_R_shutdown_rc] = nf_netio_shutdown(&s->io, s->fd, NF_SHUT_RDWR, &e);
 		t->v[NF_R_shutdown_errno] = e;
 		break;
+	default: /* the TLS-only modes: refused without TLS (args.c) */
+		break;
 	}
+closed:
 	if (s->rxt) { /* bounded by its receive timeout: the close may not wake it */
 		t->v[NF_R_rx_exit_ms] = nf_rx_task_finish(
 		    s->rxt, t_close, nf_now_ms() + s->cfg->rx_timeout_ms + RX_EXIT_SLACK_MS);
@@ -223,10 +257,34 @@ static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 	return answered;
 }
 
+/* device.tls: the handshake on the connected socket; a refusal (the
+ * certificate, an alert) is tls_failed with mbedTLS's code in the row */
+static enum nf_status tls_handshake(struct nf_session *s, struct nf_report *r, int64_t deadline)
+{
+	struct nf_tls_result res;
+	int rc = nf_tls_open(s->tls, &s->io, s->fd, deadline, &res);
+
+	if (rc == 0) {
+		r->v[NF_R_tls_handshake_ms] = res.ms;
+		r->v[NF_R_tls_resumed] = res.resumed;
+		return NF_ST_ok;
+	}
+	if (res.error) {
+		r->v[NF_R_tls_error] = res.error;
+		r->v[NF_R_tls_verify] = res.verify;
+		nf_sess_log(s, "TLS handshake failed: mbedTLS -0x%04x, verify flags 0x%x",
+			    (unsigned)-res.error, (unsigned)res.verify);
+	}
+	if (rc == -ETIMEDOUT)
+		return NF_ST_timeout;
+	return rc == -ENETDOWN ? NF_ST_carrier_lost : NF_ST_tls_failed;
+}
+
 static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, struct nf_rx *rx)
 {
 	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
 	uint32_t gw, broker_ip;
+	enum nf_status st;
 	int rc, e = 0;
 
 	if (nf_sess_enter(s, NF_PH_lease))
@@ -276,7 +334,8 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, s
 	if (rc < 0)
 		return rc == -ETIMEDOUT ? NF_ST_timeout : NF_ST_connect_failed;
 	r->v[NF_R_t_tcp] = nf_now_ms();
-
+	if (s->tls && (st = tls_handshake(s, r, deadline)) != NF_ST_ok)
+		return st;
 	return nf_mqtt_open(s, r, rx, deadline);
 }
 
@@ -284,6 +343,8 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, s
  * resolver or connect giving up on a link that went down) is the loss. */
 static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct nf_rx *rx)
 {
+	if (s->tls)
+		nf_tls_heap_mark(s->tls); /* tls_heap_peak: this attempt's */
 	enum nf_status st = attempt_steps(s, r, rx);
 
 	return st != NF_ST_ok && st != NF_ST_socket_failed && is_lost(s) ? NF_ST_carrier_lost : st;

@@ -15,15 +15,22 @@
 #include "proto.h"
 #include "rx_task.h"
 #include "stack.h"
+#include "tls.h"
 
 enum nf_close_mode {
 	NF_CLOSE_ONLY,     /* close(fd) */
-	NF_SHUTDOWN_CLOSE, /* shutdown(fd, SHUT_RDWR); close(fd): mbedtls_net_free */
+	NF_SHUTDOWN_CLOSE, /* shutdown(fd, SHUT_RDWR); close(fd): mbedtls_net_free's two calls */
 	NF_CLOSE_SHUTDOWN, /* close(fd); shutdown(fd, SHUT_RDWR): invalid use */
+	NF_NET_FREE,       /* TLS: mbedtls_net_free() itself */
+	NF_NOTIFY_NET_FREE /* TLS: mbedtls_ssl_close_notify(), then mbedtls_net_free() */
 };
 
 const char *nf_close_mode_name(enum nf_close_mode m);
 int nf_close_mode_parse(const char *s, enum nf_close_mode *out);
+/* The TLS teardown a close mode names: net_free and shutdown+close (the
+ * same two calls) are mbedtls_net_free(); -EINVAL for close+shutdown, which
+ * no TLS layer does. Without TLS, -EINVAL for the two TLS-only modes. */
+int nf_close_mode_check(enum nf_close_mode m, bool tls, enum nf_tls_close *out);
 
 struct nf_session_cfg {
 	const char *client_id;
@@ -43,6 +50,8 @@ struct nf_session_cfg {
 	int rx_timeout_ms; /* its receive timeout (select/poll timeout, SO_RCVTIMEO) */
 	int inflight;      /* QoS 1 publishes outstanding at most, 1..NF_INFLIGHT_MAX */
 	int payload;       /* telemetry payload bytes (0: the JSON line alone) */
+	struct nf_tls_cfg tls; /* ca_file NULL: plain MQTT */
+	enum nf_tls_close tls_close;
 };
 
 #define NF_INFLIGHT_MAX 64
@@ -76,6 +85,7 @@ struct nf_session {
 	struct nf_impair_counts link_base; /* the link's counts at the last REPORT */
 	struct nf_rx_task *rxt; /* the receive task while one runs */
 	int inflight;           /* publishes awaiting their PUBACK now */
+	struct nf_tls *tls;     /* device.tls = on: the TLS layer, else NULL */
 };
 
 void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,

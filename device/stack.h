@@ -17,6 +17,7 @@
 
 struct nf_shared;
 struct nf_stack;
+struct nf_tls_net;
 
 #define NF_SHUT_RDWR 2 /* the same value in lwIP and Linux */
 
@@ -131,6 +132,8 @@ struct nf_stack_ops {
 	long (*unacked)(struct nf_stack *st, int fd);
 	/* optional: what the link impairment did so far; -ENOTSUP without one */
 	int (*link_counts)(struct nf_stack *st, struct nf_impair_counts *out);
+	/* mbedTLS's net_sockets.c built against this stack (nf_tls_net.h) */
+	const struct nf_tls_net *tls_net;
 };
 
 extern const struct nf_stack_ops nf_stack_lwip;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "shared.h"
+#include "nf_tls_net.h"
 #include "stack.h"
 
 struct nf_stack {
@@ -247,5 +248,6 @@ const struct nf_stack_ops nf_stack_linux = {
     .poll_rd = rx_poll_rd,
     .set_blocking = rx_set_blocking,
     .dontwait = MSG_DONTWAIT,
+    .tls_net = &nf_tls_net_kernel,
     .unacked = linux_unacked,
 };

@@ -19,6 +19,7 @@
 #include "netif_pcap.h"
 #include "clock.h"
 #include "shared.h"
+#include "nf_tls_net.h"
 #include "stack.h"
 
 
@@ -397,5 +398,6 @@ const struct nf_stack_ops nf_stack_lwip = {
     .poll_rd = rx_poll_rd,
     .set_blocking = rx_set_blocking,
     .dontwait = MSG_DONTWAIT,
+    .tls_net = &nf_tls_net_lwip,
     .unacked = lwip_unacked,
 };

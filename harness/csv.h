@@ -93,7 +93,15 @@ enum nf_csv_src {
 	X(link_delayed, S_REPORT, NF_R_link_delayed) \
 	X(link_duplicated, S_REPORT, NF_R_link_duplicated) \
 	X(link_reordered, S_REPORT, NF_R_link_reordered) \
-	X(link_corrupted, S_REPORT, NF_R_link_corrupted)
+	X(link_corrupted, S_REPORT, NF_R_link_corrupted) \
+	X(tls_handshake_ms, S_REPORT, NF_R_tls_handshake_ms) \
+	X(tls_resumed, S_REPORT, NF_R_tls_resumed) \
+	X(tls_error, S_REPORT, NF_R_tls_error) \
+	X(tls_verify, S_REPORT, NF_R_tls_verify) \
+	X(tls_heap_used, S_REPORT, NF_R_tls_heap_used) \
+	X(tls_heap_peak, S_REPORT, NF_R_tls_heap_peak) \
+	X(tls_heap_after_teardown, S_REPORT, NF_R_tls_heap_after_teardown) \
+	X(tls_heap_fails, S_REPORT, NF_R_tls_heap_fails)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

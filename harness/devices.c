@@ -19,7 +19,7 @@
 #include "stacks.h"
 #include "subnet.h"
 
-#define MAX_ARGS 48
+#define MAX_ARGS 64
 
 static void undo_stop_pid(void *ctx, const char *name, long pid)
 {
@@ -62,7 +62,7 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 	snprintf(a->to, sizeof(a->to), "%lldms", (long long)sc->reconnect_timeout_ms);
 	snprintf(a->lim, sizeof(a->lim), "%lld", (long long)sc->socket_limit);
 	snprintf(a->qos, sizeof(a->qos), "%lld", (long long)sc->qos);
-	snprintf(a->port, sizeof(a->port), "%lld", (long long)sc->port);
+	snprintf(a->port, sizeof(a->port), "%lld", (long long)nf_scenario_mqtt_port(sc));
 	nf_static_cidr(i, a->addr, sizeof(a->addr));
 	snprintf(a->inflight, sizeof(a->inflight), "%lld", (long long)sc->inflight);
 	snprintf(a->payload, sizeof(a->payload), "%lld", (long long)sc->payload);
@@ -97,6 +97,12 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 		nf_impair_format(&imp, a->impair, sizeof(a->impair));
 		a->argv[k++] = "--impair";
 		a->argv[k++] = a->impair;
+	}
+	if (sc->tls) { /* MQTT over TLS, verified against the run's CA */
+		char *const tls[] = {"--tls-ca", r->certs.ca, "--tls-heap", (char *)sc->tls_heap,
+				     "--tls-resume", sc->tls_resume ? "on" : "off"};
+		for (size_t j = 0; j < sizeof(tls) / sizeof(tls[0]); j++)
+			a->argv[k++] = tls[j];
 	}
 	if (strcmp(sc->ip, "static") == 0) {
 		a->argv[k++] = "--address";

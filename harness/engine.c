@@ -284,6 +284,7 @@ static const enum nf_report_field status_fields[] = {
     NF_R_unacked_bytes,  NF_R_inflight,       NF_R_rx_blocked,        NF_R_rx_exit_ms,
     NF_R_link_passed,    NF_R_link_dropped,   NF_R_link_bursts,       NF_R_link_delayed,
     NF_R_link_duplicated, NF_R_link_reordered, NF_R_link_corrupted,
+    NF_R_tls_heap_used,  NF_R_tls_heap_after_teardown, NF_R_tls_heap_fails,
     NF_R_pbuf_pool_err,  NF_R_tcp_time_wait,  NF_R_reconnect_total,   NF_R_reconnect_ok,
     NF_R_reconnect_fail, NF_R_publishes,
 };

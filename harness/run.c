@@ -256,8 +256,13 @@ static int start_network(struct run *r, char *err, size_t len)
 
 	if (rc)
 		return rc;
-	rc = nf_services_start(&r->svc, &r->topo, r->dir, (int)r->sc->port, SERVICE_TIMEOUT_MS,
-			       &r->undo, err, len);
+	/* device.tls: this run's certificates, made before the broker reads them */
+	if (r->sc->tls && (rc = nf_certs_make(r->dir, (enum nf_tls_cert)r->sc->tls_cert,
+					      NF_BROKER_NAME, &r->certs, err, len)) < 0)
+		return rc;
+	rc = nf_services_start(&r->svc, &r->topo, r->dir, (int)r->sc->port, (int)r->sc->tls_port,
+			       r->sc->tls ? &r->certs : NULL, SERVICE_TIMEOUT_MS, &r->undo, err,
+			       len);
 	if (rc)
 		return rc;
 	r->ap = (struct nf_ap){.ops = nf_ap_find(r->sc->backend), .topo = &r->topo};
@@ -272,7 +277,7 @@ static int open_outputs(struct run *r, char *err, size_t len)
 
 	snprintf(pcap, sizeof(pcap), "%s/ap.pcap", r->dir);
 	rc = nf_capture_open(&r->cap, r->topo.ap_nsfd, pcap, r->sc->pcap_limit_mib << 20,
-			     (int)r->sc->port, (const uint8_t(*)[6])r->macs, (int)r->sc->count, err,
+			     (int)nf_scenario_mqtt_port(r->sc), (const uint8_t(*)[6])r->macs, (int)r->sc->count, err,
 			     len);
 	if (rc || (rc = nf_undo_push(&r->undo, undo_capture, r->cap, "capture", 0)) < 0)
 		return rc;

@@ -14,6 +14,7 @@
 
 #include "ap.h"
 #include "capture.h"
+#include "certs.h"
 #include "engine.h"
 #include "proto.h"
 #include "run.h"
@@ -36,6 +37,7 @@ struct run {
 	struct nf_undo undo;
 	struct nf_topo topo;
 	struct nf_services svc;
+	struct nf_certs certs; /* device.tls: the run's CA and broker certificate */
 	struct nf_ap ap;
 	struct nf_capture *cap;
 	struct dev_chan dev[NF_MAX_DEVICES];

@@ -9,6 +9,7 @@
 
 #include "escape.h"
 #include "proc.h"
+#include "mbedtls/version.h"
 #include "run_ctx.h"
 #include "stacks.h"
 
@@ -86,6 +87,15 @@ int nf_run_write_json(struct run *r, const char *state)
 	}
 	fprintf(f, ", \"kernel\": ");
 	nf_put_json_string(f, u.release);
+	if (r->sc->tls) { /* the versions of TLS, and the run's certificate files */
+		fprintf(f, ", \"mbedtls\": \"%s\"", MBEDTLS_VERSION_STRING);
+		fprintf(f, "},\n  \"tls\": {\"ca\": ");
+		nf_put_json_string(f, r->certs.ca);
+		fprintf(f, ", \"broker_cert\": ");
+		nf_put_json_string(f, r->certs.cert);
+		fprintf(f, ", \"broker_key\": ");
+		nf_put_json_string(f, r->certs.key);
+	}
 	fprintf(f, "},\n  \"scenario_file\": ");
 	nf_put_json_string(f, r->sc->path);
 	fprintf(f, ",\n  \"scenario\": {\n");

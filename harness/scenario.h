@@ -63,11 +63,15 @@ struct nf_scenario {
 	int64_t qos;
 	char threads[16], rx_wait[16]; /* passed to the device as written */
 	int64_t inflight, payload;
+	int64_t tls, tls_resume; /* 0 off, 1 on */
+	char tls_heap[16];       /* separate | lwip, passed as written */
 	/* [impair]: the device's link (lwIP netif), probabilities in ppm */
 	int64_t imp_loss, imp_model, imp_ge_p, imp_ge_r, imp_ge_bad_loss, imp_ge_good_loss;
 	int64_t imp_delay_ms, imp_jitter_ms, imp_duplicate, imp_reorder, imp_corrupt, imp_rate;
 	/* [broker] */
 	int64_t port;
+	int64_t tls_port;
+	int64_t tls_cert; /* enum nf_tls_cert */
 	/* [verdict] */
 	int64_t stall_cycles, settle_cycles;
 	/* where it came from */
@@ -78,6 +82,12 @@ struct nf_scenario {
 struct nf_impair_cfg;
 /* [impair] as device i's impairment (its seed from run.seed and i) */
 void nf_scenario_impair(const struct nf_scenario *sc, int i, struct nf_impair_cfg *out);
+
+/* the port the devices' MQTT goes to: broker.tls_port with device.tls */
+static inline int64_t nf_scenario_mqtt_port(const struct nf_scenario *sc)
+{
+	return sc->tls ? sc->tls_port : sc->port;
+}
 
 /* Defaults for every key. */
 void nf_scenario_defaults(struct nf_scenario *sc);

@@ -23,12 +23,37 @@ nf_lwip_suite() {
 	return 0
 }
 
+# nf_apt_source CACHE SUITE PKG ORIG: downloads Debian SUITE's source
+# package PKG into CACHE unless its ORIG tarball is there already. apt reads
+# a sources list private to CACHE/apt-SUITE, so the machine's own apt
+# configuration and the release its packages come from stay as they are.
+nf_apt_source() {
+	local cache=$1 suite=$2 pkg=$3 orig=$4
+	[ -f "$cache/$orig" ] && return 0
+	local apt="$cache/apt-$suite"
+	local -a opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
+		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Debug::NoLocking=1
+		-o APT::Sandbox::User=root)
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/none"
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" >"$apt/sources.list"
+	say "fetch: Debian's $pkg source package ($suite)" >&2
+	apt-get "${opts[@]}" update -qq >"$apt/update.log" 2>&1 ||
+		die 3 "fetch: apt-get update for Debian $suite sources failed (see $apt/update.log)"
+	(cd "$cache" && apt-get "${opts[@]}" source --download-only -qq "$pkg" >"$apt/source-$pkg.log" 2>&1) ||
+		die 3 "fetch: apt-get source $pkg ($suite) failed (see $apt/source-$pkg.log)"
+	[ -f "$cache/$orig" ] || die 3 "fetch: Debian $suite's $pkg source package has no $orig"
+}
+
+# nf_check_sha CACHE ORIG SHA: the tarball is the one netflap was made with
+nf_check_sha() {
+	echo "$3  $1/$2" | sha256sum -c --quiet - ||
+		die 3 "fetch: $1/$2 does not match sha256 $3; remove it and run again"
+}
+
 # nf_fetch_lwip CACHE VERSION: unpacks Debian's pristine lwIP VERSION into
-# CACHE/lwip-VERSION (once; prints the tree's path). apt reads a sources
-# list private to CACHE/apt-SUITE, so the machine's own apt configuration
-# and the release its packages come from stay as they are. The orig tarball
-# only (Debian's patches make the socket table unlimited and turn stats
-# off), checked by sha256; CRLF sources become LF once, here.
+# CACHE/lwip-VERSION (once; prints the tree's path). The orig tarball only
+# (Debian's patches make the socket table unlimited and turn stats off),
+# checked by sha256; CRLF sources become LF once, here.
 nf_fetch_lwip() {
 	local cache=$1 version=$2 suite sha="" r
 	suite=$(nf_lwip_suite "$version")
@@ -38,22 +63,9 @@ nf_fetch_lwip() {
 	[ -n "$suite" ] || die 2 "lwIP $version: netflap fetches ${nf_lwip_releases[*]%% *}; give a tree with --lwip DIR"
 	local tree="$cache/lwip-$version" orig="lwip_${version}+dfsg1.orig.tar.xz"
 	if [ ! -f "$tree/.netflap-ok" ]; then
-		local apt="$cache/apt-$suite"
-		local -a opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
-			-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Debug::NoLocking=1
-			-o APT::Sandbox::User=root)
-		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/none"
-		echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" >"$apt/sources.list"
-		if [ ! -f "$cache/$orig" ]; then
-			say "fetch: Debian's lwip $version source package ($suite)" >&2
-			apt-get "${opts[@]}" update -qq >"$apt/update.log" 2>&1 ||
-				die 3 "fetch: apt-get update for Debian $suite sources failed (see $apt/update.log)"
-			(cd "$cache" && apt-get "${opts[@]}" source --download-only -qq lwip >"$apt/source.log" 2>&1) ||
-				die 3 "fetch: apt-get source lwip ($suite) failed (see $apt/source.log)"
-			[ -f "$cache/$orig" ] || die 3 "fetch: Debian $suite's lwip source package has no $orig"
-		fi
-		echo "$sha  $cache/$orig" | sha256sum -c --quiet - ||
-			die 3 "fetch: $cache/$orig does not match sha256 $sha; remove it and run again"
+		mkdir -p "$cache"
+		nf_apt_source "$cache" "$suite" lwip "$orig"
+		nf_check_sha "$cache" "$orig" "$sha"
 		local tmp
 		tmp=$(mktemp -d "$cache/unpack.XXXXXX")
 		tar -C "$tmp" -xJf "$cache/$orig"
@@ -64,6 +76,34 @@ nf_fetch_lwip() {
 		rmdir "$tmp"
 		touch "$tree/.netflap-ok"
 		say "fetch: lwIP $version ready in $tree" >&2
+	fi
+	printf '%s\n' "$tree"
+}
+
+# mbedTLS for the device's TLS: Debian 12's source package (2.28.3-1 carries
+# no Debian patch), built by netflap with MBEDTLS_PLATFORM_MEMORY, which
+# Debian's binary libmbedcrypto lacks (tls-port/README.md).
+nf_mbedtls_release="2.28.3 bookworm 3b4953aa55a681e084d31892d9904cc5328d6b4958ea57b90ae4b4f94ae69a8d"
+
+# nf_fetch_mbedtls CACHE: unpacks it into CACHE/mbedtls-VERSION (once;
+# prints the tree's path)
+nf_fetch_mbedtls() {
+	local cache=$1 version suite sha
+	read -r version suite sha <<<"$nf_mbedtls_release"
+	local tree="$cache/mbedtls-$version" orig="mbedtls_${version}.orig.tar.gz"
+	if [ ! -f "$tree/.netflap-ok" ]; then
+		mkdir -p "$cache"
+		nf_apt_source "$cache" "$suite" mbedtls "$orig"
+		nf_check_sha "$cache" "$orig" "$sha"
+		local tmp
+		tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+		tar -C "$tmp" -xzf "$cache/$orig"
+		rm -rf "$tree"
+		mv "$tmp"/* "$tree"
+		rmdir "$tmp"
+		[ -f "$tree/library/net_sockets.c" ] || die 3 "fetch: $orig has no library/net_sockets.c"
+		touch "$tree/.netflap-ok"
+		say "fetch: mbedTLS $version ready in $tree" >&2
 	fi
 	printf '%s\n' "$tree"
 }

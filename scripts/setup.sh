@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# netflap set-up: install what is missing, fetch lwIP 2.1.3 from Debian's source
-# package, check it, configure and build. Idempotent: a second run on a ready
+# netflap set-up: install what is missing, fetch lwIP 2.1.3 and mbedTLS 2.28.3
+# from Debian's source packages, check it, configure and build. Idempotent: a second run on a ready
 # machine only re-runs the (incremental) build.
 #
 # Usage: scripts/setup.sh [--sanitize] [--build-dir DIR]
@@ -59,10 +59,12 @@ fi
 
 # lwIP 2.1.3, the built-in stacks' tree (scripts/lib.sh: nf_fetch_lwip)
 tree=$(nf_fetch_lwip "$cache" "$lwip_version")
+# mbedTLS 2.28, the device's TLS (scripts/lib.sh: nf_fetch_mbedtls)
+mbedtls=$(nf_fetch_mbedtls "$here/.cache/mbedtls")
 
 mkdir -p "$build_dir"
 cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DNETFLAP_LWIP_DIR="$tree" -DNETFLAP_SANITIZE="$sanitize" >"$build_dir/setup-configure.log" 2>&1 ||
+	-DNETFLAP_LWIP_DIR="$tree" -DNETFLAP_MBEDTLS_DIR="$mbedtls" -DNETFLAP_SANITIZE="$sanitize" >"$build_dir/setup-configure.log" 2>&1 ||
 	{ cat "$build_dir/setup-configure.log" >&2; die 3 "setup: cmake configure failed (log above)"; }
 cmake --build "$build_dir" -j "$(nproc)" >"$build_dir/setup-build.log" 2>&1 ||
 	{ tail -n 60 "$build_dir/setup-build.log" >&2; die 3 "setup: build failed (last lines above; full log $build_dir/setup-build.log)"; }
