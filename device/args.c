@@ -130,6 +130,14 @@ static int parse_tls_heap(const char *v, void *d)
 	return 0;
 }
 
+static int parse_tls_free(const char *v, void *d)
+{
+	if (strcmp(v, "always") && strcmp(v, "skip_on_error"))
+		return -EINVAL;
+	*(bool *)d = strcmp(v, "skip_on_error") == 0;
+	return 0;
+}
+
 static int parse_close_mode(const char *v, void *d)
 {
 	return nf_close_mode_parse(v, d);
@@ -206,6 +214,9 @@ static const struct opt_row {
     {"tls-resume", "on|off", parse_on_off, O(s.tls.resume), "offer the last TLS session back (off)"},
     {"tls-heap", "HEAP", parse_tls_heap, O(s.tls.heap),
      "mbedTLS's heap: separate (default) | lwip (lwIP's own heap)"},
+    {"tls-free", "WHEN", parse_tls_free, O(s.tls.skip_free_on_error),
+     "always (default): every SSL context freed at teardown; skip_on_error: not one whose "
+     "handshake failed (a firmware's leak)"},
     {"control", "PATH", parse_str, O(control), "harness unix socket to connect to"},
     {"control-fd", "N", parse_long, O(control_fd), "inherited control channel fd"},
 };

@@ -10,6 +10,7 @@
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/ssl.h"
+#include "mbedtls/ssl_internal.h" /* the handshake's resume flag */
 #include "mbedtls/x509_crt.h"
 
 #include "clock.h"
@@ -26,7 +27,7 @@ struct nf_tls {
 	mbedtls_ssl_session saved; /* the last session, offered back with resume */
 	bool have_saved;
 	/* the connection */
-	bool active;
+	bool active, established; /* a context set up; its handshake done */
 	mbedtls_ssl_context ssl;
 	mbedtls_net_context net_ctx;
 };
@@ -138,22 +139,22 @@ static bool is_want(int rc)
 	return rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
-/* the broker took the offered session back: it echoed its id (RFC 5246
- * 7.4.1.3; with a ticket the client's id, RFC 5077 3.4) */
-static bool resumed(const struct nf_tls *t)
-{
-	const mbedtls_ssl_session *now = t->ssl.session;
-
-	return t->have_saved && now && now->id_len && now->id_len == t->saved.id_len &&
-	       memcmp(now->id, t->saved.id, now->id_len) == 0;
-}
-
+/* Step by step, as mbedtls_ssl_handshake() does, to see what only the
+ * handshake's own state knows: whether the broker took the offered
+ * session back (its ServerHello echoed the id, RFC 5246 7.4.1.3; with a
+ * ticket the id the client made up, RFC 5077 3.4). That state is freed
+ * when the handshake ends. */
 static int handshake(struct nf_tls *t, struct nf_netio *io, int64_t deadline,
 		     struct nf_tls_result *res)
 {
-	int rc;
+	int rc = 0;
 
-	while ((rc = mbedtls_ssl_handshake(&t->ssl)) != 0) {
+	while (t->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+		rc = mbedtls_ssl_handshake_step(&t->ssl);
+		if (t->ssl.handshake && t->ssl.handshake->resume)
+			res->resumed = true;
+		if (rc == 0)
+			continue;
 		if (!is_want(rc)) {
 			res->error = rc;
 			res->verify = mbedtls_ssl_get_verify_result(&t->ssl);
@@ -163,7 +164,6 @@ static int handshake(struct nf_tls *t, struct nf_netio *io, int64_t deadline,
 		if (w < 0)
 			return w;
 	}
-	res->resumed = resumed(t);
 	if (t->cfg->resume) {
 		mbedtls_ssl_session_free(&t->saved);
 		mbedtls_ssl_session_init(&t->saved);
@@ -190,6 +190,7 @@ int nf_tls_open(struct nf_tls *t, struct nf_netio *io, int fd, int64_t deadline,
 	}
 	mbedtls_ssl_set_bio(&t->ssl, &t->net_ctx, t->net->send, t->net->recv, NULL);
 	rc = handshake(t, io, deadline, res);
+	t->established = rc == 0;
 	if (rc == 0)
 		res->ms = nf_now_ms() - t0;
 	return rc;
@@ -265,9 +266,12 @@ void nf_tls_close(struct nf_tls *t, struct nf_netio *io, int fd, enum nf_tls_clo
 		t->net->free(&t->net_ctx);
 		t->net->take_calls(calls);
 	}
-	if (t->active)
+	/* device.tls_free = skip_on_error: the firmware's error path forgets
+	 * mbedtls_ssl_free() for a context whose handshake never finished;
+	 * its memory stays taken and out of reach, as on the device */
+	if (t->active && (t->established || !t->cfg->skip_free_on_error))
 		mbedtls_ssl_free(&t->ssl);
-	t->active = false;
+	t->active = t->established = false;
 }
 
 void nf_tls_heap(struct nf_tls *t, struct nf_heap_figures *out)

@@ -22,6 +22,7 @@ struct nf_tls_cfg {
 	const char *ca_file; /* PEM; NULL: TLS off */
 	const char *name;    /* the name the broker's certificate must carry */
 	bool resume;         /* offer the last session back (RFC 5077 ticket or id) */
+	bool skip_free_on_error; /* a firmware bug: no mbedtls_ssl_free() after a failed handshake */
 	enum nf_tls_heap_kind heap;
 };
 

@@ -100,7 +100,8 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 	}
 	if (sc->tls) { /* MQTT over TLS, verified against the run's CA */
 		char *const tls[] = {"--tls-ca", r->certs.ca, "--tls-heap", (char *)sc->tls_heap,
-				     "--tls-resume", sc->tls_resume ? "on" : "off"};
+				     "--tls-resume", sc->tls_resume ? "on" : "off",
+				     "--tls-free", (char *)sc->tls_free};
 		for (size_t j = 0; j < sizeof(tls) / sizeof(tls[0]); j++)
 			a->argv[k++] = tls[j];
 	}

@@ -31,6 +31,8 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_FAULT] = NF_COL_fault,
     [C_CLOSING] = NF_COL_tcp_closing,
     [C_LINGER] = NF_COL_COUNT, /* derived below, not read */
+    [C_TLS_AFTER] = NF_COL_tls_heap_after_teardown,
+    [C_TLS_FAILS] = NF_COL_tls_heap_fails,
 };
 
 /* the columns that hold a word, read as its index in their list */

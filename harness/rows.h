@@ -32,6 +32,8 @@ enum nf_col {
 	C_FAULT, /* fault as enum nf_fault */
 	C_CLOSING,
 	C_LINGER, /* derived: tcp_time_wait + tcp_closing, the pcbs lwIP still finishes */
+	C_TLS_AFTER, /* tls_heap_after_teardown */
+	C_TLS_FAILS, /* tls_heap_fails */
 	C_NCOLS
 };
 

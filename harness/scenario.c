@@ -33,6 +33,7 @@ static const char *const w_backend[] = {"veth", "hostapd", NULL};
 static const char *const w_close[] = {"shutdown+close",        "close",    "close+shutdown",
 				      "close_notify+net_free", "net_free", NULL};
 static const char *const w_tls_heap[] = {"separate", "lwip", NULL};
+static const char *const w_tls_free[] = {"always", "skip_on_error", NULL};
 static const char *const w_tls_cert[] = { /* enum nf_tls_cert */
     "good", "wrong_name", "expired", "untrusted", NULL};
 static const char *const w_ip[] = {"dhcp", "static", NULL};
@@ -117,6 +118,9 @@ static const struct key keys[] = {
      "mbedTLS's heap: separate (its own, counted) or lwip (lwIP's heap, shared with the stack)"},
     {"device", "tls_resume", T_WORD, F(tls_resume), 0, "off", 0, 0, w_onoff,
      "on: reconnects offer the last TLS session back (a ticket), skipping the full handshake"},
+    {"device", "tls_free", T_TEXT, S(tls_free), "always", 0, 0, w_tls_free,
+     "always: every SSL context freed at teardown; skip_on_error: a firmware whose error "
+     "path skips mbedtls_ssl_free() after a failed handshake (a TLS heap leak)"},
     {"impair", "loss", T_PCT, F(imp_loss), 0, "0", 0, NF_PPM, NULL,
      "percent of frames lost each way (loss_model bernoulli), while the link is up"},
     {"impair", "loss_model", T_WORD, F(imp_model), 0, "bernoulli", 0, 0, w_loss,

@@ -65,6 +65,7 @@ struct nf_scenario {
 	int64_t inflight, payload;
 	int64_t tls, tls_resume; /* 0 off, 1 on */
 	char tls_heap[16];       /* separate | lwip, passed as written */
+	char tls_free[16];       /* always | skip_on_error, passed as written */
 	/* [impair]: the device's link (lwIP netif), probabilities in ppm */
 	int64_t imp_loss, imp_model, imp_ge_p, imp_ge_r, imp_ge_bad_loss, imp_ge_good_loss;
 	int64_t imp_delay_ms, imp_jitter_ms, imp_duplicate, imp_reorder, imp_corrupt, imp_rate;

@@ -14,7 +14,7 @@
 static const char *const class_names[NF_NCLASSES] = {
     [NF_SLOT_LEAK] = "socket-slot leak",  [NF_POOL_LEAK] = "pool leak",
     [NF_HEAP_LEAK] = "heap leak",         [NF_STALL] = "reconnect stall",
-    [NF_SLOWDOWN] = "reconnect slowdown",
+    [NF_SLOWDOWN] = "reconnect slowdown", [NF_TLS_HEAP_LEAK] = "TLS heap leak",
 };
 
 const char *nf_class_name(enum nf_class c)
@@ -362,6 +362,39 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 		 t.slope, f->first_cycle, steps, f->exhaustion);
 }
 
+/* What mbedTLS holds right after each teardown (its CA, a saved session)
+ * is the same every cycle; growing, a reconnect path keeps TLS memory: an
+ * SSL context not freed, a failed handshake that skipped
+ * mbedtls_ssl_free(). Whichever heap mbedTLS has (device.tls_heap), its
+ * counted bytes are the series; a first refused allocation is the
+ * exhaustion seen. */
+static void tls_heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s,
+			  int64_t settle, struct pt *p)
+{
+	struct trend t;
+	int n = collect(s, C_TLS_AFTER, -1, settle, false, p);
+
+	if (!rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
+		return;
+	struct nf_finding *f = add(v, dev, NF_TLS_HEAP_LEAK, "tls heap");
+	if (!f)
+		return;
+	f->first_cycle = t.first_cycle;
+	f->slope = t.slope;
+	f->predictable_from = earliest_call(p, n, NOISY);
+	for (size_t i = 0; i < s->n && f->exhaustion == NF_UNSET; i++)
+		if (s->v[i][C_TLS_FAILS] != NF_UNSET && s->v[i][C_TLS_FAILS] > 0) {
+			f->exhaustion = s->v[i][C_CYCLE];
+			f->exhaustion_seen = true;
+		}
+	evidence(f, p, n, false);
+	snprintf(f->summary, sizeof(f->summary),
+		 "mbedTLS holds %.3g bytes more after each teardown from cycle %" PRId64
+		 " (%" PRId64 " at baseline, %" PRId64 " now)%s",
+		 t.slope, f->first_cycle, t.base, t.last,
+		 f->exhaustion_seen ? "; its heap refused an allocation" : "");
+}
+
 static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		  int64_t k)
 {
@@ -499,6 +532,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		slot_leak(v, d, s, cfg->settle_cycles, p);
 		pool_leaks(v, d, s, cfg->settle_cycles, p);
 		heap_leak(v, d, s, cfg->settle_cycles, cfg->stall_cycles, p);
+		tls_heap_leak(v, d, s, cfg->settle_cycles, p);
 		stall(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
 		slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		nf_verdict_link(v, d, s, first);

@@ -5,6 +5,8 @@
  *   heap leak         heap free trending down; lowest-ever free stepping down
  *   reconnect stall   stall_cycles failed cycles in a row
  *   reconnect slowdown  median CONNACK time drifting up
+ *   TLS heap leak     what mbedTLS holds after each teardown growing
+ *                     (device.tls: its counted heap, either kind)
  * Trends are judged on block statistics after settle_cycles (the minimum of
  * each block for counters, the maximum for free heap), so transient spikes
  * neither hide a leak nor raise one. */
@@ -17,7 +19,15 @@
 
 #include "rows.h"
 
-enum nf_class { NF_SLOT_LEAK, NF_POOL_LEAK, NF_HEAP_LEAK, NF_STALL, NF_SLOWDOWN, NF_NCLASSES };
+enum nf_class {
+	NF_SLOT_LEAK,
+	NF_POOL_LEAK,
+	NF_HEAP_LEAK,
+	NF_STALL,
+	NF_SLOWDOWN,
+	NF_TLS_HEAP_LEAK,
+	NF_NCLASSES
+};
 
 #define NF_EVIDENCE 8
 #define NF_MAX_FINDINGS 128
