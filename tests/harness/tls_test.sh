@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# MQTT over TLS (device.tls = on; root; exit 4, skipped, otherwise).
+# Usage: tls_test.sh BUILD_DIR CASE
+#   fixed       fixed, 200 cycles: every reconnect ok, verdict clean, mbedTLS's heap
+#               after every teardown the same bytes, mbedtls_net_free()'s shutdown and
+#               close returning 0; ap.pcap holds a ClientHello to broker.tls_port per
+#               cycle and nothing on the plain port
+#   lwip-resume fixed with mbedTLS on lwIP's heap, session resumption and
+#               close_notify+net_free, 200 cycles: clean, every reconnect after the
+#               first resumed, lwIP's heap and mbedTLS's back to their levels
+#   linux       the control group over the same TLS code, 200 cycles: clean
+#   vendor      seed-quick over TLS: the field report's leak through mbedTLS's own
+#               teardown, first socket_failed at cycle 39, a slot leak
+#   bad-certs   wrong_name, expired, untrusted on fixed: every row tls_failed with
+#               mbedTLS's verify error and the flag of that fault; no slot and no TLS
+#               memory kept (only a stall is found)
+#   tls-leak    a firmware that skips mbedtls_ssl_free() after a failed handshake
+#               (device.tls_free = skip_on_error): a TLS heap leak of one SSL context a
+#               cycle; with the same certificate and tls_free = always, none
+#   matrix      netflap matrix over stacks and TLS close modes with --set device.tls=on
+set -uo pipefail
+build=$1 case=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$here/.." && pwd)
+. "$here/lib/netns.sh"
+nf_need_root
+out=$(mktemp -d "${TMPDIR:-/tmp}/nf-tls.XXXXXX")
+nf_defer "rm -rf $out"
+nf=$build/netflap
+quick=$root/scenarios/fixed-quick.scn
+
+count() { nf_col "$1" "$2" | grep -c -x -- "$3"; } # column csv value
+distinct() { nf_col "$1" "$2" | grep -v '^$' | sort -u | wc -l; }
+run() { # folder, then netflap run arguments; exit code in $rc
+	local dir=$1
+	shift
+	"$nf" run "$@" --out "$out/$dir" --quiet >"$out/$dir.log" 2>&1
+	rc=$?
+}
+clean() { grep -q '"clean": true' "$1/verdict.json"; }
+classes() { sed -n 's/.*"class": "\([^"]*\)".*/\1/p' "$1/verdict.json" | sort -u | paste -sd, -; }
+
+# a clean TLS soak: every row ok, mbedTLS's heap after each teardown one value
+soak_clean() { # folder
+	local d=$1 csv=$out/$1/cycles.csv
+	[ $rc = 0 ] && clean "$out/$d" || nf_fail "$d: exit $rc, $(classes "$out/$d"): $(grep -m1 summary "$out/$d/verdict.json")"
+	[ "$(count status "$csv" ok)" = 200 ] || nf_fail "$d: $(nf_col status "$csv" | sort | uniq -c)"
+	[ "$(distinct tls_heap_after_teardown "$csv")" = 1 ] ||
+		nf_fail "$d: mbedTLS's heap after teardown took $(distinct tls_heap_after_teardown "$csv") values"
+	[ "$(nf_col tls_handshake_ms "$csv" | grep -c -x '[0-9][0-9]*')" = 200 ] || nf_fail "$d: rows without tls_handshake_ms"
+	[ "$(nf_col tls_heap_fails "$csv" | sort -u)" = 0 ] || nf_fail "$d: mbedTLS's heap refused an allocation"
+	echo "$d: 200 reconnects ok over TLS, clean; mbedTLS holds $(nf_col tls_heap_after_teardown "$csv" | tail -1) bytes after every teardown, $(nf_col tls_heap_used "$csv" | tail -1) connected; handshake median $(nf_col tls_handshake_ms "$csv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms"
+	nf_nothing_left "$out/$d"
+}
+
+case $case in
+fixed)
+	run fixed "$quick" --set device.tls=on --set run.loops=200
+	soak_clean fixed
+	csv=$out/fixed/cycles.csv
+	[ "$(count close_rc "$csv" 0)" = 199 ] && [ "$(count shutdown_rc "$csv" 0)" = 199 ] ||
+		nf_fail "fixed: mbedtls_net_free's shutdown/close not 0 on every teardown"
+	hello=$(tcpdump -nr "$out/fixed/ap.pcap" 'tcp dst port 8883 and tcp[((tcp[12] & 0xf0) >> 2)] = 0x16 and tcp[((tcp[12] & 0xf0) >> 2) + 5] = 1' 2>/dev/null | wc -l)
+	plain=$(tcpdump -nr "$out/fixed/ap.pcap" 'tcp port 1883' 2>/dev/null | wc -l)
+	[ "$hello" -ge 200 ] || nf_fail "fixed: ap.pcap holds $hello ClientHellos to 8883, want 200"
+	[ "$plain" = 0 ] || nf_fail "fixed: $plain packets on the plain port"
+	grep -q '"broker_key": ".*tls/broker.key"' "$out/fixed/run.json" || nf_fail "fixed: run.json does not name the key"
+	[ "$(stat -c %a "$out/fixed/tls/broker.key")" = 600 ] || nf_fail "fixed: broker.key not 0600"
+	echo "fixed: $hello ClientHellos to 8883 in ap.pcap, none on 1883"
+	;;
+lwip-resume)
+	run lr "$quick" --set device.tls=on --set device.tls_heap=lwip --set device.tls_resume=on \
+		--set device.close_mode=close_notify+net_free --set run.loops=200
+	soak_clean lr
+	csv=$out/lr/cycles.csv
+	[ "$(nf_col tls_resumed "$csv" | tail -n +2 | sort -u)" = 1 ] ||
+		nf_fail "lwip-resume: not every reconnect after the first resumed: $(nf_col tls_resumed "$csv" | sort | uniq -c)"
+	[ "$(nf_col tls_resumed "$csv" | head -1)" = 0 ] || nf_fail "lwip-resume: the first handshake said resumed"
+	echo "lwip-resume: 199 of 199 reconnects resumed; lwIP heap free $(nf_col heap_free "$csv" | sort -n | head -1)..$(nf_col heap_free "$csv" | sort -n | tail -1) with mbedTLS on it"
+	;;
+linux)
+	run lx "$quick" --set device.stack=linux --set device.ip=static --set device.tls=on --set run.loops=200
+	soak_clean lx
+	;;
+vendor)
+	run vendor "$root/scenarios/seed-quick.scn" --set device.tls=on
+	csv=$out/vendor/cycles.csv
+	[ $rc = 1 ] || nf_fail "vendor: exit $rc, want 1"
+	first=$(nf_col status "$csv" | grep -n -m1 -x socket_failed | cut -d: -f1)
+	[ "$first" = 39 ] || nf_fail "vendor: first socket_failed at cycle $first, want 39"
+	[[ ",$(classes "$out/vendor")," == *",socket-slot leak,"* ]] || nf_fail "vendor: no slot leak ($(classes "$out/vendor"))"
+	[ "$(nf_col tls_handshake_ms "$csv" | sed -n 38p)" != "" ] || nf_fail "vendor: cycle 38 was not over TLS"
+	echo "vendor over TLS: first socket_failed at cycle $first; $(classes "$out/vendor")"
+	nf_nothing_left "$out/vendor"
+	;;
+bad-certs)
+	# the verify flag each fault raises (mbedTLS's x509.h)
+	for c in wrong_name:4 expired:1 untrusted:8; do
+		k=${c%:*} flag=${c#*:}
+		run "$k" "$quick" --set device.tls=on --set broker.tls_cert="$k" --set run.loops=10
+		csv=$out/$k/cycles.csv
+		[ $rc = 1 ] || nf_fail "$k: exit $rc, want 1"
+		[ "$(count status "$csv" tls_failed)" = 10 ] || nf_fail "$k: $(nf_col status "$csv" | sort | uniq -c)"
+		[ "$(nf_col tls_error "$csv" | sort -u)" = -9984 ] || nf_fail "$k: tls_error $(nf_col tls_error "$csv" | sort -u | paste -sd,)"
+		[ "$(nf_col tls_verify "$csv" | sort -u)" = "$flag" ] || nf_fail "$k: verify flags $(nf_col tls_verify "$csv" | sort -u | paste -sd,), want $flag"
+		[ "$(classes "$out/$k")" = "reconnect stall" ] || nf_fail "$k: findings $(classes "$out/$k")"
+		[ "$(nf_col slots_after_teardown "$csv" | grep -v '^$' | sort -u)" = 0 ] || nf_fail "$k: slots kept"
+		[ "$(distinct tls_heap_after_teardown "$csv")" = 1 ] || nf_fail "$k: TLS memory kept"
+		echo "$k: 10 rows tls_failed, mbedTLS -0x2700 with verify flag $flag; nothing kept"
+		nf_nothing_left "$out/$k"
+	done
+	;;
+tls-leak)
+	for free in skip_on_error always; do
+		run "$free" "$quick" --set device.tls=on --set broker.tls_cert=untrusted \
+			--set device.tls_free=$free --set run.loops=20
+		found=$(classes "$out/$free")
+		if [ $free = skip_on_error ]; then
+			[[ ",$found," == *",TLS heap leak,"* ]] || nf_fail "skip_on_error: no TLS heap leak ($found)"
+			echo "skip_on_error: $(grep -o '"summary": "mbedTLS[^"]*"' "$out/$free/verdict.json")"
+		else
+			[ "$found" = "reconnect stall" ] || nf_fail "always: findings $found"
+			echo "always: the same failed handshakes keep nothing"
+		fi
+		nf_nothing_left "$out/$free"
+	done
+	;;
+matrix)
+	"$nf" matrix "$root/scenarios/seed-quick.scn" --stacks vendor,fixed --close-modes net_free,close \
+		--set device.tls=on --set run.loops=45 --out "$out/m" --quiet >"$out/m.log" 2>&1
+	rc=$?
+	# a matrix says its cells' findings, its exit only its own errors
+	[ $rc = 0 ] || nf_fail "matrix: exit $rc, want 0 ($(tail -3 "$out/m.log"))"
+	m=$out/m/matrix.csv
+	grep -qx 'vendor,net_free,1,"socket-slot leak",45,39,[0-9]*' "$m" || nf_fail "matrix: vendor/net_free not the field report's leak: $(cat "$m")"
+	[ "$(grep -c '^fixed,[a-z_]*,0,"clean",45,,' "$m")" = 2 ] || nf_fail "matrix: the fixed cells not clean: $(cat "$m")"
+	cat "$out/m/matrix.md"
+	;;
+*) nf_fail "unknown case $case" ;;
+esac
+echo "PASS: $case"
