@@ -325,10 +325,13 @@ static void announce(const struct run *r)
 {
 	const struct nf_scenario *sc = r->sc;
 
-	nf_run_say(r, "netflap: run %s in %s: %lld cycles, %lld device%s, stack %s, %s, %s pace",
+	nf_run_say(r, "netflap: run %s in %s: %lld cycles, %lld device%s, stack %s, %s, %s pace%s",
 		   r->runid, r->dir, (long long)sc->loops, (long long)sc->count,
 		   sc->count == 1 ? "" : "s", sc->stack, sc->close_mode,
-		   sc->pace == NF_PACE_EVENT ? "event" : "timed");
+		   sc->pace == NF_PACE_EVENT ? "event" : "timed", sc->tls ? ", MQTT over TLS" : "");
+	if (sc->tls && strcmp(sc->tls_heap, "lwip") == 0 && strcmp(sc->stack, "linux") == 0)
+		fprintf(stderr, "netflap: device.tls_heap = lwip: the linux control group has no lwIP "
+				"heap; its mbedTLS gets a separate one\n");
 	struct nf_impair_cfg imp;
 	nf_scenario_impair(sc, 0, &imp);
 	if (nf_impair_active(&imp) && strcmp(sc->stack, "linux") == 0)
