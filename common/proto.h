@@ -79,6 +79,7 @@ int nf_status_is_ok(const char *word);
 	X(lease, "waiting for the address (DHCP, or static at once)")                              \
 	X(dns, "resolving the broker's name")                                                      \
 	X(connect, "TCP connect in flight (SYN sent)")                                             \
+	X(tls, "TLS handshake in flight (ClientHello sent; device.tls)")                          \
 	X(connack, "CONNECT sent, waiting for CONNACK")                                            \
 	X(session, "connected: publishing and keeping alive")                                      \
 	X(backoff, "between a failed attempt and the next")

@@ -262,8 +262,12 @@ static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
 static enum nf_status tls_handshake(struct nf_session *s, struct nf_report *r, int64_t deadline)
 {
 	struct nf_tls_result res;
-	int rc = nf_tls_open(s->tls, &s->io, s->fd, deadline, &res);
+	int rc = nf_tls_start(s->tls, &s->io, s->fd, deadline, &res);
 
+	if (rc == 0 && nf_sess_enter(s, NF_PH_tls)) /* the ClientHello is out */
+		return NF_ST_carrier_lost;
+	if (rc == 0)
+		rc = nf_tls_finish(s->tls, &s->io, deadline, &res);
 	if (rc == 0) {
 		r->v[NF_R_tls_handshake_ms] = res.ms;
 		r->v[NF_R_tls_resumed] = res.resumed;

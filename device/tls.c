@@ -28,6 +28,7 @@ struct nf_tls {
 	bool have_saved;
 	/* the connection */
 	bool active, established; /* a context set up; its handshake done */
+	int64_t t0;               /* the handshake's start */
 	mbedtls_ssl_context ssl;
 	mbedtls_net_context net_ctx;
 };
@@ -139,17 +140,18 @@ static bool is_want(int rc)
 	return rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
-/* Step by step, as mbedtls_ssl_handshake() does, to see what only the
- * handshake's own state knows: whether the broker took the offered
- * session back (its ServerHello echoed the id, RFC 5246 7.4.1.3; with a
- * ticket the id the client made up, RFC 5077 3.4). That state is freed
- * when the handshake ends. */
-static int handshake(struct nf_tls *t, struct nf_netio *io, int64_t deadline,
-		     struct nf_tls_result *res)
+/* Steps the handshake, as mbedtls_ssl_handshake() does, until the state
+ * passes until_state (MBEDTLS_SSL_HANDSHAKE_OVER: the end), reading what
+ * only the handshake's own state knows: whether the broker took the
+ * offered session back (its ServerHello echoed the id, RFC 5246 7.4.1.3;
+ * with a ticket the id the client made up, RFC 5077 3.4). That state is
+ * freed when the handshake ends. */
+static int steps(struct nf_tls *t, struct nf_netio *io, int until_state, int64_t deadline,
+		 struct nf_tls_result *res)
 {
-	int rc = 0;
+	int rc;
 
-	while (t->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+	while (t->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER && t->ssl.state <= until_state) {
 		rc = mbedtls_ssl_handshake_step(&t->ssl);
 		if (t->ssl.handshake && t->ssl.handshake->resume)
 			res->resumed = true;
@@ -164,21 +166,16 @@ static int handshake(struct nf_tls *t, struct nf_netio *io, int64_t deadline,
 		if (w < 0)
 			return w;
 	}
-	if (t->cfg->resume) {
-		mbedtls_ssl_session_free(&t->saved);
-		mbedtls_ssl_session_init(&t->saved);
-		t->have_saved = mbedtls_ssl_get_session(&t->ssl, &t->saved) == 0;
-	}
 	return 0;
 }
 
-int nf_tls_open(struct nf_tls *t, struct nf_netio *io, int fd, int64_t deadline,
-		struct nf_tls_result *res)
+int nf_tls_start(struct nf_tls *t, struct nf_netio *io, int fd, int64_t deadline,
+		 struct nf_tls_result *res)
 {
-	int64_t t0 = nf_now_ms();
 	int rc;
 
 	*res = (struct nf_tls_result){.ms = -1};
+	t->t0 = nf_now_ms();
 	mbedtls_ssl_init(&t->ssl);
 	t->net_ctx.fd = fd;
 	t->active = true;
@@ -189,11 +186,37 @@ int nf_tls_open(struct nf_tls *t, struct nf_netio *io, int fd, int64_t deadline,
 		return rc == MBEDTLS_ERR_SSL_ALLOC_FAILED ? -ENOMEM : -EPROTO;
 	}
 	mbedtls_ssl_set_bio(&t->ssl, &t->net_ctx, t->net->send, t->net->recv, NULL);
-	rc = handshake(t, io, deadline, res);
+	/* the ClientHello written (the state moved past it) and on the wire
+	 * (a send that would block leaves it in mbedTLS's buffer) */
+	if ((rc = steps(t, io, MBEDTLS_SSL_CLIENT_HELLO, deadline, res)) != 0)
+		return rc;
+	while ((rc = mbedtls_ssl_flush_output(&t->ssl)) != 0) {
+		if (!is_want(rc)) {
+			res->error = rc;
+			return -EPROTO;
+		}
+		int w = want(t, io, rc, deadline);
+		if (w < 0)
+			return w;
+	}
+	return 0;
+}
+
+int nf_tls_finish(struct nf_tls *t, struct nf_netio *io, int64_t deadline,
+		  struct nf_tls_result *res)
+{
+	int rc = steps(t, io, MBEDTLS_SSL_HANDSHAKE_OVER, deadline, res);
+
 	t->established = rc == 0;
-	if (rc == 0)
-		res->ms = nf_now_ms() - t0;
-	return rc;
+	if (rc)
+		return rc;
+	res->ms = nf_now_ms() - t->t0;
+	if (t->cfg->resume) {
+		mbedtls_ssl_session_free(&t->saved);
+		mbedtls_ssl_session_init(&t->saved);
+		t->have_saved = mbedtls_ssl_get_session(&t->ssl, &t->saved) == 0;
+	}
+	return 0;
 }
 
 /* mbedTLS's error inside a session, in netio's terms */

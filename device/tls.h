@@ -50,10 +50,15 @@ int nf_tls_init(struct nf_tls **out, const struct nf_tls_cfg *cfg, const struct 
 		char *err, size_t errlen);
 void nf_tls_destroy(struct nf_tls *t);
 
-/* The handshake on the connected fd. 0; -ETIMEDOUT, -ENETDOWN (the
- * carrier), -EPROTO (TLS said no: res->error); -ENOMEM (the heap). */
-int nf_tls_open(struct nf_tls *t, struct nf_netio *io, int fd, int64_t deadline,
-		struct nf_tls_result *res);
+/* The handshake on the connected fd, in two steps so the session can act
+ * while it is in flight (a cut at `tls` lands with the ClientHello out):
+ * start sets the context up and sends the ClientHello, finish runs the
+ * rest. Each: 0; -ETIMEDOUT, -ENETDOWN (the carrier), -EPROTO (TLS said
+ * no: res->error); -ENOMEM (the heap). */
+int nf_tls_start(struct nf_tls *t, struct nf_netio *io, int fd, int64_t deadline,
+		 struct nf_tls_result *res);
+int nf_tls_finish(struct nf_tls *t, struct nf_netio *io, int64_t deadline,
+		  struct nf_tls_result *res);
 /* netio's send_all and recv over the TLS session (netio.h's results) */
 int nf_tls_send_all(struct nf_tls *t, struct nf_netio *io, const void *buf, size_t len,
 		    int64_t deadline);

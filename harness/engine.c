@@ -44,6 +44,7 @@ void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 	e->rng = (uint32_t)sc->seed * 2654435761u + 1;
 	e->path_rng = (uint32_t)sc->seed * 40503u + 0x9e3779b9u;
 	e->cut_at = (int)sc->cut_at;
+	e->tls = sc->tls;
 	char why[96];
 	if (nf_fault_mix_parse(sc->fault, &e->faults, why, sizeof(why)) < 0)
 		nf_fault_mix_parse("flap", &e->faults, why, sizeof(why)); /* validated before */
@@ -58,14 +59,20 @@ static void arm_cuts(struct nf_engine *e)
 				       [NF_CUT_lease] = NF_PH_lease,
 				       [NF_CUT_dns] = NF_PH_dns,
 				       [NF_CUT_connect] = NF_PH_connect,
+				       [NF_CUT_tls] = NF_PH_tls,
 				       [NF_CUT_connack] = NF_PH_connack};
+	/* random draws from the phases a reconnect walks: tls only over TLS */
+	static const int plain[] = {NF_CUT_up, NF_CUT_lease, NF_CUT_dns, NF_CUT_connect,
+				    NF_CUT_connack};
+	static const int with_tls[] = {NF_CUT_up,      NF_CUT_lease, NF_CUT_dns,
+				       NF_CUT_connect, NF_CUT_tls,   NF_CUT_connack};
 
 	if (e->cut_at == NF_CUT_session || !e->ops->arm_cut)
 		return;
 	for (int i = 0; i < e->ndev; i++) {
 		int c = e->cut_at;
 		if (c == NF_CUT_random)
-			c = NF_CUT_up + (int)(path_rand(e) % (NF_CUT_connack - NF_CUT_up + 1));
+			c = e->tls ? with_tls[path_rand(e) % 6] : plain[path_rand(e) % 5];
 		e->ops->arm_cut(e->ctx, i, phase_of[c]);
 	}
 }

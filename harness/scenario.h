@@ -32,6 +32,7 @@ enum nf_cut_at {
 	NF_CUT_lease,
 	NF_CUT_dns,
 	NF_CUT_connect,
+	NF_CUT_tls,
 	NF_CUT_connack,
 	NF_CUT_random
 };

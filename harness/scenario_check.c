@@ -59,6 +59,8 @@ static int validate_tls(const struct nf_scenario *sc, const char *where, char *e
 	if (sc->tls && strcmp(sc->threads, "rx-task") == 0)
 		return nf_errf(err, errlen,
 			    "%s: device.threads = rx-task with device.tls = on is not supported", where);
+	if (!sc->tls && sc->cut_at == NF_CUT_tls)
+		return nf_errf(err, errlen, "%s: run.cut_at = tls needs device.tls = on", where);
 	if (sc->tls && sc->tls_port == sc->port)
 		return nf_errf(err, errlen, "%s: broker.tls_port and broker.port are both %lld", where,
 			    (long long)sc->port);

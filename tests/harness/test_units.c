@@ -304,6 +304,54 @@ static struct nf_report rep(int64_t phase, const char *status, int64_t fd)
 	return r;
 }
 
+/* run.cut_at = random draws a phase per cycle from those the reconnect
+ * walks: tls only when the device runs TLS */
+static int armed[8];
+
+static void fake_arm(void *ctx, int dev, int phase)
+{
+	(void)ctx;
+	(void)dev;
+	if (phase >= 0 && phase < 8)
+		armed[phase]++;
+}
+
+START_TEST(test_engine_random_cut_tls)
+{
+	static const struct nf_engine_ops ops = {.ap_set = fake_ap, .row = fake_row,
+						 .arm_cut = fake_arm};
+	const char *tls[] = {"device.tls=off", "device.tls=on"};
+
+	for (int on = 0; on < 2; on++) {
+		struct nf_scenario sc;
+		struct nf_engine e;
+		struct fake f = {0};
+		char err[200];
+		memset(armed, 0, sizeof(armed));
+		nf_scenario_defaults(&sc);
+		nf_scenario_set(&sc, "run.loops=60", err, sizeof(err));
+		nf_scenario_set(&sc, "run.cut_at=random", err, sizeof(err));
+		nf_scenario_set(&sc, "run.disable_interval=1s", err, sizeof(err));
+		nf_scenario_set(&sc, "run.enable_interval=1s", err, sizeof(err));
+		nf_scenario_set(&sc, tls[on], err, sizeof(err));
+		nf_engine_init(&e, &sc, &ops, &f);
+		nf_engine_start(&e, 0);
+		for (int64_t t = 0; t <= 200000 && !nf_engine_done(&e); t += 100)
+			nf_engine_tick(&e, t);
+		int total = 0;
+		for (int p = NF_PH_up; p <= NF_PH_connack; p++) {
+			total += armed[p];
+			if (p != NF_PH_tls || on)
+				ck_assert_msg(armed[p] > 0, "tls %s: no cut at %s", tls[on],
+					      nf_phase_name((enum nf_phase)p));
+		}
+		ck_assert_int_eq(total, 60);
+		if (!on)
+			ck_assert_int_eq(armed[NF_PH_tls], 0);
+	}
+}
+END_TEST
+
 START_TEST(test_engine_timed)
 {
 	struct nf_scenario sc;
@@ -567,6 +615,7 @@ int main(void)
 	tcase_add_test(te, test_engine_jitter_seeded);
 	tcase_add_test(te, test_engine_collect);
 	tcase_add_test(te, test_engine_stop_on_stall);
+	tcase_add_test(te, test_engine_random_cut_tls);
 	tcase_add_test(te, test_fault_mix);
 	suite_add_tcase(s, ts);
 	suite_add_tcase(s, tc);

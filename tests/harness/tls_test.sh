@@ -18,6 +18,11 @@
 #               (device.tls_free = skip_on_error): a TLS heap leak of one SSL context a
 #               cycle; with the same certificate and tls_free = always, none
 #   matrix      netflap matrix over stacks and TLS close modes with --set device.tls=on
+#   cut-tls     cuts inside the handshake (run.cut_at = tls, the ClientHello out): fixed
+#               clean over 40; vendor keeps a slot each (the field report, mid-handshake);
+#               a firmware skipping mbedtls_ssl_free() on that error path: a TLS heap
+#               leak; every path (random cuts, faults) over TLS on fixed and on linux:
+#               clean, every phase, tls included, cut
 set -uo pipefail
 build=$1 case=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -135,6 +140,32 @@ matrix)
 	grep -qx 'vendor,net_free,1,"socket-slot leak",45,39,[0-9]*' "$m" || nf_fail "matrix: vendor/net_free not the field report's leak: $(cat "$m")"
 	[ "$(grep -c '^fixed,[a-z_]*,0,"clean",45,,' "$m")" = 2 ] || nf_fail "matrix: the fixed cells not clean: $(cat "$m")"
 	cat "$out/m/matrix.md"
+	;;
+cut-tls)
+	run cf "$root/scenarios/tls-quick.scn" --set device.stack=fixed --set run.cut_at=tls --set run.loops=40
+	[ $rc = 0 ] && clean "$out/cf" || nf_fail "cut-tls fixed: exit $rc, $(classes "$out/cf")"
+	[ "$(count cut_phase "$out/cf/cycles.csv" tls)" = 40 ] || nf_fail "cut-tls fixed: not every cut in tls"
+	run cv "$root/scenarios/tls-quick.scn" --set run.cut_at=tls --set run.loops=40
+	first=$(nf_col status "$out/cv/cycles.csv" | grep -n -m1 -x socket_failed | cut -d: -f1)
+	[ $rc = 1 ] && [ "$first" = 39 ] || nf_fail "cut-tls vendor: exit $rc, first socket_failed at $first"
+	run cl "$root/scenarios/tls-quick.scn" --set device.stack=fixed --set run.cut_at=tls \
+		--set device.tls_free=skip_on_error --set run.loops=20
+	[[ ",$(classes "$out/cl")," == *",TLS heap leak,"* ]] || nf_fail "cut-tls skip_on_error: $(classes "$out/cl")"
+	echo "cut at tls: fixed clean; vendor socket_failed from cycle $first; skip_on_error a TLS heap leak"
+	for st in fixed linux; do
+		extra=()
+		[ $st = linux ] && extra=(--set device.ip=static)
+		run "ep-$st" "$root/scenarios/every-path.scn" --set device.stack=$st "${extra[@]}" \
+			--set device.tls=on --set device.close_mode=net_free --set run.loops=60
+		csv=$out/ep-$st/cycles.csv
+		[ $rc = 0 ] && clean "$out/ep-$st" || nf_fail "every path $st: exit $rc, $(classes "$out/ep-$st")"
+		[ "$(count status "$csv" cut)" = 60 ] || nf_fail "every path $st: $(nf_col status "$csv" | sort | uniq -c)"
+		for ph in up lease dns connect tls connack; do
+			[ "$(count cut_phase "$csv" $ph)" -ge 1 ] || nf_fail "every path $st: no cut at $ph"
+		done
+		echo "every path over TLS on $st: 60 cuts, each phase, clean"
+		nf_nothing_left "$out/ep-$st"
+	done
 	;;
 *) nf_fail "unknown case $case" ;;
 esac
