@@ -19,8 +19,8 @@
 
 
 /* each panel and the figures it draws: a panel with no value in any of
- * them (the kernel stack has no lwIP heap or pools) is left out, and the
- * report says so */
+ * them (the kernel stack has no lwIP heap or pools, a plain run no TLS
+ * heap) is left out, and the report says so */
 /* the rows walked more than one fault */
 static bool several_faults(const struct nf_rows *rows)
 {
@@ -48,6 +48,7 @@ static const struct panel {
     {"connack", {C_CONNACK}, 1},
     {"status", {0}, 0},
     {"pools", {C_NETCONN, C_TCP_PCB, C_TIME_WAIT, C_PBUF}, 4},
+    {"tls", {C_TLS_USED, C_TLS_PEAK, C_TLS_AFTER}, 3}, /* device.tls */
 };
 #define NPANELS (sizeof(panels) / sizeof(panels[0]))
 

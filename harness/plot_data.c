@@ -28,6 +28,9 @@ const struct nf_plot_series nf_plot_series[] = {
     {"tcp_time_wait", C_TIME_WAIT},
     {"memp_pbuf_pool_used", C_PBUF},
     {"fault", C_FAULT}, /* enum nf_fault: the points' colour */
+    {"tls_heap_used", C_TLS_USED},
+    {"tls_heap_peak", C_TLS_PEAK},
+    {"tls_heap_after_teardown", C_TLS_AFTER},
 };
 const int nf_plot_nseries = (int)(sizeof(nf_plot_series) / sizeof(nf_plot_series[0]));
 

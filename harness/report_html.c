@@ -166,8 +166,8 @@ int nf_report_html(const char *dir, const struct nf_report_plot *plots, int nplo
 		   "the stack ran out (seen or predicted).</p>\n");
 	for (int i = 0; i < nplots; i++) {
 		if (!plots[i].drawn) {
-			fprintf(f, "<p class=\"nodata\">%s: no data in cycles.csv (this stack does "
-				   "not report it), no plot</p>\n",
+			fprintf(f, "<p class=\"nodata\">%s: no data in cycles.csv (not reported by "
+				   "this run's stack or settings), no plot</p>\n",
 				plots[i].name);
 			continue;
 		}

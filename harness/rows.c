@@ -33,6 +33,8 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_LINGER] = NF_COL_COUNT, /* derived below, not read */
     [C_TLS_AFTER] = NF_COL_tls_heap_after_teardown,
     [C_TLS_FAILS] = NF_COL_tls_heap_fails,
+    [C_TLS_USED] = NF_COL_tls_heap_used,
+    [C_TLS_PEAK] = NF_COL_tls_heap_peak,
 };
 
 /* the columns that hold a word, read as its index in their list */

@@ -34,6 +34,8 @@ enum nf_col {
 	C_LINGER, /* derived: tcp_time_wait + tcp_closing, the pcbs lwIP still finishes */
 	C_TLS_AFTER, /* tls_heap_after_teardown */
 	C_TLS_FAILS, /* tls_heap_fails */
+	C_TLS_USED,  /* tls_heap_used */
+	C_TLS_PEAK,  /* tls_heap_peak */
 	C_NCOLS
 };
 

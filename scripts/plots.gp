@@ -5,7 +5,8 @@
 #     writes it as plots/plot.dat: a line per device, or a fleet's median,
 #     lowest and highest; at most 2000 points a line)
 #   TITLES: NLINES words naming the lines ("d0 d1", "median lowest highest")
-#   PANELS: the panels with data, e.g. "sockets connack status" (default all);
+#   PANELS: the panels with data, e.g. "sockets connack status" (default all
+#     but tls, which only a device.tls run has);
 #     a panel with no point at all would stop gnuplot.
 #   FAULTS: the fault names in their list order (the fault_K column is an
 #     index into it); COLOUR: 1 to colour the status and CONNACK points by fault.
@@ -87,6 +88,14 @@ do for [ext in "png svg"] {
          for [k=0:n-1] dat using "cycle":col("memp_tcp_pcb_used", k) with lines title title("TCP_PCB", k), \
          for [k=0:n-1] dat using "cycle":col("tcp_time_wait", k) with lines dt 2 title title("TIME_WAIT", k), \
          for [k=0:n-1] dat using "cycle":col("memp_pbuf_pool_used", k) with lines title title("PBUF_POOL", k)
+    }
+    if (want("tls")) {
+    set output sprintf("%s/tls.%s", out, ext)
+    set title "mbedTLS heap (device.tls): held at the row, the attempt's peak, held after teardown"
+    set ylabel "bytes"
+    plot for [k=0:n-1] dat using "cycle":col("tls_heap_used", k) with lines title title("held", k), \
+         for [k=0:n-1] dat using "cycle":col("tls_heap_peak", k) with lines dt 3 title title("peak", k), \
+         for [k=0:n-1] dat using "cycle":col("tls_heap_after_teardown", k) with lines lw 2 title title("after teardown", k)
     }
     unset output
 }

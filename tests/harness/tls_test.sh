@@ -4,7 +4,7 @@
 #   fixed       fixed, 200 cycles: every reconnect ok, verdict clean, mbedTLS's heap
 #               after every teardown the same bytes, mbedtls_net_free()'s shutdown and
 #               close returning 0; ap.pcap holds a ClientHello to broker.tls_port per
-#               cycle and nothing on the plain port
+#               cycle and nothing on the plain port; the report plots mbedTLS's heap
 #   lwip-resume fixed with mbedTLS on lwIP's heap, session resumption and
 #               close_notify+net_free, 200 cycles: clean, every reconnect after the
 #               first resumed, lwIP's heap and mbedTLS's back to their levels
@@ -71,7 +71,9 @@ fixed)
 	[ "$plain" = 0 ] || nf_fail "fixed: $plain packets on the plain port"
 	grep -q '"broker_key": ".*tls/broker.key"' "$out/fixed/run.json" || nf_fail "fixed: run.json does not name the key"
 	[ "$(stat -c %a "$out/fixed/tls/broker.key")" = 600 ] || nf_fail "fixed: broker.key not 0600"
-	echo "fixed: $hello ClientHellos to 8883 in ap.pcap, none on 1883"
+	[ -s "$out/fixed/plots/tls.svg" ] && [ "$(grep -c '<svg' "$out/fixed/report.html")" = 6 ] ||
+		nf_fail "fixed: no TLS heap plot in the report"
+	echo "fixed: $hello ClientHellos to 8883 in ap.pcap, none on 1883; the TLS heap plotted"
 	;;
 lwip-resume)
 	run lr "$quick" --set device.tls=on --set device.tls_heap=lwip --set device.tls_resume=on \
