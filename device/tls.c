@@ -96,8 +96,9 @@ int nf_tls_init(struct nf_tls **out, const struct nf_tls_cfg *cfg, const struct 
 	mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
 	mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
-	mbedtls_ssl_conf_session_tickets(&t->conf, cfg->resume ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
-							       : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+	mbedtls_ssl_conf_session_tickets(&t->conf, cfg->resume
+						       ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
+						       : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
 	*out = t;
 	return 0;
 out:
@@ -131,8 +132,8 @@ bool nf_tls_active(const struct nf_tls *t)
  * loss or the deadline ends it); 0 or netio's -errno */
 static int want(struct nf_tls *t, struct nf_netio *io, int rc, int64_t deadline)
 {
-	return nf_netio_wait(io, t->net_ctx.fd, rc == MBEDTLS_ERR_SSL_WANT_WRITE ? NF_POLL_OUT : NF_POLL_IN,
-			     deadline);
+	return nf_netio_wait(io, t->net_ctx.fd,
+			     rc == MBEDTLS_ERR_SSL_WANT_WRITE ? NF_POLL_OUT : NF_POLL_IN, deadline);
 }
 
 static bool is_want(int rc)
@@ -249,8 +250,7 @@ int nf_tls_send_all(struct nf_tls *t, struct nf_netio *io, const void *buf, size
 	return 0;
 }
 
-ssize_t nf_tls_recv(struct nf_tls *t, struct nf_netio *io, void *buf, size_t len,
-		    int64_t deadline)
+ssize_t nf_tls_recv(struct nf_tls *t, struct nf_netio *io, void *buf, size_t len, int64_t deadline)
 {
 	for (;;) {
 		int rc = mbedtls_ssl_read(&t->ssl, buf, len);

@@ -19,7 +19,7 @@
  * validity (mbedTLS's YYYYMMDDhhmmss) */
 static const struct kind {
 	const char *what;
-	int other_ca; /* signed by a CA the device does not trust */
+	int other_ca;          /* signed by a CA the device does not trust */
 	const char *cn_prefix; /* prepended to the broker's name */
 	const char *from, *to;
 } kinds[] = {
@@ -85,7 +85,8 @@ static int issue(struct gen *g, const char *path, mbedtls_pk_context *subj_key, 
 	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
 	mbedtls_x509write_crt_set_subject_key(&w, subj_key);
 	mbedtls_x509write_crt_set_issuer_key(&w, iss_key);
-	if ((rc = mbedtls_mpi_lset(&sn, serial)) || (rc = mbedtls_x509write_crt_set_serial(&w, &sn)) ||
+	if ((rc = mbedtls_mpi_lset(&sn, serial)) ||
+	    (rc = mbedtls_x509write_crt_set_serial(&w, &sn)) ||
 	    (rc = mbedtls_x509write_crt_set_subject_name(&w, subj)) ||
 	    (rc = mbedtls_x509write_crt_set_issuer_name(&w, iss)) ||
 	    (rc = mbedtls_x509write_crt_set_validity(&w, k->from, k->to)) ||
@@ -127,9 +128,11 @@ static int make(struct gen *g, const char *dir, const struct kind *k, const char
 	static const struct kind ca_valid = {"ca", 0, "", "20200101000000", "20491231235959"};
 	mbedtls_pk_context *iss = k->other_ca ? &other_key : &ca_key;
 	const char *iss_name = k->other_ca ? other_name : ca_name;
-	if (!(rc = keygen(g, &ca_key)) && !(rc = keygen(g, &other_key)) && !(rc = keygen(g, &srv_key)) &&
+	if (!(rc = keygen(g, &ca_key)) && !(rc = keygen(g, &other_key)) &&
+	    !(rc = keygen(g, &srv_key)) &&
 	    !(rc = issue(g, out->ca, &ca_key, ca_name, &ca_key, ca_name, &ca_valid, 1, 1)) &&
-	    !(rc = issue(g, other, &other_key, other_name, &other_key, other_name, &ca_valid, 1, 1)) &&
+	    !(rc = issue(g, other, &other_key, other_name, &other_key, other_name, &ca_valid, 1,
+			 1)) &&
 	    !(rc = issue(g, out->cert, &srv_key, subj, iss, iss_name, k, 0, 2)))
 		rc = write_key(g, out->key, &srv_key);
 	mbedtls_pk_free(&srv_key);

@@ -9,6 +9,7 @@
 #include "impair.h"
 #include "nearest.h"
 #include "scenario.h"
+#include "scenario_int.h"
 #include "sockopts.h"
 #include "stacks.h"
 
@@ -158,8 +159,7 @@ static const struct key keys[] = {
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-static int errf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int errf(char *err, size_t len, const char *fmt, ...)
+int nf_scenario_errf(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -238,7 +238,7 @@ static int check_word(const struct key *k, const char *const *words, const char 
 		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
 		strncat(list, words[i], sizeof(list) - strlen(list) - 1);
 	}
-	return errf(err, len, "%s.%s = '%s': not one of %s%s%s%s", k->section, k->name, v, list,
+	return nf_scenario_errf(err, len, "%s.%s = '%s': not one of %s%s%s%s", k->section, k->name, v, list,
 		    near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
@@ -264,7 +264,7 @@ static int set_number(struct nf_scenario *sc, const struct key *k, const char *v
 		errno = 0;
 		long long ll = strtoll(v, &end, 10);
 		if (errno || end == v || *end)
-			return errf(err, len, "%s.%s = '%s': not a whole number", k->section,
+			return nf_scenario_errf(err, len, "%s.%s = '%s': not a whole number", k->section,
 				    k->name, v);
 		x = ll;
 		break;
@@ -272,7 +272,7 @@ static int set_number(struct nf_scenario *sc, const struct key *k, const char *v
 	case T_DUR: {
 		int rc = nf_parse_duration_ms(v, &x);
 		if (rc)
-			return errf(err, len, "%s.%s = '%s': not a duration (write 150ms, 5s, 2m)",
+			return nf_scenario_errf(err, len, "%s.%s = '%s': not a duration (write 150ms, 5s, 2m)",
 				    k->section, k->name, v);
 		break;
 	}
@@ -283,7 +283,7 @@ static int set_number(struct nf_scenario *sc, const struct key *k, const char *v
 		if (*end == '%')
 			end++;
 		if (errno || end == v || *end || !(d >= 0 && d <= 100))
-			return errf(err, len, "%s.%s = '%s': not a percentage 0..100 (write 20, 0.5, 2%%)",
+			return nf_scenario_errf(err, len, "%s.%s = '%s': not a percentage 0..100 (write 20, 0.5, 2%%)",
 				    k->section, k->name, v);
 		x = (int64_t)(d * 10000 + 0.5);
 		break;
@@ -292,7 +292,7 @@ static int set_number(struct nf_scenario *sc, const struct key *k, const char *v
 		return -EINVAL;
 	}
 	if (x < k->min || x > k->max)
-		return errf(err, len, "%s.%s = '%s': out of range %lld..%lld%s", k->section,
+		return nf_scenario_errf(err, len, "%s.%s = '%s': out of range %lld..%lld%s", k->section,
 			    k->name, v, (long long)k->min, (long long)k->max,
 			    k->type == T_DUR ? " ms" : "");
 	*(int64_t *)((char *)sc + k->off) = x;
@@ -313,10 +313,10 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 		struct nf_fault_mix m;
 		char why[96];
 		if (nf_fault_mix_parse(v, &m, why, sizeof(why)) < 0)
-			return errf(err, len, "%s.%s = '%s': %s (see `netflap keys`)", k->section,
+			return nf_scenario_errf(err, len, "%s.%s = '%s': %s (see `netflap keys`)", k->section,
 				    k->name, v, why);
 		if (strlen(v) >= k->size)
-			return errf(err, len, "%s.%s: value longer than %zu characters", k->section,
+			return nf_scenario_errf(err, len, "%s.%s: value longer than %zu characters", k->section,
 				    k->name, k->size - 1);
 		strcpy(p, v);
 		return 0;
@@ -329,7 +329,7 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 				return -EINVAL;
 		}
 		if (strlen(v) >= k->size)
-			return errf(err, len, "%s.%s: value longer than %zu characters", k->section,
+			return nf_scenario_errf(err, len, "%s.%s: value longer than %zu characters", k->section,
 				    k->name, k->size - 1);
 		strcpy(p, v);
 		return 0;
@@ -351,7 +351,7 @@ static int set_value(struct nf_scenario *sc, const struct key *k, const char *v,
 			return 0;
 		}
 		if (strlen(v) >= k->size)
-			return errf(err, len, "%s.%s: value longer than %zu characters", k->section,
+			return nf_scenario_errf(err, len, "%s.%s: value longer than %zu characters", k->section,
 				    k->name, k->size - 1);
 		strcpy(p, v);
 		return 0;
@@ -389,16 +389,16 @@ int nf_scenario_set(struct nf_scenario *sc, const char *a, char *err, size_t err
 
 	if (!dot || !eq || dot > eq || (size_t)(dot - a) >= sizeof(section) ||
 	    (size_t)(eq - dot - 1) >= sizeof(name))
-		return errf(err, errlen, "--set %s: want section.key=value", a);
+		return nf_scenario_errf(err, errlen, "--set %s: want section.key=value", a);
 	snprintf(section, sizeof(section), "%.*s", (int)(dot - a), a);
 	snprintf(name, sizeof(name), "%.*s", (int)(eq - dot - 1), dot + 1);
 	k = find_key(section, name);
 	if (!k) {
 		unknown_key(section, name, msg, sizeof(msg));
-		return errf(err, errlen, "--set %s: %s", a, msg);
+		return nf_scenario_errf(err, errlen, "--set %s: %s", a, msg);
 	}
 	if (set_value(sc, k, eq + 1, msg, sizeof(msg)) < 0)
-		return errf(err, errlen, "--set: %s", msg);
+		return nf_scenario_errf(err, errlen, "--set: %s", msg);
 	return 0;
 }
 

@@ -1,24 +1,13 @@
 /* What single scenario keys cannot check alone (scenario.h:
  * nf_scenario_validate): keys that must agree, adapters that name devices. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scenario.h"
-
-static int nf_errf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int nf_errf(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+#include "scenario_int.h"
 
 int nf_scenario_adapters(const struct nf_scenario *sc, struct nf_devset *out)
 {
@@ -50,20 +39,26 @@ static int validate_tls(const struct nf_scenario *sc, const char *where, char *e
 	bool tls_mode = strstr(sc->close_mode, "net_free") != NULL;
 
 	if (!sc->tls && tls_mode)
-		return nf_errf(err, errlen, "%s: device.close_mode = %s needs device.tls = on", where,
-			    sc->close_mode);
+		return nf_scenario_errf(err, errlen,
+					"%s: device.close_mode = %s needs device.tls = on", where,
+					sc->close_mode);
 	if (sc->tls && strcmp(sc->close_mode, "close+shutdown") == 0)
-		return nf_errf(err, errlen,
-			    "%s: device.close_mode = close+shutdown is not a TLS teardown: with "
-			    "device.tls = on use net_free, close_notify+net_free or close", where);
+		return nf_scenario_errf(
+		    err, errlen,
+		    "%s: device.close_mode = close+shutdown is not a TLS teardown: with "
+		    "device.tls = on use net_free, close_notify+net_free or close",
+		    where);
 	if (sc->tls && strcmp(sc->threads, "rx-task") == 0)
-		return nf_errf(err, errlen,
-			    "%s: device.threads = rx-task with device.tls = on is not supported", where);
+		return nf_scenario_errf(
+		    err, errlen,
+		    "%s: device.threads = rx-task with device.tls = on is not supported", where);
 	if (!sc->tls && sc->cut_at == NF_CUT_tls)
-		return nf_errf(err, errlen, "%s: run.cut_at = tls needs device.tls = on", where);
+		return nf_scenario_errf(err, errlen, "%s: run.cut_at = tls needs device.tls = on",
+					where);
 	if (sc->tls && sc->tls_port == sc->port)
-		return nf_errf(err, errlen, "%s: broker.tls_port and broker.port are both %lld", where,
-			    (long long)sc->port);
+		return nf_scenario_errf(err, errlen,
+					"%s: broker.tls_port and broker.port are both %lld", where,
+					(long long)sc->port);
 	return 0;
 }
 
@@ -72,18 +67,20 @@ int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 	const char *where = sc->path[0] ? sc->path : "scenario";
 
 	struct nf_devset set;
-	if (nf_scenario_adapters(sc, &set) < 0 || !memcmp(&set, &(struct nf_devset){{0}}, sizeof(set)))
-		return nf_errf(err, errlen,
-			    "%s: ap.adapters = '%s': want all, or device indexes 0..%lld", where,
-			    sc->adapters, (long long)sc->count - 1);
+	if (nf_scenario_adapters(sc, &set) < 0 ||
+	    !memcmp(&set, &(struct nf_devset){{0}}, sizeof(set)))
+		return nf_scenario_errf(
+		    err, errlen, "%s: ap.adapters = '%s': want all, or device indexes 0..%lld",
+		    where, sc->adapters, (long long)sc->count - 1);
 	if (strcmp(sc->stack, "linux") == 0 && sc->socket_limit)
-		return nf_errf(err, errlen,
-			    "%s: device.socket_limit applies to lwIP stacks, not linux", where);
+		return nf_scenario_errf(err, errlen,
+					"%s: device.socket_limit applies to lwIP stacks, not linux",
+					where);
 	if (strcmp(sc->stack, "linux") == 0 && strcmp(sc->ip, "dhcp") == 0)
-		return nf_errf(err, errlen, "%s: device.stack = linux needs device.ip = static",
-			    where);
+		return nf_scenario_errf(err, errlen,
+					"%s: device.stack = linux needs device.ip = static", where);
 	if (sc->keepalive_ms % 1000)
-		return nf_errf(err, errlen, "%s: device.keepalive must be whole seconds", where);
+		return nf_scenario_errf(err, errlen, "%s: device.keepalive must be whole seconds",
+					where);
 	return validate_tls(sc, where, err, errlen);
 }
-

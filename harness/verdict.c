@@ -198,6 +198,23 @@ static int64_t earliest_call(const struct pt *p, int n, int min_blocks)
 	return NF_UNSET;
 }
 
+/* a finding of a rising series: where it became evident, its slope, the
+ * earliest cycle the trend called it, evidence points */
+static struct nf_finding *add_rising(struct nf_verdict *v, int dev, enum nf_class c,
+				     const char *what, const struct trend *t, const struct pt *p,
+				     int n, int min_blocks)
+{
+	struct nf_finding *f = add(v, dev, c, what);
+
+	if (!f)
+		return NULL;
+	f->first_cycle = t->first_cycle;
+	f->slope = t->slope;
+	f->predictable_from = earliest_call(p, n, min_blocks);
+	evidence(f, p, n, false);
+	return f;
+}
+
 static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		      struct pt *p)
 {
@@ -213,12 +230,9 @@ static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 		}
 	if (!rising(p, n, EXACT, &t))
 		return;
-	struct nf_finding *f = add(v, dev, NF_SLOT_LEAK, "sockets");
+	struct nf_finding *f = add_rising(v, dev, NF_SLOT_LEAK, "sockets", &t, p, n, EXACT);
 	if (!f)
 		return;
-	f->first_cycle = t.first_cycle;
-	f->slope = t.slope;
-	f->predictable_from = earliest_call(p, n, EXACT);
 	int64_t limit = s->v[s->n - 1][C_SOCKET_SLOTS];
 	if (seen != NF_UNSET) {
 		f->exhaustion = seen;
@@ -227,7 +241,6 @@ static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 		f->exhaustion =
 		    t.last_cycle + (int64_t)((double)(limit - t.last) / t.slope + 0.999);
 	}
-	evidence(f, p, n, false);
 	int len = snprintf(f->summary, sizeof(f->summary),
 			   "%.2g socket slot%s kept per cycle from cycle %" PRId64, t.slope,
 			   t.slope == 1 ? "" : "s", f->first_cycle);
@@ -257,13 +270,10 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 		int n = collect(s, pools[k].col, pools[k].minus, settle, false, p);
 		if (!rising(p, n, NOISY, &t))
 			continue;
-		struct nf_finding *f = add(v, dev, NF_POOL_LEAK, pools[k].name);
+		struct nf_finding *f =
+		    add_rising(v, dev, NF_POOL_LEAK, pools[k].name, &t, p, n, NOISY);
 		if (!f)
 			return;
-		f->first_cycle = t.first_cycle;
-		f->slope = t.slope;
-		f->predictable_from = earliest_call(p, n, NOISY);
-		evidence(f, p, n, false);
 		snprintf(f->summary, sizeof(f->summary),
 			 "%s in use grows %.3g per cycle from cycle %" PRId64 " (%" PRId64
 			 " at baseline, %" PRId64 " now%s)",
@@ -376,18 +386,14 @@ static void tls_heap_leak(struct nf_verdict *v, int dev, const struct nf_series 
 
 	if (!rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
 		return;
-	struct nf_finding *f = add(v, dev, NF_TLS_HEAP_LEAK, "tls heap");
+	struct nf_finding *f = add_rising(v, dev, NF_TLS_HEAP_LEAK, "tls heap", &t, p, n, NOISY);
 	if (!f)
 		return;
-	f->first_cycle = t.first_cycle;
-	f->slope = t.slope;
-	f->predictable_from = earliest_call(p, n, NOISY);
 	for (size_t i = 0; i < s->n && f->exhaustion == NF_UNSET; i++)
 		if (s->v[i][C_TLS_FAILS] != NF_UNSET && s->v[i][C_TLS_FAILS] > 0) {
 			f->exhaustion = s->v[i][C_CYCLE];
 			f->exhaustion_seen = true;
 		}
-	evidence(f, p, n, false);
 	snprintf(f->summary, sizeof(f->summary),
 		 "mbedTLS holds %.3g bytes more after each teardown from cycle %" PRId64
 		 " (%" PRId64 " at baseline, %" PRId64 " now)%s",

@@ -50,6 +50,28 @@ nf_check_sha() {
 		die 3 "fetch: $1/$2 does not match sha256 $3; remove it and run again"
 }
 
+# nf_unpack CACHE ORIG TREE TOP [FILTER...]: ORIG's folder TOP into TREE
+# (replacing it) through a scratch folder, FILTER run inside the scratch
+# copy first; TREE/.netflap-ok marks it whole
+nf_unpack() {
+	local cache=$1 orig=$2 tree=$3 top=$4 tmp
+	shift 4
+	tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+	tar -C "$tmp" -xf "$cache/$orig"
+	[ $# -eq 0 ] || (cd "$tmp" && "$@")
+	[ -d "$tmp/$top" ] || { rm -rf "$tmp"; die 3 "fetch: $orig has no folder $top"; }
+	rm -rf "$tree"
+	mv "$tmp/$top" "$tree"
+	rm -rf "$tmp"
+	touch "$tree/.netflap-ok"
+}
+
+# the 2.1.3 orig tarball has CRLF sources: LF once, here
+nf_lf_sources() {
+	find . -type f \( -name '*.[ch]' -o -name '*.cmake' -o -name '*.mk' -o -name '*.txt' -o -name 'Makefile*' \) \
+		-exec sed -i 's/\r$//' {} +
+}
+
 # nf_fetch_lwip CACHE VERSION: unpacks Debian's pristine lwIP VERSION into
 # CACHE/lwip-VERSION (once; prints the tree's path). The orig tarball only
 # (Debian's patches make the socket table unlimited and turn stats off),
@@ -66,15 +88,7 @@ nf_fetch_lwip() {
 		mkdir -p "$cache"
 		nf_apt_source "$cache" "$suite" lwip "$orig"
 		nf_check_sha "$cache" "$orig" "$sha"
-		local tmp
-		tmp=$(mktemp -d "$cache/unpack.XXXXXX")
-		tar -C "$tmp" -xJf "$cache/$orig"
-		find "$tmp" -type f \( -name '*.[ch]' -o -name '*.cmake' -o -name '*.mk' -o -name '*.txt' -o -name 'Makefile*' \) \
-			-exec sed -i 's/\r$//' {} +
-		rm -rf "$tree"
-		mv "$tmp/lwip-$version" "$tree"
-		rmdir "$tmp"
-		touch "$tree/.netflap-ok"
+		nf_unpack "$cache" "$orig" "$tree" "lwip-$version" nf_lf_sources
 		say "fetch: lwIP $version ready in $tree" >&2
 	fi
 	printf '%s\n' "$tree"
@@ -95,14 +109,11 @@ nf_fetch_mbedtls() {
 		mkdir -p "$cache"
 		nf_apt_source "$cache" "$suite" mbedtls "$orig"
 		nf_check_sha "$cache" "$orig" "$sha"
-		local tmp
-		tmp=$(mktemp -d "$cache/unpack.XXXXXX")
-		tar -C "$tmp" -xzf "$cache/$orig"
-		rm -rf "$tree"
-		mv "$tmp"/* "$tree"
-		rmdir "$tmp"
+		# the tarball's one folder is named after a git tag, not the version
+		local top
+		top=$(tar -tzf "$cache/$orig" | awk -F/ 'NR == 1 {print $1}') # reads all: no SIGPIPE
+		nf_unpack "$cache" "$orig" "$tree" "$top"
 		[ -f "$tree/library/net_sockets.c" ] || die 3 "fetch: $orig has no library/net_sockets.c"
-		touch "$tree/.netflap-ok"
 		say "fetch: mbedTLS $version ready in $tree" >&2
 	fi
 	printf '%s\n' "$tree"

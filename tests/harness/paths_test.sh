@@ -28,14 +28,6 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/nf-paths.XXXXXX")
 nf_defer "rm -rf $out"
 nf=$build/netflap
 
-count() { nf_col "$1" "$2" | grep -c -x -- "$3"; } # column csv value
-run() { # folder, then netflap run arguments; exit code in $rc
-	local dir=$1
-	shift
-	"$nf" run "$@" --out "$out/$dir" --quiet >"$out/$dir.log" 2>&1
-	rc=$?
-}
-clean() { grep -q '"clean": true' "$1/verdict.json"; }
 
 cut_case() { # stack cycles phases...
 	local stack=$1 n=$2
@@ -43,17 +35,17 @@ cut_case() { # stack cycles phases...
 	local extra=()
 	[ "$stack" = linux ] && extra=(--set device.ip=static)
 	for c in "$@"; do
-		run "$stack-$c" "$root/scenarios/fixed-quick.scn" --set device.stack="$stack" "${extra[@]}" \
+		nf_run_quiet "$stack-$c" "$root/scenarios/fixed-quick.scn" --set device.stack="$stack" "${extra[@]}" \
 			--set run.loops="$n" --set run.cut_at="$c"
 		csv=$out/$stack-$c/cycles.csv
-		[ $rc = 0 ] && clean "$out/$stack-$c" || nf_fail "$stack cut_at=$c: exit $rc, $(cat "$out/$stack-$c/verdict.json")"
-		[ "$(count status "$csv" cut)" = "$n" ] || nf_fail "$stack cut_at=$c: not every row cut"
+		[ $rc = 0 ] && nf_clean "$out/$stack-$c" || nf_fail "$stack cut_at=$c: exit $rc, $(cat "$out/$stack-$c/verdict.json")"
+		[ "$(nf_col_count status "$csv" cut)" = "$n" ] || nf_fail "$stack cut_at=$c: not every row cut"
 		if [ "$c" = random ]; then
 			for p in up lease dns connect connack; do
-				[ "$(count cut_phase "$csv" $p)" -ge 10 ] || nf_fail "$stack random: $p drawn under 10 times"
+				[ "$(nf_col_count cut_phase "$csv" $p)" -ge 10 ] || nf_fail "$stack random: $p drawn under 10 times"
 			done
 		else
-			got=$(count cut_phase "$csv" "$c")
+			got=$(nf_col_count cut_phase "$csv" "$c")
 			[ "$got" -ge $((n * 99 / 100)) ] || nf_fail "$stack cut_at=$c: landed in $got of $n"
 		fi
 		echo "$stack cut_at=$c: $(nf_col cut_phase "$csv" | sort | uniq -c | tr -s ' \n' ' ')"
@@ -69,13 +61,13 @@ fault_case() { # stack
 		# the least MQTT has): those last 1 s; the others 300 ms
 		local off=300ms
 		case $f in blackhole | broker_stall) off=1s ;; esac
-		run "$stack-$f" "$root/scenarios/fixed-quick.scn" --set device.stack="$stack" "${extra[@]}" \
+		nf_run_quiet "$stack-$f" "$root/scenarios/fixed-quick.scn" --set device.stack="$stack" "${extra[@]}" \
 			--set run.loops=50 --set run.fault=$f --set run.disable_interval=$off \
 			--set device.keepalive=1s
 		csv=$out/$stack-$f/cycles.csv
-		[ $rc = 0 ] && clean "$out/$stack-$f" || nf_fail "$stack fault=$f: exit $rc, $(cat "$out/$stack-$f/verdict.json")"
-		[ "$(count status "$csv" ok)" = 50 ] || nf_fail "$stack fault=$f: not every reconnect ok"
-		[ "$(count fault "$csv" $f)" -ge 49 ] || nf_fail "$stack fault=$f: rows do not name it" # cycle 1 is the first association
+		[ $rc = 0 ] && nf_clean "$out/$stack-$f" || nf_fail "$stack fault=$f: exit $rc, $(cat "$out/$stack-$f/verdict.json")"
+		[ "$(nf_col_count status "$csv" ok)" = 50 ] || nf_fail "$stack fault=$f: not every reconnect ok"
+		[ "$(nf_col_count fault "$csv" $f)" -ge 49 ] || nf_fail "$stack fault=$f: rows do not name it" # cycle 1 is the first association
 		# what noticed it: the keepalive for a silent link or broker; for a
 		# stopped broker its FIN (broker_closed), or a publish or read that
 		# met the closed connection first (send_failed, recv_failed)
@@ -99,7 +91,7 @@ cut-fixed) cut_case fixed 100 up lease dns connect connack random ;;
 cut-linux) cut_case linux 100 random ;;
 cut-vendor)
 	for c in up lease dns connect connack; do
-		run "vendor-$c" "$root/scenarios/seed-quick.scn" --set run.cut_at=$c
+		nf_run_quiet "vendor-$c" "$root/scenarios/seed-quick.scn" --set run.cut_at=$c
 		csv=$out/vendor-$c/cycles.csv
 		first=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "status") s = i; next}
 			$s == "socket_failed" {print $1; exit}' "$csv")
@@ -113,7 +105,7 @@ cut-vendor)
 		esac
 		echo "vendor cut_at=$c: exit $rc, first socket_failed ${first:--}"
 	done
-	run vendor-random "$root/scenarios/seed-quick.scn" --set run.cut_at=random --set run.loops=120
+	nf_run_quiet vendor-random "$root/scenarios/seed-quick.scn" --set run.cut_at=random --set run.loops=120
 	[ $rc = 1 ] || nf_fail "vendor random: exit $rc"
 	paths=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['findings'][0].get('paths', ''))" "$out/vendor-random/verdict.json")
 	echo "vendor random: $paths"
@@ -125,12 +117,12 @@ cut-vendor)
 faults-fixed) fault_case fixed ;;
 faults-linux) fault_case linux ;;
 fault-mix)
-	run mix "$root/scenarios/fixed-quick.scn" --set run.loops=60 --set run.fault=flap:2,blackhole:1,broker_restart:1 \
+	nf_run_quiet mix "$root/scenarios/fixed-quick.scn" --set run.loops=60 --set run.fault=flap:2,blackhole:1,broker_restart:1 \
 		--set run.disable_interval=1s --set device.keepalive=1s
 	csv=$out/mix/cycles.csv
-	[ $rc = 0 ] && clean "$out/mix" || nf_fail "fault mix: exit $rc"
+	[ $rc = 0 ] && nf_clean "$out/mix" || nf_fail "fault mix: exit $rc"
 	for f in flap blackhole broker_restart; do
-		[ "$(count fault "$csv" $f)" -ge 5 ] || nf_fail "fault mix: $f drawn under 5 times"
+		[ "$(nf_col_count fault "$csv" $f)" -ge 5 ] || nf_fail "fault mix: $f drawn under 5 times"
 	done
 	echo "fault mix: $(nf_col fault "$csv" | sort | uniq -c | tr -s ' \n' ' ')"
 	;;
@@ -148,7 +140,7 @@ timeout-row)
 	kill -STOP "$mosq"
 	wait $pid
 	csv=$out/stalled/cycles.csv
-	timeouts=$(count status "$csv" timeout)
+	timeouts=$(nf_col_count status "$csv" timeout)
 	[ "$timeouts" -ge 3 ] || nf_fail "under 3 timeout rows: $(nf_col status "$csv" | tr '\n' ' ')"
 	awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
 		$c["status"] == "timeout" && ($c["heap_free"] == "" || $c["sockets_in_use"] == "") {bad++}

@@ -38,15 +38,7 @@ nf_defer "rm -rf $out"
 nf=$build/netflap
 quick=$root/scenarios/fixed-quick.scn
 
-count() { nf_col "$1" "$2" | grep -c -x -- "$3"; } # column csv value
 sum() { nf_col "$1" "$2" | awk '$1 != "" {s += $1} END {print s + 0}'; }
-run() { # folder, then netflap run arguments; exit code in $rc
-	local dir=$1
-	shift
-	"$nf" run "$@" --out "$out/$dir" --quiet >"$out/$dir.log" 2>&1
-	rc=$?
-}
-clean() { grep -q '"clean": true' "$1/verdict.json"; }
 no_assert() { ! grep -q "assertion" "$1"/logs/device-*.log || nf_fail "$1: $(grep -h assertion "$1"/logs/device-*.log | head -1)"; }
 
 rx_clean() { # stack waits...
@@ -57,16 +49,16 @@ rx_clean() { # stack waits...
 	for w in "$@"; do
 		for cut in random session; do
 			d=$stack-$w-$cut
-			run "$d" "$quick" --set device.stack="$stack" "${extra[@]}" --set device.threads=rx-task \
+			nf_run_quiet "$d" "$quick" --set device.stack="$stack" "${extra[@]}" --set device.threads=rx-task \
 				--set device.rx_wait="$w" --set run.cut_at="$cut" --set run.loops=200
 			csv=$out/$d/cycles.csv
 			want=ok
 			[ "$cut" = random ] && want=cut
-			[ $rc = 0 ] && clean "$out/$d" || nf_fail "$d: exit $rc, $(grep summary "$out/$d/verdict.json")"
-			[ "$(count status "$csv" "$want")" = 200 ] || nf_fail "$d: not every row $want"
+			[ $rc = 0 ] && nf_clean "$out/$d" || nf_fail "$d: exit $rc, $(grep summary "$out/$d/verdict.json")"
+			[ "$(nf_col_count status "$csv" "$want")" = 200 ] || nf_fail "$d: not every row $want"
 			no_assert "$out/$d"
-			[ "$(count rx_exit_ms "$csv" -1)" = 0 ] || nf_fail "$d: a receive task never ended"
-			blocked=$(count rx_blocked "$csv" 1)
+			[ "$(nf_col_count rx_exit_ms "$csv" -1)" = 0 ] || nf_fail "$d: a receive task never ended"
+			blocked=$(nf_col_count rx_blocked "$csv" 1)
 			[ "$cut" = random ] || [ "$blocked" -ge 150 ] || nf_fail "$d: the receive task was in the stack at $blocked closes"
 			echo "$d: clean, receive task inside the stack at $blocked closes, longest exit $(nf_col rx_exit_ms "$csv" | sort -n | tail -1) ms"
 			nf_nothing_left "$out/$d"
@@ -83,7 +75,7 @@ rx-task-upstream)
 	# after the poll woke but before it took its count back, a race: up to
 	# 2000 cycles, ended by the crash (stop_on_stall). A crash must be that
 	# assertion; a run the race spared is said, not failed.
-	run up-poll "$quick" --set device.stack=upstream --set device.threads=rx-task --set device.rx_wait=poll \
+	nf_run_quiet up-poll "$quick" --set device.stack=upstream --set device.threads=rx-task --set device.rx_wait=poll \
 		--set run.loops=2000 --set run.stop_on_stall=on
 	csv=$out/up-poll/cycles.csv
 	crash=$(nf_col status "$csv" | grep -n -m1 -x device_crashed | cut -d: -f1)
@@ -93,14 +85,14 @@ rx-task-upstream)
 			nf_fail "upstream poll: a crash, not lwIP's select_waiting assertion: $(tail -2 "$out"/up-poll/logs/device-0.log)"
 		echo "upstream poll: crashed at cycle $crash on lwIP's select_waiting assertion (fixed has poll-close.patch)"
 	else
-		[ $rc = 0 ] && clean "$out/up-poll" || nf_fail "upstream poll: exit $rc without a crash"
+		[ $rc = 0 ] && nf_clean "$out/up-poll" || nf_fail "upstream poll: exit $rc without a crash"
 		echo "upstream poll: the race did not fire in $(nf_col cycle "$csv" | tail -1) cycles"
 	fi
 	nf_nothing_left "$out/up-poll"
 	;;
 rx-task-vendor)
 	for w in select recv; do
-		run vendor-$w "$root/scenarios/seed-quick.scn" --set device.threads=rx-task --set device.rx_wait=$w
+		nf_run_quiet vendor-$w "$root/scenarios/seed-quick.scn" --set device.threads=rx-task --set device.rx_wait=$w
 		csv=$out/vendor-$w/cycles.csv
 		[ $rc = 1 ] || nf_fail "vendor $w: exit $rc, want 1"
 		first=$(nf_col status "$csv" | grep -n -m1 -x socket_failed | cut -d: -f1)
@@ -110,11 +102,11 @@ rx-task-vendor)
 	done
 	;;
 inflight)
-	run inflight "$quick" --set device.inflight=8 --set device.payload=512 \
+	nf_run_quiet inflight "$quick" --set device.inflight=8 --set device.payload=512 \
 		--set device.publish_interval=5ms --set run.enable_interval=50ms --set run.loops=200
 	csv=$out/inflight/cycles.csv
-	[ $rc = 0 ] && clean "$out/inflight" || nf_fail "inflight: exit $rc"
-	[ "$(count status "$csv" ok)" = 200 ] || nf_fail "inflight: not every row ok"
+	[ $rc = 0 ] && nf_clean "$out/inflight" || nf_fail "inflight: exit $rc"
+	[ "$(nf_col_count status "$csv" ok)" = 200 ] || nf_fail "inflight: not every row ok"
 	rows=$(nf_col unacked_bytes "$csv" | awk '$1 > 0' | wc -l)
 	most=$(nf_col inflight "$csv" | sort -n | tail -1)
 	[ "$rows" -ge 20 ] || nf_fail "inflight: only $rows rows with unacknowledged bytes at teardown"
@@ -125,13 +117,13 @@ inflight)
 impair-loss)
 	# QoS 0 telemetry every 10 ms without Nagle for 2 s a cycle: frames to count
 	# while lwIP's own retransmission timers pace each reconnect
-	run loss "$quick" --set impair.loss=20 --set impair.delay=50ms --set impair.jitter=20ms \
+	nf_run_quiet loss "$quick" --set impair.loss=20 --set impair.delay=50ms --set impair.jitter=20ms \
 		--set device.qos=0 --set device.sockopts=nodelay --set device.publish_interval=10ms \
 		--set run.enable_interval=2s --set run.reconnect_timeout=30s --set run.loops=12 \
 		--set device.ip=static
 	csv=$out/loss/cycles.csv
-	[ $rc = 0 ] && clean "$out/loss" || nf_fail "loss: exit $rc, $(grep summary "$out/loss/verdict.json")"
-	[ "$(count status "$csv" ok)" = 12 ] || nf_fail "loss: not every reconnect ok: $(nf_col status "$csv" | sort | uniq -c)"
+	[ $rc = 0 ] && nf_clean "$out/loss" || nf_fail "loss: exit $rc, $(grep summary "$out/loss/verdict.json")"
+	[ "$(nf_col_count status "$csv" ok)" = 12 ] || nf_fail "loss: not every reconnect ok: $(nf_col status "$csv" | sort | uniq -c)"
 	p=$(sum link_passed "$csv") d=$(sum link_dropped "$csv")
 	awk -v p="$p" -v d="$d" 'BEGIN {n = p + d; r = d / n; sd = sqrt(0.2 * 0.8 / n)
 		printf "loss: %d of %d frames dropped (%.1f %%; 4 sd = %.1f %%)\n", d, n, 100 * r, 400 * sd
@@ -146,7 +138,7 @@ impair-seed)
 	for r in a b c; do
 		seed=7
 		[ $r = c ] && seed=8
-		run seed-$r "$quick" --set impair.loss=10 --set run.seed=$seed --set run.loops=8 \
+		nf_run_quiet seed-$r "$quick" --set impair.loss=10 --set run.seed=$seed --set run.loops=8 \
 			--set run.reconnect_timeout=30s --set device.ip=static
 		[ $rc = 0 ] || nf_fail "seed run $r: exit $rc"
 		read -r n[$r] p[$r] <<<"$(pattern "$out"/seed-$r/logs/device-0.log)"
@@ -162,22 +154,22 @@ impair-seed)
 impair-ge)
 	# p 5 %, r 25 %: loss p/(p+r) = 17 %, bursts of mean 1/r = 4 frames; Bernoulli
 	# at 17 % would give bursts of 1/(1-0.17) = 1.2 (the unit test asserts the mean)
-	run ge "$quick" --set impair.loss_model=gilbert_elliott --set impair.ge_p=5 --set impair.ge_r=25 \
+	nf_run_quiet ge "$quick" --set impair.loss_model=gilbert_elliott --set impair.ge_p=5 --set impair.ge_r=25 \
 		--set run.loops=15 --set run.reconnect_timeout=30s --set device.ip=static
 	csv=$out/ge/cycles.csv
-	[ $rc = 0 ] && clean "$out/ge" || nf_fail "ge: exit $rc, $(grep summary "$out/ge/verdict.json")"
+	[ $rc = 0 ] && nf_clean "$out/ge" || nf_fail "ge: exit $rc, $(grep summary "$out/ge/verdict.json")"
 	d=$(sum link_dropped "$csv") b=$(sum link_bursts "$csv")
 	awk -v d="$d" -v b="$b" 'BEGIN {printf "ge: %d frames lost in %d bursts, mean %.2f\n", d, b, d / b
 		exit !(b >= 8 && d / b >= 2)}' || nf_fail "ge: no bursts"
 	nf_nothing_left "$out/ge"
 	;;
 impair-corrupt)
-	run corrupt "$quick" --set impair.corrupt=5 --set impair.duplicate=5 --set impair.reorder=20 \
+	nf_run_quiet corrupt "$quick" --set impair.corrupt=5 --set impair.duplicate=5 --set impair.reorder=20 \
 		--set device.qos=0 --set device.publish_interval=10ms --set run.enable_interval=1s \
 		--set run.loops=15 --set run.reconnect_timeout=30s
 	csv=$out/corrupt/cycles.csv
-	[ $rc = 0 ] && clean "$out/corrupt" || nf_fail "corrupt: exit $rc, $(grep summary "$out/corrupt/verdict.json")"
-	[ "$(count status "$csv" ok)" = 15 ] || nf_fail "corrupt: $(nf_col status "$csv" | sort | uniq -c)"
+	[ $rc = 0 ] && nf_clean "$out/corrupt" || nf_fail "corrupt: exit $rc, $(grep summary "$out/corrupt/verdict.json")"
+	[ "$(nf_col_count status "$csv" ok)" = 15 ] || nf_fail "corrupt: $(nf_col status "$csv" | sort | uniq -c)"
 	! grep -q "protocol_error" "$out"/corrupt/logs/device-0.log || nf_fail "corrupt: a flipped bit reached MQTT"
 	# a held frame counts as reordered only when a later one overtakes it
 	# within 50 ms: fewer than were held (test_impair.c checks the rate)
@@ -188,7 +180,7 @@ impair-corrupt)
 	nf_nothing_left "$out/corrupt"
 	;;
 impair-linux)
-	run lx "$quick" --set device.stack=linux --set device.ip=static --set impair.loss=20 --set run.loops=10
+	nf_run_quiet lx "$quick" --set device.stack=linux --set device.ip=static --set impair.loss=20 --set run.loops=10
 	[ $rc = 0 ] || nf_fail "linux: exit $rc"
 	grep -q 'linux control group.s link is not impaired' "$out/lx.log" || nf_fail "linux: no word that [impair] does not apply"
 	[ "$(sum link_passed "$out/lx/cycles.csv")" = 0 ] || nf_fail "linux: rows count impaired frames"

@@ -34,22 +34,14 @@ nf_defer "rm -rf $out"
 nf=$build/netflap
 quick=$root/scenarios/fixed-quick.scn
 
-count() { nf_col "$1" "$2" | grep -c -x -- "$3"; } # column csv value
 distinct() { nf_col "$1" "$2" | grep -v '^$' | sort -u | wc -l; }
-run() { # folder, then netflap run arguments; exit code in $rc
-	local dir=$1
-	shift
-	"$nf" run "$@" --out "$out/$dir" --quiet >"$out/$dir.log" 2>&1
-	rc=$?
-}
-clean() { grep -q '"clean": true' "$1/verdict.json"; }
 classes() { sed -n 's/.*"class": "\([^"]*\)".*/\1/p' "$1/verdict.json" | sort -u | paste -sd, -; }
 
 # a clean TLS soak: every row ok, mbedTLS's heap after each teardown one value
 soak_clean() { # folder
 	local d=$1 csv=$out/$1/cycles.csv
-	[ $rc = 0 ] && clean "$out/$d" || nf_fail "$d: exit $rc, $(classes "$out/$d"): $(grep -m1 summary "$out/$d/verdict.json")"
-	[ "$(count status "$csv" ok)" = 200 ] || nf_fail "$d: $(nf_col status "$csv" | sort | uniq -c)"
+	[ $rc = 0 ] && nf_clean "$out/$d" || nf_fail "$d: exit $rc, $(classes "$out/$d"): $(grep -m1 summary "$out/$d/verdict.json")"
+	[ "$(nf_col_count status "$csv" ok)" = 200 ] || nf_fail "$d: $(nf_col status "$csv" | sort | uniq -c)"
 	[ "$(distinct tls_heap_after_teardown "$csv")" = 1 ] ||
 		nf_fail "$d: mbedTLS's heap after teardown took $(distinct tls_heap_after_teardown "$csv") values"
 	[ "$(nf_col tls_handshake_ms "$csv" | grep -c -x '[0-9][0-9]*')" = 200 ] || nf_fail "$d: rows without tls_handshake_ms"
@@ -60,10 +52,10 @@ soak_clean() { # folder
 
 case $case in
 fixed)
-	run fixed "$quick" --set device.tls=on --set run.loops=200
+	nf_run_quiet fixed "$quick" --set device.tls=on --set run.loops=200
 	soak_clean fixed
 	csv=$out/fixed/cycles.csv
-	[ "$(count close_rc "$csv" 0)" = 199 ] && [ "$(count shutdown_rc "$csv" 0)" = 199 ] ||
+	[ "$(nf_col_count close_rc "$csv" 0)" = 199 ] && [ "$(nf_col_count shutdown_rc "$csv" 0)" = 199 ] ||
 		nf_fail "fixed: mbedtls_net_free's shutdown/close not 0 on every teardown"
 	hello=$(tcpdump -nr "$out/fixed/ap.pcap" 'tcp dst port 8883 and tcp[((tcp[12] & 0xf0) >> 2)] = 0x16 and tcp[((tcp[12] & 0xf0) >> 2) + 5] = 1' 2>/dev/null | wc -l)
 	plain=$(tcpdump -nr "$out/fixed/ap.pcap" 'tcp port 1883' 2>/dev/null | wc -l)
@@ -76,7 +68,7 @@ fixed)
 	echo "fixed: $hello ClientHellos to 8883 in ap.pcap, none on 1883; the TLS heap plotted"
 	;;
 lwip-resume)
-	run lr "$quick" --set device.tls=on --set device.tls_heap=lwip --set device.tls_resume=on \
+	nf_run_quiet lr "$quick" --set device.tls=on --set device.tls_heap=lwip --set device.tls_resume=on \
 		--set device.close_mode=close_notify+net_free --set run.loops=200
 	soak_clean lr
 	csv=$out/lr/cycles.csv
@@ -86,11 +78,11 @@ lwip-resume)
 	echo "lwip-resume: 199 of 199 reconnects resumed; lwIP heap free $(nf_col heap_free "$csv" | sort -n | head -1)..$(nf_col heap_free "$csv" | sort -n | tail -1) with mbedTLS on it"
 	;;
 linux)
-	run lx "$quick" --set device.stack=linux --set device.ip=static --set device.tls=on --set run.loops=200
+	nf_run_quiet lx "$quick" --set device.stack=linux --set device.ip=static --set device.tls=on --set run.loops=200
 	soak_clean lx
 	;;
 vendor)
-	run vendor "$root/scenarios/seed-quick.scn" --set device.tls=on
+	nf_run_quiet vendor "$root/scenarios/seed-quick.scn" --set device.tls=on
 	csv=$out/vendor/cycles.csv
 	[ $rc = 1 ] || nf_fail "vendor: exit $rc, want 1"
 	first=$(nf_col status "$csv" | grep -n -m1 -x socket_failed | cut -d: -f1)
@@ -104,10 +96,10 @@ bad-certs)
 	# the verify flag each fault raises (mbedTLS's x509.h)
 	for c in wrong_name:4 expired:1 untrusted:8; do
 		k=${c%:*} flag=${c#*:}
-		run "$k" "$quick" --set device.tls=on --set broker.tls_cert="$k" --set run.loops=10
+		nf_run_quiet "$k" "$quick" --set device.tls=on --set broker.tls_cert="$k" --set run.loops=10
 		csv=$out/$k/cycles.csv
 		[ $rc = 1 ] || nf_fail "$k: exit $rc, want 1"
-		[ "$(count status "$csv" tls_failed)" = 10 ] || nf_fail "$k: $(nf_col status "$csv" | sort | uniq -c)"
+		[ "$(nf_col_count status "$csv" tls_failed)" = 10 ] || nf_fail "$k: $(nf_col status "$csv" | sort | uniq -c)"
 		[ "$(nf_col tls_error "$csv" | sort -u)" = -9984 ] || nf_fail "$k: tls_error $(nf_col tls_error "$csv" | sort -u | paste -sd,)"
 		[ "$(nf_col tls_verify "$csv" | sort -u)" = "$flag" ] || nf_fail "$k: verify flags $(nf_col tls_verify "$csv" | sort -u | paste -sd,), want $flag"
 		[ "$(classes "$out/$k")" = "reconnect stall" ] || nf_fail "$k: findings $(classes "$out/$k")"
@@ -119,7 +111,7 @@ bad-certs)
 	;;
 tls-leak)
 	for free in skip_on_error always; do
-		run "$free" "$quick" --set device.tls=on --set broker.tls_cert=untrusted \
+		nf_run_quiet "$free" "$quick" --set device.tls=on --set broker.tls_cert=untrusted \
 			--set device.tls_free=$free --set run.loops=20
 		found=$(classes "$out/$free")
 		if [ $free = skip_on_error ]; then
@@ -144,26 +136,26 @@ matrix)
 	cat "$out/m/matrix.md"
 	;;
 cut-tls)
-	run cf "$root/scenarios/tls-quick.scn" --set device.stack=fixed --set run.cut_at=tls --set run.loops=40
-	[ $rc = 0 ] && clean "$out/cf" || nf_fail "cut-tls fixed: exit $rc, $(classes "$out/cf")"
-	[ "$(count cut_phase "$out/cf/cycles.csv" tls)" = 40 ] || nf_fail "cut-tls fixed: not every cut in tls"
-	run cv "$root/scenarios/tls-quick.scn" --set run.cut_at=tls --set run.loops=40
+	nf_run_quiet cf "$root/scenarios/tls-quick.scn" --set device.stack=fixed --set run.cut_at=tls --set run.loops=40
+	[ $rc = 0 ] && nf_clean "$out/cf" || nf_fail "cut-tls fixed: exit $rc, $(classes "$out/cf")"
+	[ "$(nf_col_count cut_phase "$out/cf/cycles.csv" tls)" = 40 ] || nf_fail "cut-tls fixed: not every cut in tls"
+	nf_run_quiet cv "$root/scenarios/tls-quick.scn" --set run.cut_at=tls --set run.loops=40
 	first=$(nf_col status "$out/cv/cycles.csv" | grep -n -m1 -x socket_failed | cut -d: -f1)
 	[ $rc = 1 ] && [ "$first" = 39 ] || nf_fail "cut-tls vendor: exit $rc, first socket_failed at $first"
-	run cl "$root/scenarios/tls-quick.scn" --set device.stack=fixed --set run.cut_at=tls \
+	nf_run_quiet cl "$root/scenarios/tls-quick.scn" --set device.stack=fixed --set run.cut_at=tls \
 		--set device.tls_free=skip_on_error --set run.loops=20
 	[[ ",$(classes "$out/cl")," == *",TLS heap leak,"* ]] || nf_fail "cut-tls skip_on_error: $(classes "$out/cl")"
 	echo "cut at tls: fixed clean; vendor socket_failed from cycle $first; skip_on_error a TLS heap leak"
 	for st in fixed linux; do
 		extra=()
 		[ $st = linux ] && extra=(--set device.ip=static)
-		run "ep-$st" "$root/scenarios/every-path.scn" --set device.stack=$st "${extra[@]}" \
+		nf_run_quiet "ep-$st" "$root/scenarios/every-path.scn" --set device.stack=$st "${extra[@]}" \
 			--set device.tls=on --set device.close_mode=net_free --set run.loops=60
 		csv=$out/ep-$st/cycles.csv
-		[ $rc = 0 ] && clean "$out/ep-$st" || nf_fail "every path $st: exit $rc, $(classes "$out/ep-$st")"
-		[ "$(count status "$csv" cut)" = 60 ] || nf_fail "every path $st: $(nf_col status "$csv" | sort | uniq -c)"
+		[ $rc = 0 ] && nf_clean "$out/ep-$st" || nf_fail "every path $st: exit $rc, $(classes "$out/ep-$st")"
+		[ "$(nf_col_count status "$csv" cut)" = 60 ] || nf_fail "every path $st: $(nf_col status "$csv" | sort | uniq -c)"
 		for ph in up lease dns connect tls connack; do
-			[ "$(count cut_phase "$csv" $ph)" -ge 1 ] || nf_fail "every path $st: no cut at $ph"
+			[ "$(nf_col_count cut_phase "$csv" $ph)" -ge 1 ] || nf_fail "every path $st: no cut at $ph"
 		done
 		echo "every path over TLS on $st: 60 cuts, each phase, clean"
 		nf_nothing_left "$out/ep-$st"

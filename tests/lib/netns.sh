@@ -117,6 +117,21 @@ nf_at_least() { [ "$(nf_count "$1" "$2")" -ge "$3" ]; }
 # nf_col NAME CSV: a cycles.csv column by name, one value per line
 nf_col() { awk -F, -v name="$1" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' "$2"; }
 
+# nf_col_count NAME CSV VALUE: rows whose column NAME is exactly VALUE
+nf_col_count() { nf_col "$1" "$2" | grep -c -x -- "$3"; }
+
+# nf_run_quiet DIR ARGS...: `$nf run ARGS --out $out/DIR --quiet`, its
+# output in $out/DIR.log, its exit code in $rc ($nf and $out: the caller's)
+nf_run_quiet() {
+	local dir=$1
+	shift
+	"$nf" run "$@" --out "$out/$dir" --quiet >"$out/$dir.log" 2>&1
+	rc=$?
+}
+
+# nf_clean RUN_DIR: the run's verdict is clean
+nf_clean() { grep -q '"clean": true' "$1/verdict.json"; }
+
 # nf_well_formed CSV: every row has the header's column count, the last one whole
 nf_well_formed() {
 	awk -F, 'NR == 1 {n = NF; next} NF != n {bad++} END {exit bad > 0}' "$1" || nf_fail "$1 has a malformed row"
