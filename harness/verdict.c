@@ -425,11 +425,18 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 	size_t at = 0;
 	while (at < s->n && s->v[at][C_CYCLE] != from)
 		at++;
-	snprintf(f->summary, sizeof(f->summary),
-		 "%" PRId64 " failed cycles in a row from cycle %" PRId64
-		 " (%s); longest run %" PRId64 "%s",
-		 k, from, at < s->n ? s->status[at] : "?", longest,
-		 run ? ", still failing at the end" : "");
+	int len = snprintf(f->summary, sizeof(f->summary),
+			   "%" PRId64 " failed cycles in a row from cycle %" PRId64
+			   " (%s); longest run %" PRId64 "%s",
+			   k, from, at < s->n ? s->status[at] : "?", longest,
+			   run ? ", still failing at the end" : "");
+	/* TLS out of memory: where in the failing run its heap began refusing */
+	size_t j = at;
+	while (j < s->n && !(s->v[j][C_TLS_FAILS] != NF_UNSET && s->v[j][C_TLS_FAILS] > 0))
+		j++;
+	if (j < s->n && len > 0 && (size_t)len < sizeof(f->summary))
+		snprintf(f->summary + len, sizeof(f->summary) - (size_t)len,
+			 "; mbedTLS's heap refused allocations from cycle %" PRId64, s->v[j][C_CYCLE]);
 }
 
 static int64_t median(int64_t *a, int n)

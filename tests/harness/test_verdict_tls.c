@@ -2,6 +2,7 @@
  * after each teardown, flat (a saved session that changes size now and
  * then included), growing, growing until its heap refuses. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,9 @@ static unsigned rnd(unsigned *s)
 	return (*s >> 16) & 0x7fff;
 }
 
-/* judges cycles rows of a fixed stack over TLS whose TLS figures gen makes */
-static void judge(int cycles, tls_gen gen, struct nf_verdict *v)
+/* judges cycles rows of a fixed stack over TLS whose TLS figures gen
+ * makes; from fail_from on every attempt is tls_failed (0: none) */
+static void judge_status(int cycles, tls_gen gen, int fail_from, struct nf_verdict *v)
 {
 	char path[] = "/tmp/nf-verdict-tls.XXXXXX", err[200];
 	unsigned rng = 11;
@@ -36,8 +38,12 @@ static void judge(int cycles, tls_gen gen, struct nf_verdict *v)
 	for (int c = 1; c <= cycles; c++) {
 		long after = 962, fails = 0;
 		gen(c, &rng, &after, &fails);
-		fprintf(f, "%d,0,%u,0,1,38,%u,59000,%s,ok,27253,", c, 60 + rnd(&rng) % 20,
-			60000 - rnd(&rng) % 64, c > 1 ? "0" : "");
+		bool failed = fail_from && c >= fail_from;
+		fprintf(f, "%d,0,", c);
+		if (!failed)
+			fprintf(f, "%u", 60 + rnd(&rng) % 20);
+		fprintf(f, ",0,1,38,%u,59000,%s,%s,27253,", 60000 - rnd(&rng) % 64, c > 1 ? "0" : "",
+			failed ? "tls_failed" : "ok");
 		if (c > 1)
 			fprintf(f, "%ld", after);
 		fprintf(f, ",%ld\n", fails);
@@ -47,6 +53,11 @@ static void judge(int cycles, tls_gen gen, struct nf_verdict *v)
 	nf_verdict_compute(&rows, &cfg, v);
 	nf_rows_free(&rows);
 	unlink(path);
+}
+
+static void judge(int cycles, tls_gen gen, struct nf_verdict *v)
+{
+	judge_status(cycles, gen, 0, v);
 }
 
 static const struct nf_finding *tls_finding(const struct nf_verdict *v)
@@ -118,6 +129,33 @@ START_TEST(test_refusal_is_exhaustion_seen)
 }
 END_TEST
 
+/* on lwIP's heap a context lost a cycle runs it out at once: every
+ * handshake fails (a bad certificate) from cycle 1, and from cycle 3 the
+ * heap refuses; the stall says where */
+static void exhausted_at_once(int cycle, unsigned *rng, long *after, long *fails)
+{
+	(void)rng;
+	*after = cycle < 3 ? 25508L * (cycle - 1) : 50053;
+	*fails = cycle >= 3 ? cycle - 2 : 0;
+}
+
+START_TEST(test_stall_says_tls_refused)
+{
+	struct nf_verdict v;
+
+	judge_status(20, exhausted_at_once, 1, &v);
+	ck_assert_int_ge(v.n, 1);
+	const struct nf_finding *stall = NULL;
+	for (int i = 0; i < v.n; i++)
+		if (v.f[i].cls == NF_STALL)
+			stall = &v.f[i];
+	ck_assert_ptr_nonnull(stall);
+	ck_assert_int_eq(stall->first_cycle, 1);
+	ck_assert_msg(strstr(stall->summary, "mbedTLS's heap refused allocations from cycle 3"),
+		      "%s", stall->summary);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("verdict-tls");
@@ -126,6 +164,7 @@ int main(void)
 	tcase_add_test(tc, test_flat_is_clean);
 	tcase_add_test(tc, test_growth_is_a_leak);
 	tcase_add_test(tc, test_refusal_is_exhaustion_seen);
+	tcase_add_test(tc, test_stall_says_tls_refused);
 	suite_add_tcase(s, tc);
 	return nf_check_run(s);
 }

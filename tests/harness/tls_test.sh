@@ -16,7 +16,8 @@
 #               memory kept (only a stall is found)
 #   tls-leak    a firmware that skips mbedtls_ssl_free() after a failed handshake
 #               (device.tls_free = skip_on_error): a TLS heap leak of one SSL context a
-#               cycle; with the same certificate and tls_free = always, none
+#               cycle; with the same certificate and tls_free = always, none; on lwIP's
+#               heap a stall that says where mbedTLS's heap began refusing
 #   matrix      netflap matrix over stacks and TLS close modes with --set device.tls=on
 #   cut-tls     cuts inside the handshake (run.cut_at = tls, the ClientHello out): fixed
 #               clean over 40; vendor keeps a slot each (the field report, mid-handshake);
@@ -123,6 +124,14 @@ tls-leak)
 		fi
 		nf_nothing_left "$out/$free"
 	done
+	# on lwIP's heap the lost contexts run it out within cycles: the stall
+	# says where mbedTLS's heap began refusing
+	nf_run_quiet lw "$quick" --set device.tls=on --set broker.tls_cert=untrusted --set device.tls_heap=lwip \
+		--set device.tls_free=skip_on_error --set run.loops=12
+	grep -q "mbedTLS's heap refused allocations from cycle" "$out/lw/verdict.json" ||
+		nf_fail "lwip heap: the stall does not say mbedTLS's heap refused: $(grep summary "$out/lw/verdict.json")"
+	[ "$(nf_col tls_error "$out/lw/cycles.csv" | tail -1)" = -32512 ] || nf_fail "lwip heap: the last handshake not SSL_ALLOC_FAILED"
+	echo "skip_on_error on lwIP's heap: $(grep -o "mbedTLS's heap refused allocations from cycle [0-9]*" "$out/lw/verdict.json")"
 	;;
 matrix)
 	"$nf" matrix "$root/scenarios/seed-quick.scn" --stacks vendor,fixed --close-modes net_free,close \
