@@ -141,18 +141,21 @@ static bool is_want(int rc)
 	return rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
-/* Steps the handshake, as mbedtls_ssl_handshake() does, until the state
- * passes until_state (MBEDTLS_SSL_HANDSHAKE_OVER: the end), reading what
+/* Steps the handshake, as mbedtls_ssl_handshake() does, until the
+ * ClientHello is written (hello_only) or to its end, reading what
  * only the handshake's own state knows: whether the broker took the
  * offered session back (its ServerHello echoed the id, RFC 5246 7.4.1.3;
  * with a ticket the id the client made up, RFC 5077 3.4). That state is
  * freed when the handshake ends. */
-static int steps(struct nf_tls *t, struct nf_netio *io, int until_state, int64_t deadline,
+static int steps(struct nf_tls *t, struct nf_netio *io, bool hello_only, int64_t deadline,
 		 struct nf_tls_result *res)
 {
 	int rc;
 
-	while (t->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER && t->ssl.state <= until_state) {
+	/* not an order of states: NewSessionTicket (a ticket coming) is
+	 * numbered after HANDSHAKE_OVER */
+	while (hello_only ? t->ssl.state <= MBEDTLS_SSL_CLIENT_HELLO
+			  : t->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
 		rc = mbedtls_ssl_handshake_step(&t->ssl);
 		if (t->ssl.handshake && t->ssl.handshake->resume)
 			res->resumed = true;
@@ -189,7 +192,7 @@ int nf_tls_start(struct nf_tls *t, struct nf_netio *io, int fd, int64_t deadline
 	mbedtls_ssl_set_bio(&t->ssl, &t->net_ctx, t->net->send, t->net->recv, NULL);
 	/* the ClientHello written (the state moved past it) and on the wire
 	 * (a send that would block leaves it in mbedTLS's buffer) */
-	if ((rc = steps(t, io, MBEDTLS_SSL_CLIENT_HELLO, deadline, res)) != 0)
+	if ((rc = steps(t, io, true, deadline, res)) != 0)
 		return rc;
 	while ((rc = mbedtls_ssl_flush_output(&t->ssl)) != 0) {
 		if (!is_want(rc)) {
@@ -206,7 +209,7 @@ int nf_tls_start(struct nf_tls *t, struct nf_netio *io, int fd, int64_t deadline
 int nf_tls_finish(struct nf_tls *t, struct nf_netio *io, int64_t deadline,
 		  struct nf_tls_result *res)
 {
-	int rc = steps(t, io, MBEDTLS_SSL_HANDSHAKE_OVER, deadline, res);
+	int rc = steps(t, io, false, deadline, res);
 
 	t->established = rc == 0;
 	if (rc)
