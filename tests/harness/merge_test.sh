@@ -52,8 +52,10 @@ done
 # CONNACK median is a timing, and a second finding can be one too (two
 # executions of one cell are two runs)
 untimed() { awk -F, '{split($4, v, ";"); gsub(/"/, "", v[1]); print $1, $2, $3, v[1], $5, $6}' "$1"; }
+# every cell's findings with their evidence, for a difference to be read
+verdicts() { for v in "$@"; do echo "${v%/verdict.json}:"; grep -E '"(summary|evidence)"' "$v" | cut -c1-600; done; }
 diff <(untimed "$out/whole/matrix.csv") <(untimed "$out/merged/matrix.csv") ||
-	nf_fail "the merge differs from the whole matrix"
+	nf_fail "the merge differs from the whole matrix: $(verdicts "$out"/whole/*/verdict.json "$out"/shard*/*/verdict.json)"
 grep -q '^vendor,shutdown+close,1,.*,39,' "$out/merged/matrix.csv" || nf_fail "vendor/shutdown+close: not its leak"
 [ "$(grep -c '<testcase' "$out/merged/junit.xml")" = 4 ] || nf_fail "junit.xml: not 4 testcases"
 [ "$(grep -c '<failure' "$out/merged/junit.xml")" = 1 ] || nf_fail "junit.xml: not 1 failure"
