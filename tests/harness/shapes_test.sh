@@ -105,7 +105,7 @@ inflight)
 	nf_run_quiet inflight "$quick" --set device.inflight=8 --set device.payload=512 \
 		--set device.publish_interval=5ms --set run.enable_interval=50ms --set run.loops=200
 	csv=$out/inflight/cycles.csv
-	[ $rc = 0 ] && nf_clean "$out/inflight" || nf_fail "inflight: exit $rc"
+	[ $rc = 0 ] && nf_clean "$out/inflight" || nf_fail "inflight: exit $rc, $(grep -E "\"(summary|evidence)\"" "$out/inflight/verdict.json")"
 	[ "$(nf_col_count status "$csv" ok)" = 200 ] || nf_fail "inflight: not every row ok"
 	rows=$(nf_col unacked_bytes "$csv" | awk '$1 > 0' | wc -l)
 	most=$(nf_col inflight "$csv" | sort -n | tail -1)
