@@ -74,12 +74,18 @@ static int parse_impair(const char *v, void *d)
 	return nf_impair_parse(v, d, bad, sizeof(bad));
 }
 
+/* a switch written as one of two words: false for off, true for on */
+static int parse_switch(const char *v, bool *d, const char *off, const char *on)
+{
+	if (strcmp(v, off) && strcmp(v, on))
+		return -EINVAL;
+	*d = strcmp(v, on) == 0;
+	return 0;
+}
+
 static int parse_threads(const char *v, void *d)
 {
-	if (strcmp(v, "one") && strcmp(v, "rx-task"))
-		return -EINVAL;
-	*(bool *)d = strcmp(v, "rx-task") == 0;
-	return 0;
+	return parse_switch(v, d, "one", "rx-task");
 }
 
 static int parse_rx_wait(const char *v, void *d)
@@ -116,26 +122,22 @@ static int parse_ms_int(const char *v, void *d)
 
 static int parse_on_off(const char *v, void *d)
 {
-	if (strcmp(v, "on") && strcmp(v, "off"))
-		return -EINVAL;
-	*(bool *)d = strcmp(v, "on") == 0;
-	return 0;
+	return parse_switch(v, d, "off", "on");
 }
 
 static int parse_tls_heap(const char *v, void *d)
 {
-	if (strcmp(v, "lwip") && strcmp(v, "separate"))
-		return -EINVAL;
-	*(enum nf_tls_heap_kind *)d = strcmp(v, "lwip") == 0 ? NF_TLS_HEAP_LWIP : NF_TLS_HEAP_SEPARATE;
-	return 0;
+	bool lwip;
+	int rc = parse_switch(v, &lwip, "separate", "lwip");
+
+	if (rc == 0)
+		*(enum nf_tls_heap_kind *)d = lwip ? NF_TLS_HEAP_LWIP : NF_TLS_HEAP_SEPARATE;
+	return rc;
 }
 
 static int parse_tls_free(const char *v, void *d)
 {
-	if (strcmp(v, "always") && strcmp(v, "skip_on_error"))
-		return -EINVAL;
-	*(bool *)d = strcmp(v, "skip_on_error") == 0;
-	return 0;
+	return parse_switch(v, d, "always", "skip_on_error");
 }
 
 static int parse_close_mode(const char *v, void *d)

@@ -9,12 +9,7 @@
  * alignment malloc and lwIP's MEM_ALIGNMENT give */
 #define HDR 16
 
-static void *host_alloc(size_t n)
-{
-	return malloc(n);
-}
-
-const struct nf_heap_backend nf_heap_host = {"separate", host_alloc, free};
+const struct nf_heap_backend nf_heap_host = {malloc, free};
 
 void nf_heap_init(struct nf_heap *h, const struct nf_heap_backend *be, size_t limit)
 {

@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 struct nf_heap_backend {
-	const char *name;
 	void *(*alloc)(size_t n); /* NULL when out of memory */
 	void (*release)(void *p);
 };

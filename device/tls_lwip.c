@@ -6,6 +6,7 @@
 #include "lwip/sockets.h"
 
 #include "nf_tls_net.h"
+#include "stack.h"
 #include "tls_heap.h"
 
 static void *lwip_heap_alloc(size_t n)
@@ -15,7 +16,7 @@ static void *lwip_heap_alloc(size_t n)
 	return mem_malloc((mem_size_t)n);
 }
 
-const struct nf_heap_backend nf_heap_lwip = {"lwip", lwip_heap_alloc, mem_free};
+const struct nf_heap_backend nf_heap_lwip = {lwip_heap_alloc, mem_free};
 
 long nf_lwip_sock_read(int fd, void *buf, size_t len)
 {
@@ -39,9 +40,8 @@ int nf_lwip_sock_close(int fd)
 
 int nf_lwip_sock_nonblock(int fd, int on)
 {
+	if (on >= 0) /* the stack's own switch (stack.h: set_blocking) */
+		return nf_stack_lwip.set_blocking(fd, !on);
 	int fl = lwip_fcntl(fd, F_GETFL, 0);
-
-	if (fl < 0 || on < 0)
-		return fl < 0 ? -1 : (fl & O_NONBLOCK) != 0;
-	return lwip_fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+	return fl < 0 ? -1 : (fl & O_NONBLOCK) != 0;
 }

@@ -15,18 +15,18 @@
 
 #include "certs.h"
 
-/* what each kind of broker certificate is: its issuer, subject name and
- * validity (mbedTLS's YYYYMMDDhhmmss) */
+/* what each kind of broker certificate is (enum nf_tls_cert, named by
+ * broker.tls_cert's words): its issuer, subject name and validity
+ * (mbedTLS's YYYYMMDDhhmmss) */
 static const struct kind {
-	const char *what;
 	int other_ca;          /* signed by a CA the device does not trust */
 	const char *cn_prefix; /* prepended to the broker's name */
 	const char *from, *to;
 } kinds[] = {
-    [NF_CERT_GOOD] = {"good", 0, "", "20250101000000", "20491231235959"},
-    [NF_CERT_WRONG_NAME] = {"wrong_name", 0, "not-", "20250101000000", "20491231235959"},
-    [NF_CERT_EXPIRED] = {"expired", 0, "", "20200101000000", "20210101000000"},
-    [NF_CERT_UNTRUSTED] = {"untrusted", 1, "", "20250101000000", "20491231235959"},
+    [NF_CERT_GOOD] = {0, "", "20250101000000", "20491231235959"},
+    [NF_CERT_WRONG_NAME] = {0, "not-", "20250101000000", "20491231235959"},
+    [NF_CERT_EXPIRED] = {0, "", "20200101000000", "20210101000000"},
+    [NF_CERT_UNTRUSTED] = {1, "", "20250101000000", "20491231235959"},
 };
 
 struct gen {
@@ -125,7 +125,7 @@ static int make(struct gen *g, const char *dir, const struct kind *k, const char
 	mbedtls_pk_init(&srv_key);
 	snprintf(subj, sizeof(subj), "CN=%s%s,O=netflap broker", k->cn_prefix, name);
 	snprintf(other, sizeof(other), "%s/other-ca.crt", dir);
-	static const struct kind ca_valid = {"ca", 0, "", "20200101000000", "20491231235959"};
+	static const struct kind ca_valid = {0, "", "20200101000000", "20491231235959"};
 	mbedtls_pk_context *iss = k->other_ca ? &other_key : &ca_key;
 	const char *iss_name = k->other_ca ? other_name : ca_name;
 	if (!(rc = keygen(g, &ca_key)) && !(rc = keygen(g, &other_key)) &&

@@ -121,10 +121,8 @@ static void net_free(struct mbedtls_net_context *ctx)
 
 #if NF_TLSNET_LWIP
 const struct nf_tls_net nf_tls_net_lwip = {
-    .name = "lwip",
 #else
 const struct nf_tls_net nf_tls_net_kernel = {
-    .name = "kernel",
 #endif
     .send = mbedtls_net_send,
     .recv = mbedtls_net_recv,

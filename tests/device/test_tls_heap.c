@@ -18,7 +18,7 @@ static void *budget_alloc(size_t n)
 	budget -= n;
 	return malloc(n);
 }
-static const struct nf_heap_backend tight = {"tight", budget_alloc, free};
+static const struct nf_heap_backend tight = {budget_alloc, free};
 
 START_TEST(test_counts_and_peak)
 {

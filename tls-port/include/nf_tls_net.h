@@ -19,7 +19,6 @@ struct nf_tls_net_calls {
 };
 
 struct nf_tls_net {
-	const char *name; /* "lwip", "kernel" */
 	/* mbedtls_net_send(), mbedtls_net_recv(), for mbedtls_ssl_set_bio() */
 	int (*send)(void *ctx, const unsigned char *buf, size_t len);
 	int (*recv)(void *ctx, unsigned char *buf, size_t len);
