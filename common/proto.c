@@ -59,8 +59,25 @@ int nf_status_parse(const char *word)
 int nf_status_is_ok(const char *word)
 {
 	return strcmp(word, statuses[NF_ST_ok].name) == 0 ||
-	       strcmp(word, statuses[NF_ST_cut].name) == 0;
+	       strcmp(word, statuses[NF_ST_cut].name) == 0 ||
+	       strcmp(word, statuses[NF_ST_rebooted].name) == 0;
 }
+
+/* the in_<phase> statuses follow the phases' order (proto.h) */
+enum nf_status nf_status_in_phase(int p)
+{
+	return p >= 0 && p < NF_PH_COUNT ? (enum nf_status)(NF_ST_in_up + p) : NF_ST_timeout;
+}
+
+int nf_status_is_under_way(const char *word)
+{
+	int s = nf_status_parse(word);
+	return s >= NF_ST_in_up && s < NF_ST_in_up + NF_PH_COUNT;
+}
+
+_Static_assert(NF_ST_in_backoff - NF_ST_in_up == NF_PH_backoff - NF_PH_up &&
+		       NF_ST_in_session - NF_ST_in_up == NF_PH_session,
+	       "the in_<phase> statuses follow NF_PHASES");
 
 static const char *const phases[] = {
 #define NF_X(name, help) #name,

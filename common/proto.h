@@ -51,7 +51,16 @@ enum nf_verb {
 	X(protocol_error, "device", "the broker sent something malformed")                         \
 	X(device_crashed, "harness", "the device process ended")                                   \
 	X(cut, "device", "the link was cut on purpose in the phase run.cut_at named (counts as ok)") \
-	X(tls_failed, "device", "the TLS handshake failed (tls_error: mbedTLS's code)")
+	X(tls_failed, "device", "the TLS handshake failed (tls_error: mbedTLS's code)")            \
+	X(rebooted, "harness", "the first row after device.on_crash = restart started it again (a session)") \
+	X(in_up, "harness", "no report in time: the carrier was back, nothing asked yet")          \
+	X(in_lease, "harness", "no report in time: still waiting for its address")                 \
+	X(in_dns, "harness", "no report in time: still resolving the broker")                      \
+	X(in_connect, "harness", "no report in time: TCP connect still in flight")                 \
+	X(in_tls, "harness", "no report in time: TLS handshake still in flight")                   \
+	X(in_connack, "harness", "no report in time: still waiting for CONNACK")                   \
+	X(in_session, "harness", "a session open, but no word from the broker since the fault")    \
+	X(in_backoff, "harness", "no report in time: between a failed attempt and the next")
 
 enum nf_status {
 #define NF_X(name, origin, help) NF_ST_##name,
@@ -67,6 +76,10 @@ enum nf_verb nf_verb_of(const char *line);
 const char *nf_status_name(enum nf_status s);
 const char *nf_status_help(enum nf_status s);
 const char *nf_status_origin(enum nf_status s);
+/* the status of a device that did not report in time while in phase p */
+enum nf_status nf_status_in_phase(int p);
+/* 1 for an in_<phase> status: the device was still on its way */
+int nf_status_is_under_way(const char *word);
 /* index, or -1 for a word that is no status */
 int nf_status_parse(const char *word);
 /* the word is "ok", or "cut" (a reconnect cut on purpose did what was asked) */

@@ -90,7 +90,14 @@
 	X(tls_heap_used, "device.tls: bytes mbedTLS holds on its heap now")                       \
 	X(tls_heap_peak, "device.tls: the most mbedTLS held during this attempt")                 \
 	X(tls_heap_after_teardown, "device.tls: bytes mbedTLS held right after the last teardown") \
-	X(tls_heap_fails, "device.tls: mbedTLS allocations its heap refused, ever")
+	X(tls_heap_fails, "device.tls: mbedTLS allocations its heap refused, ever")                \
+	X(session, "1: a session is open now (CONNACK accepted, not torn down); 0: none")          \
+	X(session_phase, "the open session's carrier-up phase (its REPORT's phase)")               \
+	X(session_attempt, "the open session's attempt within that phase")                         \
+	X(session_rx, "the last packet the broker sent in the open session (ms)")                  \
+	X(tcp_xmit, "TCP segments sent so far, retransmissions included (lwIP's tcp.xmit)")                     \
+	X(heap_closing, "heap bytes connections the application closed still hold: pcbs on the heap and their queued segments") \
+	X(closing_queued, "bytes queued (unsent, unacked, out of order) in those connections")
 
 enum nf_report_field {
 #define NF_X(name, help) NF_R_##name,

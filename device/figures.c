@@ -66,6 +66,9 @@ void nf_figures_probe(struct nf_session *s, struct nf_report *r)
 	r->v[NF_R_tcp_time_wait] = p.tcp_time_wait;
 	r->v[NF_R_heap_time_wait] = p.heap_time_wait;
 	r->v[NF_R_tcp_closing] = p.tcp_closing;
+	r->v[NF_R_heap_closing] = p.heap_closing;
+	r->v[NF_R_closing_queued] = p.closing_queued;
+	r->v[NF_R_tcp_xmit] = p.tcp_xmit;
 	for (size_t i = 0; i < sizeof(pool_fields) / sizeof(pool_fields[0]); i++) {
 		const struct nf_pool_stat *ps = nf_probe_pool(&p, pool_fields[i].pool);
 		if (!ps)

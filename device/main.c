@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "fatal.h"
 #include "carrier.h"
 #include "chan.h"
 #include "clock.h"
@@ -270,6 +271,7 @@ int main(int argc, char **argv)
 	if (o.version)
 		return print_version(l.ops);
 
+	nf_fatal_install();
 	/* signals arrive through the loop's signalfd, in every thread */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

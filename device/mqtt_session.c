@@ -264,6 +264,7 @@ enum nf_status nf_mqtt_connected(struct nf_session *s, struct nf_rx *rx)
 		if (rc < 0)
 			return rc == -EPROTO || rc == -EMSGSIZE ? NF_ST_protocol_error
 								: NF_ST_recv_failed;
+		nf_sess_heard(s);
 		enum nf_status st = on_packet(s, &l, &pk);
 		if (st != NF_ST_ok)
 			return st;

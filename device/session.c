@@ -138,6 +138,26 @@ static void emit(struct nf_session *s, enum nf_verb verb, struct nf_report *r)
 		nf_sess_log(s, "control channel write failed");
 }
 
+void nf_sess_set_open(struct nf_session *s, int64_t phase, int64_t attempt)
+{
+	pthread_mutex_lock(&s->report_mu);
+	s->open_phase = phase;
+	s->open_attempt = attempt;
+	s->open_rx = NF_UNSET;
+	pthread_mutex_unlock(&s->report_mu);
+}
+
+void nf_sess_heard(struct nf_session *s)
+{
+	int64_t now = nf_now_ms();
+
+	pthread_mutex_lock(&s->report_mu);
+	s->open_rx = now;
+	pthread_mutex_unlock(&s->report_mu);
+}
+
+/* STATUS: the last report, the figures now, and whether a session is open
+ * (which one, when the broker last spoke in it) */
 int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 {
 	struct nf_report r;
@@ -145,6 +165,10 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 	pthread_mutex_lock(&s->report_mu);
 	r = s->last;
 	nf_figures_link(s, &r);
+	r.v[NF_R_session] = s->open_phase > 0;
+	r.v[NF_R_session_phase] = s->open_phase > 0 ? s->open_phase : NF_UNSET;
+	r.v[NF_R_session_attempt] = s->open_phase > 0 ? s->open_attempt : NF_UNSET;
+	r.v[NF_R_session_rx] = s->open_phase > 0 ? s->open_rx : NF_UNSET;
 	pthread_mutex_unlock(&s->report_mu);
 	nf_figures_probe(s, &r);
 	return nf_report_format(&r, NF_VERB_STATUS, buf, cap);
@@ -396,10 +420,14 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 		s->counters[status == NF_ST_ok || status == NF_ST_cut ? CNT_OK : CNT_FAIL]++;
 		snprintf(r.status, sizeof(r.status), "%s", nf_status_name(status));
 		fill_common(s, &r);
-		emit(s, NF_VERB_REPORT, &r);
 		bool was_up = status == NF_ST_ok;
+		r.v[NF_R_session] = was_up;
+		if (was_up) /* open before the REPORT is out: a STATUS after it sees it */
+			nf_sess_set_open(s, phase_no, n);
+		emit(s, NF_VERB_REPORT, &r);
 		if (was_up) {
 			status = nf_mqtt_connected(s, rx);
+			nf_sess_set_open(s, 0, 0);
 			nf_sess_log(s, "session ended: %s", nf_status_name(status));
 			backoff = s->cfg->backoff_min_ms;
 		} else {

@@ -86,6 +86,10 @@ struct nf_session {
 	struct nf_rx_task *rxt; /* the receive task while one runs */
 	int inflight;           /* publishes awaiting their PUBACK now */
 	struct nf_tls *tls;     /* device.tls = on: the TLS layer, else NULL */
+	/* the open session, for STATUS (guarded by report_mu): its phase and
+	 * attempt (phase 0: none open) and the last packet the broker sent in
+	 * it, the harness's evidence that a session lived through a fault */
+	int64_t open_phase, open_attempt, open_rx;
 };
 
 void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,

@@ -28,6 +28,9 @@ enum nf_status nf_mqtt_open(struct nf_session *s, struct nf_report *r, struct nf
 /* Connected: publish, keep alive, answer the broker, until the carrier
  * goes, the broker closes, or something fails. Returns why. */
 enum nf_status nf_mqtt_connected(struct nf_session *s, struct nf_rx *rx);
+/* the open session for STATUS: phase 0 none; rx the last broker packet */
+void nf_sess_set_open(struct nf_session *s, int64_t phase, int64_t attempt);
+void nf_sess_heard(struct nf_session *s);
 /* DISCONNECT, on the way out */
 void nf_mqtt_disconnect(struct nf_session *s);
 

@@ -69,8 +69,9 @@ static void put_col(FILE *m, int i, const struct nf_row *row, const struct nf_wi
 	case S_UP:
 		put_int(m, row->up_ms);
 		break;
-	case S_SINCE_UP:
-		if (r->v[cols[i].f] != NF_UNSET && r->v[NF_R_t_carrier_up] != NF_UNSET)
+	case S_SINCE_UP: /* empty for a step before the carrier came back: not this cycle's */
+		if (r->v[cols[i].f] != NF_UNSET && r->v[NF_R_t_carrier_up] != NF_UNSET &&
+		    r->v[cols[i].f] >= r->v[NF_R_t_carrier_up])
 			put_int(m, r->v[cols[i].f] - r->v[NF_R_t_carrier_up]);
 		break;
 	case S_REPORT:
@@ -97,6 +98,17 @@ static void put_col(FILE *m, int i, const struct nf_row *row, const struct nf_wi
 		break;
 	case S_CAUSE:
 		fputs(row->cause, m);
+		break;
+	case S_PROGRESS:
+		if (row->progress >= 0)
+			put_int(m, row->progress);
+		break;
+	case S_REBOOTS:
+		put_int(m, row->reboots);
+		break;
+	case S_CRASH:
+		for (const char *c = row->crash; *c; c++)
+			fputc(*c == ',' || *c == '\n' || *c == '\r' ? ';' : *c == '"' ? '\'' : *c, m);
 		break;
 	case S_ADDR:
 		if (r->v[cols[i].f] != NF_UNSET && r->v[cols[i].f] > 0)

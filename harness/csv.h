@@ -23,7 +23,10 @@ enum nf_csv_src {
 	S_CUT,   /* the row's cut phase, by name */
 	S_FAULT, /* the cycle's fault, by name */
 	S_CAUSE, /* why the cycle's teardown came, a status word */
-	S_ADDR   /* a report field holding an IPv4 address, dotted */
+	S_ADDR,  /* a report field holding an IPv4 address, dotted */
+	S_PROGRESS, /* a failed row: 1 the device was still on its way, 0 not */
+	S_REBOOTS,  /* device.on_crash = restart: restarts so far */
+	S_CRASH     /* a crash row: its cause (no commas: they become ';') */
 };
 
 /* The columns of cycles.csv, in file order: X(name, source, report field).
@@ -101,7 +104,13 @@ enum nf_csv_src {
 	X(tls_heap_used, S_REPORT, NF_R_tls_heap_used) \
 	X(tls_heap_peak, S_REPORT, NF_R_tls_heap_peak) \
 	X(tls_heap_after_teardown, S_REPORT, NF_R_tls_heap_after_teardown) \
-	X(tls_heap_fails, S_REPORT, NF_R_tls_heap_fails)
+	X(tls_heap_fails, S_REPORT, NF_R_tls_heap_fails) \
+	X(progress, S_PROGRESS, 0) \
+	X(reboots, S_REBOOTS, 0) \
+	X(crash, S_CRASH, 0) \
+	X(heap_closing, S_REPORT, NF_R_heap_closing) \
+	X(closing_queued, S_REPORT, NF_R_closing_queued) \
+	X(tcp_xmit, S_REPORT, NF_R_tcp_xmit)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

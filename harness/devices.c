@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "crash.h"
 #include "impair.h"
 #include "paths.h"
 #include "proc.h"
@@ -21,11 +22,16 @@
 
 #define MAX_ARGS 64
 
-static void undo_stop_pid(void *ctx, const char *name, long pid)
+/* the device's process as it is now: a restart replaces the pid */
+static void undo_stop_device(void *ctx, const char *name, long x)
 {
-	(void)ctx;
+	struct dev_chan *d = ctx;
+
 	(void)name;
-	nf_proc_stop((pid_t)pid, 2000);
+	(void)x;
+	if (d->pid > 0)
+		nf_proc_stop(d->pid, 2000);
+	d->pid = -1;
 }
 
 static int device_binary(char *bin, size_t len, char *err, size_t errlen)
@@ -114,10 +120,34 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 	a->argv[k] = NULL;
 }
 
-static int start_one(struct run *r, int i, char *bin, char *err, size_t len)
+static void log_path(const struct run *r, int i, char *log, size_t len)
 {
+	snprintf(log, len, "%s/logs/device-%d.log", r->dir, i);
+}
+
+/* device i's process on the channel's far end sp1 (closed here) */
+static int spawn_one(struct run *r, int i, int sp1, char *err, size_t len)
+{
+	char bin[PATH_MAX + 32], log[PATH_MAX + 32];
 	struct dev_args a;
-	char log[PATH_MAX + 32];
+	int rc = device_binary(bin, sizeof(bin), err, len);
+
+	if (rc) {
+		close(sp1);
+		return rc;
+	}
+	device_args(r, i, bin, &a);
+	log_path(r, i, log, sizeof(log));
+	struct nf_spawn s = {.nsfd = r->topo.dev[i].nsfd, .log = log, .pass_fd = sp1, .argv = a.argv};
+	rc = nf_spawn(&s, &r->dev[i].pid);
+	close(sp1);
+	if (rc)
+		snprintf(err, len, "starting device %d: %s", i, strerror(-rc));
+	return rc;
+}
+
+static int start_one(struct run *r, int i, char *err, size_t len)
+{
 	int sp[2], rc;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
@@ -127,27 +157,52 @@ static int start_one(struct run *r, int i, char *bin, char *err, size_t len)
 		close(sp[1]);
 		return rc;
 	}
-	device_args(r, i, bin, &a);
-	snprintf(log, sizeof(log), "%s/logs/device-%d.log", r->dir, i);
-	struct nf_spawn s = {
-	    .nsfd = r->topo.dev[i].nsfd, .log = log, .pass_fd = sp[1], .argv = a.argv};
-	rc = nf_spawn(&s, &r->dev[i].pid);
-	close(sp[1]);
-	if (rc) {
-		snprintf(err, len, "starting device %d: %s", i, strerror(-rc));
+	r->dev[i].pid = r->dev[i].status = -1;
+	if ((rc = nf_undo_push(&r->undo, undo_stop_device, &r->dev[i], "device", i)) < 0) {
+		close(sp[1]);
 		return rc;
 	}
-	fcntl(sp[0], F_SETFL, O_NONBLOCK);
-	return nf_undo_push(&r->undo, undo_stop_pid, NULL, "device", r->dev[i].pid);
+	if ((rc = spawn_one(r, i, sp[1], err, len)) == 0)
+		fcntl(sp[0], F_SETFL, O_NONBLOCK);
+	return rc;
+}
+
+/* device.on_crash = restart: a new process on a new channel that takes
+ * the old channel's descriptor (its undo closes it still), as a watchdog
+ * reboot starts the firmware over */
+static int restart_one(struct run *r, int i)
+{
+	struct dev_chan *d = &r->dev[i];
+	char err[256];
+	int sp[2], rc;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return -errno;
+	if (dup3(sp[0], d->fd, O_CLOEXEC) < 0) {
+		rc = -errno;
+		close(sp[0]);
+		close(sp[1]);
+		return rc;
+	}
+	close(sp[0]);
+	fcntl(d->fd, F_SETFL, O_NONBLOCK);
+	d->in.len = 0;
+	d->gone = false;
+	if ((rc = spawn_one(r, i, sp[1], err, sizeof(err))) < 0) {
+		nf_run_say(r, "netflap: restarting device %d: %s", i, err);
+		return rc;
+	}
+	nf_engine_on_restart(&r->eng, i);
+	nf_run_say(r, "netflap: device %d restarted (pid %d) after: %s", i, (int)d->pid, d->crash);
+	return 0;
 }
 
 int nf_devices_start(struct run *r, char *err, size_t len)
 {
-	char bin[PATH_MAX + 32];
-	int rc = device_binary(bin, sizeof(bin), err, len);
+	int rc = 0;
 
 	for (int i = 0; rc == 0 && i < r->sc->count; i++)
-		rc = start_one(r, i, bin, err, len);
+		rc = start_one(r, i, err, len);
 	return rc;
 }
 
@@ -200,8 +255,14 @@ static void on_device_line(void *arg, const char *line)
 			nf_engine_on_carrier(&r->eng, i, strncmp(a, " up", 3) == 0);
 		return;
 	}
+	if (verb == NF_VERB_PHASE) { /* where its reconnect is: a timeout row's status */
+		char word[16] = "";
+		sscanf(line + strlen(nf_verb_name(NF_VERB_PHASE)), " %15s", word);
+		nf_engine_on_phase(&r->eng, i, nf_phase_parse(word));
+		return;
+	}
 	if (verb != NF_VERB_REPORT && verb != NF_VERB_TEARDOWN && verb != NF_VERB_STATUS)
-		return; /* PHASE lines are for logs */
+		return;
 	if (nf_report_parse(line, verb, &rep, &bad) < 0) {
 		fprintf(stderr, "netflap: device %d sent a malformed line at byte %zu: %.80s\n", i,
 			bad, line);
@@ -220,7 +281,9 @@ void nf_devices_read(struct run *r, int i)
 	if (n <= 0) {
 		if (n == 0 || errno != EAGAIN) {
 			d->gone = true; /* its last line stays: each was one write */
-			nf_engine_on_crash(&r->eng, i, nf_now_ms());
+			/* its crash is said when it is reaped, with how it ended */
+			if (d->pid <= 0)
+				nf_engine_on_crash(&r->eng, i, nf_now_ms());
 		}
 		return;
 	}
@@ -248,17 +311,38 @@ void nf_devices_ask_status(struct run *r, int i)
 		nf_run_say(r, "netflap: asking device %d for its status: %s", i, strerror(errno));
 }
 
-bool nf_devices_reaped(struct run *r, pid_t pid, int status)
+void nf_devices_take_crash(struct run *r, int i, char *out, size_t len)
 {
-	for (int i = 0; i < r->sc->count; i++) {
-		if (r->dev[i].pid != pid)
-			continue;
-		nf_run_say(r, "netflap: device %d (pid %d) ended: %s %d", i, (int)pid,
-			   WIFSIGNALED(status) ? "signal" : "exit",
-			   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-		r->dev[i].pid = -1;
-		nf_engine_on_crash(&r->eng, i, nf_now_ms());
-		return true;
+	struct dev_chan *d = &r->dev[i];
+	char log[PATH_MAX + 32];
+
+	if (!d->crash[0]) { /* its channel ended before it was reaped */
+		log_path(r, i, log, sizeof(log));
+		nf_crash_words(log, d->status, d->crash, sizeof(d->crash));
 	}
-	return false;
+	snprintf(out, len, "%s", d->crash);
+	d->crash[0] = '\0'; /* the next crash is named afresh */
+	d->status = -1;
+}
+
+int nf_devices_reaped(struct run *r, pid_t pid, int status)
+{
+	char log[PATH_MAX + 32];
+
+	for (int i = 0; i < r->sc->count; i++) {
+		struct dev_chan *d = &r->dev[i];
+		if (d->pid != pid)
+			continue;
+		d->pid = -1;
+		d->status = status;
+		log_path(r, i, log, sizeof(log));
+		nf_crash_words(log, status, d->crash, sizeof(d->crash));
+		nf_run_say(r, "netflap: device %d (pid %d) ended in cycle %lld: %s", i, (int)pid,
+			   (long long)r->eng.cycle, d->crash);
+		nf_engine_on_crash(&r->eng, i, nf_now_ms());
+		if (r->sc->on_crash != NF_CRASH_RESTART || r->eng.stop || nf_engine_done(&r->eng))
+			return -1;
+		return restart_one(r, i) == 0 ? i : -1;
+	}
+	return -2;
 }

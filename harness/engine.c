@@ -50,6 +50,12 @@ void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 		nf_fault_mix_parse("flap", &e->faults, why, sizeof(why)); /* validated before */
 	e->late_at = -1;
 	e->stall_stop = sc->stop_on_stall ? sc->stall_cycles : 0;
+	e->stop_on_crash = sc->on_crash == NF_CRASH_STOP;
+	for (int i = 0; i < NF_MAX_DEVICES; i++) {
+		e->dev[i].now_in = -1;
+		e->dev[i].last_xmit = e->dev[i].last_total = NF_UNSET;
+		nf_report_clear(&e->dev[i].seen);
+	}
 }
 
 /* where each device cuts its link in this cycle's reconnect */
@@ -118,10 +124,13 @@ static void enter(struct nf_engine *e, enum nf_engine_phase ph, int64_t now, int
 		arm_cuts(e);
 		fault_step(e, NF_FS_DOWN);
 	} else if (ph == NF_E_UP) {
+		e->up_start = now;
 		for (int i = 0; i < e->ndev; i++) {
 			struct nf_engine_dev *d = &e->dev[i];
-			d->have = false;
+			d->have = d->proven = d->have_status = false;
+			d->entered = 0;
 			d->survived = keeps_carrier(e) && !d->torn_down && !d->crashed;
+			d->poll_at = d->survived ? now + NF_POLL_MS : -1;
 		}
 		fault_step(e, NF_FS_UP);
 		e->late_at = nf_fault_has_late_step(e->fault) ? now + e->disable_ms : -1;
@@ -173,6 +182,14 @@ static void on_teardown(struct nf_engine *e, struct nf_engine_dev *d, const stru
 	snprintf(d->cause, sizeof(d->cause), "%s", r->status);
 }
 
+/* a STATUS showing a session open whose broker spoke at or after since:
+ * the only evidence of a live session besides a REPORT of its connect */
+static bool heard_since(const struct nf_report *r, int64_t since)
+{
+	return r->v[NF_R_session] == 1 && r->v[NF_R_session_rx] != NF_UNSET &&
+	       r->v[NF_R_session_rx] >= since;
+}
+
 void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const struct nf_report *r,
 		       int64_t now)
 {
@@ -182,10 +199,13 @@ void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const st
 	if (dev < 0 || dev >= e->ndev)
 		return;
 	d = &e->dev[dev];
+	d->seen = *r;
 	if (verb == NF_VERB_STATUS) {
-		if (e->phase == NF_E_COLLECT && d->asked) {
+		/* in UP only a survived device is asked: is its session alive? */
+		if ((e->phase == NF_E_COLLECT && d->asked) || (e->phase == NF_E_UP && d->survived)) {
 			d->status = *r;
 			d->have_status = true;
+			d->proven = heard_since(r, e->up_start);
 		}
 		return;
 	}
@@ -231,16 +251,47 @@ void nf_engine_on_carrier(struct nf_engine *e, int dev, bool up)
 void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now)
 {
 	(void)now;
-	if (dev >= 0 && dev < e->ndev)
-		e->dev[dev].crashed = true;
+	if (dev < 0 || dev >= e->ndev || e->dev[dev].crashed)
+		return;
+	e->dev[dev].crashed = e->dev[dev].crash_row = true;
+	if (e->stop_on_crash) /* nothing left to learn from its empty cycles */
+		e->stop = true;
+}
+
+void nf_engine_on_restart(struct nf_engine *e, int dev)
+{
+	if (dev < 0 || dev >= e->ndev)
+		return;
+	struct nf_engine_dev *d = &e->dev[dev];
+	d->crashed = false;
+	d->restarted = true;
+	d->reboots++;
+	d->last_phase = d->last_attempt = 0; /* a new process counts from 1 */
+	d->last_xmit = d->last_total = NF_UNSET;
+	d->now_in = -1;
+}
+
+void nf_engine_on_phase(struct nf_engine *e, int dev, int phase)
+{
+	if (dev < 0 || dev >= e->ndev)
+		return;
+	e->dev[dev].now_in = phase;
+	if (e->phase == NF_E_UP || e->phase == NF_E_COLLECT)
+		e->dev[dev].entered++;
 }
 
 static bool all_acted(const struct nf_engine *e)
 {
 	for (int i = 0; i < e->ndev; i++) {
 		const struct nf_engine_dev *d = &e->dev[i];
-		if (d->crashed || (e->phase == NF_E_UP && d->survived && !d->have))
+		if (d->crashed)
 			continue;
+		/* no reconnect to wait for: its session must show it lives */
+		if (e->phase == NF_E_UP && d->survived && !d->have) {
+			if (!d->proven)
+				return false;
+			continue;
+		}
 		if (e->phase == NF_E_DOWN && (!d->torn_down || !d->saw_down))
 			return false;
 		if (e->phase == NF_E_UP && !d->have)
@@ -293,7 +344,13 @@ static const enum nf_report_field status_fields[] = {
     NF_R_link_duplicated, NF_R_link_reordered, NF_R_link_corrupted,
     NF_R_tls_heap_used,  NF_R_tls_heap_after_teardown, NF_R_tls_heap_fails,
     NF_R_pbuf_pool_err,  NF_R_tcp_time_wait,  NF_R_reconnect_total,   NF_R_reconnect_ok,
-    NF_R_reconnect_fail, NF_R_publishes,
+    NF_R_reconnect_fail, NF_R_publishes,     NF_R_session,          NF_R_heap_closing,
+    NF_R_closing_queued, NF_R_tcp_xmit,
+};
+
+/* an ok row from STATUS: the session's own socket and when it opened */
+static const enum nf_report_field session_fields[] = {
+    NF_R_socket_fd, NF_R_session_phase, NF_R_session_attempt, NF_R_session_rx,
 };
 
 /* UP is over: devices that did not report in are asked for STATUS first */
@@ -309,6 +366,8 @@ static bool collect(struct nf_engine *e, int64_t now)
 			d->have = true;
 			d->cut_wait = false;
 		}
+		if (d->proven) /* its STATUS in UP showed the session live: that is its row */
+			continue;
 		d->asked = !d->have && !d->crashed;
 		d->have_status = false;
 		if (d->asked) {
@@ -324,45 +383,94 @@ static bool collect(struct nf_engine *e, int64_t now)
 	return any;
 }
 
+/* A row without this cycle's REPORT: ok only when its STATUS shows the
+ * session open and heard from since UP began; else where the device was
+ * (in_<phase>, from its PHASE lines), timeout when it did not answer, or
+ * its crash (with the last figures it sent). */
+static void row_without_report(const struct nf_engine *e, const struct nf_engine_dev *d,
+			       struct nf_row *row)
+{
+	const struct nf_report *from = d->crash_row ? &d->seen : &d->status;
+	enum nf_status st;
+
+	for (size_t k = 0; (d->crash_row || d->have_status) &&
+			   k < sizeof(status_fields) / sizeof(status_fields[0]);
+	     k++)
+		row->r.v[status_fields[k]] = from->v[status_fields[k]];
+	if (d->crash_row)
+		st = NF_ST_device_crashed;
+	else if (!d->have_status)
+		st = NF_ST_timeout; /* it did not answer: nothing known of where it is */
+	else if (heard_since(&d->status, e->up_start))
+		st = NF_ST_ok;
+	else
+		st = nf_status_in_phase(d->now_in);
+	if (st == NF_ST_ok) /* the open session's own socket and attempt */
+		for (size_t k = 0; k < sizeof(session_fields) / sizeof(session_fields[0]); k++)
+			row->r.v[session_fields[k]] = d->status.v[session_fields[k]];
+	snprintf(row->status, sizeof(row->status), "%s", nf_status_name(st));
+}
+
+/* a failed row's device was on its way: a phase entered this cycle, TCP
+ * segments sent or an attempt made since its last row */
+static int progress_of(const struct nf_engine_dev *d, const struct nf_row *row)
+{
+	int64_t x = row->r.v[NF_R_tcp_xmit], t = row->r.v[NF_R_reconnect_total];
+
+	if (nf_status_is_ok(row->status) ||
+	    nf_status_parse(row->status) == NF_ST_device_crashed)
+		return -1;
+	return d->entered > 0 || (x != NF_UNSET && d->last_xmit != NF_UNSET && x > d->last_xmit) ||
+	       (t != NF_UNSET && d->last_total != NF_UNSET && t > d->last_total);
+}
+
+static void make_row(struct nf_engine *e, struct nf_engine_dev *d, int i, struct nf_row *row)
+{
+	*row = (struct nf_row){
+	    .cycle = e->cycle,
+	    .device = i,
+	    .t_start_ms = e->cycle_start - e->t0,
+	    .down_ms = e->down_ms,
+	    .up_ms = e->up_ms,
+	    .have_report = d->have && !d->crash_row,
+	    .fault = e->fault,
+	    .cut_phase = d->lost_in,
+	};
+	snprintf(row->cause, sizeof(row->cause), "%s", d->cause);
+	if (row->have_report) {
+		if (d->rep.v[NF_R_cut_phase] != NF_UNSET)
+			row->cut_phase = (int)d->rep.v[NF_R_cut_phase];
+		row->r = d->rep;
+		memcpy(row->status, d->rep.status, sizeof(row->status));
+		if (d->rep.v[NF_R_phase] != NF_UNSET) {
+			d->last_phase = d->rep.v[NF_R_phase];
+			d->last_attempt = d->rep.v[NF_R_attempt] == NF_UNSET ? INT64_MAX
+									 : d->rep.v[NF_R_attempt];
+		}
+	} else {
+		nf_report_clear(&row->r);
+		row_without_report(e, d, row);
+	}
+	if (d->restarted && !d->crash_row && nf_status_is_ok(row->status)) {
+		snprintf(row->status, sizeof(row->status), "%s", nf_status_name(NF_ST_rebooted));
+		d->restarted = false;
+	}
+	row->progress = progress_of(d, row);
+	row->reboots = d->reboots;
+	if (row->r.v[NF_R_tcp_xmit] != NF_UNSET)
+		d->last_xmit = row->r.v[NF_R_tcp_xmit];
+	if (row->r.v[NF_R_reconnect_total] != NF_UNSET)
+		d->last_total = row->r.v[NF_R_reconnect_total];
+}
+
 static void emit_rows(struct nf_engine *e)
 {
 	for (int i = 0; i < e->ndev; i++) {
 		struct nf_engine_dev *d = &e->dev[i];
-		struct nf_row row = {
-		    .cycle = e->cycle,
-		    .device = i,
-		    .t_start_ms = e->cycle_start - e->t0,
-		    .down_ms = e->down_ms,
-		    .up_ms = e->up_ms,
-		    .have_report = d->have,
-		    .fault = e->fault,
-		    .cut_phase = d->lost_in,
-		};
-		snprintf(row.cause, sizeof(row.cause), "%s", d->cause);
-		if (d->have && d->rep.v[NF_R_cut_phase] != NF_UNSET)
-			row.cut_phase = (int)d->rep.v[NF_R_cut_phase];
-		if (d->have) {
-			row.r = d->rep;
-			memcpy(row.status, d->rep.status, sizeof(row.status));
-			if (d->rep.v[NF_R_phase] != NF_UNSET) {
-				d->last_phase = d->rep.v[NF_R_phase];
-				d->last_attempt = d->rep.v[NF_R_attempt] == NF_UNSET
-						      ? INT64_MAX
-						      : d->rep.v[NF_R_attempt];
-			}
-		} else {
-			nf_report_clear(&row.r);
-			for (size_t k = 0; d->have_status && k < sizeof(status_fields) /
-								     sizeof(status_fields[0]);
-			     k++)
-				row.r.v[status_fields[k]] = d->status.v[status_fields[k]];
-			/* a session the fault never broke is connected still: ok */
-			enum nf_status st = d->crashed ? NF_ST_device_crashed
-					    : d->survived && d->have_status ? NF_ST_ok
-									    : NF_ST_timeout;
-			snprintf(row.status, sizeof(row.status), "%s", nf_status_name(st));
-		}
-		d->asked = d->have_status = false;
+		struct nf_row row;
+
+		make_row(e, d, i, &row);
+		d->asked = d->have_status = d->crash_row = false;
 		d->failed_run = nf_status_is_ok(row.status) ? 0 : d->failed_run + 1;
 		e->ops->row(e->ctx, &row);
 	}
@@ -379,10 +487,28 @@ static bool all_stalled(const struct nf_engine *e)
 	return true;
 }
 
+/* UP: survived devices not yet shown alive are asked for STATUS again */
+static void poll_survivors(struct nf_engine *e, int64_t now)
+{
+	for (int i = 0; e->ops->ask_status && i < e->ndev; i++) {
+		struct nf_engine_dev *d = &e->dev[i];
+		if (d->poll_at < 0 || d->have || d->proven || d->crashed) {
+			d->poll_at = -1;
+			continue;
+		}
+		if (now >= d->poll_at) {
+			e->ops->ask_status(e->ctx, i);
+			d->poll_at = now + NF_POLL_MS;
+		}
+	}
+}
+
 void nf_engine_tick(struct nf_engine *e, int64_t now)
 {
-	if (e->phase == NF_E_UP)
+	if (e->phase == NF_E_UP) {
 		end_outage(e, now, false);
+		poll_survivors(e, now);
+	}
 	for (int guard = 0; guard < 4 && phase_over(e, now); guard++) {
 		if (e->phase == NF_E_DOWN) {
 			e->down_ms = now - e->phase_start;
@@ -421,6 +547,10 @@ int64_t nf_engine_deadline(const struct nf_engine *e, int64_t now)
 		t = e->min_end;
 	else
 		t = e->max_end; /* meanwhile the devices' lines wake the loop */
+	if (e->phase == NF_E_UP)
+		for (int i = 0; i < e->ndev; i++)
+			if (e->dev[i].poll_at >= 0 && e->dev[i].poll_at < t)
+				t = e->dev[i].poll_at;
 	return e->phase == NF_E_UP && e->late_at >= 0 && e->late_at < t ? e->late_at : t;
 }
 

@@ -28,6 +28,12 @@ struct nf_row {
 	enum nf_fault fault; /* this cycle's */
 	int cut_phase;       /* where this cycle's loss found the device (nf_phase), -1 unknown */
 	char cause[NF_STATUS_MAX]; /* why this cycle's teardown came ("" none seen) */
+	/* a row without a report that is not ok: 1 the device was still on its
+	 * way (it entered a phase this cycle, sent TCP segments or made an
+	 * attempt since its last row), 0 it was not, -1 not such a row */
+	int progress;
+	int64_t reboots; /* device.on_crash = restart: its restarts so far */
+	char crash[192]; /* a crash row's cause, filled in by the run ("" unknown) */
 };
 
 struct nf_engine_ops {
@@ -45,6 +51,11 @@ struct nf_engine_ops {
 	int (*fault)(void *ctx, enum nf_fault f, enum nf_fault_step step);
 };
 
+/* UP after a fault that kept the carrier: a device that did not reconnect
+ * is asked for STATUS this often until it shows its session heard from
+ * the broker since the fault ended (or the phase's bound) */
+#define NF_POLL_MS 100
+
 /* COLLECT: after an UP phase some device did not report in; the engine
  * asked it for STATUS and waits at most NF_COLLECT_MS, so its timeout row
  * still carries the stack's figures: the evidence where a failure starts. */
@@ -59,7 +70,16 @@ struct nf_engine_dev {
 	bool cut_wait; /* UP: its report says cut; the row waits for that teardown */
 	bool pre_torn; /* torn down in UP (a cut): the next DOWN waits for its carrier only */
 	bool saw_down; /* DOWN: it saw the carrier go (a TEARDOWN, or its CARRIER line) */
-	bool survived; /* UP: a fault that kept the carrier never broke its session */
+	bool survived; /* UP: a fault that kept the carrier never tore its session down */
+	bool proven;   /* UP: a STATUS showed that session heard from since UP began */
+	int64_t poll_at; /* UP: when to ask a survived device for STATUS next */
+	int now_in;      /* the phase its last PHASE line named, -1 none yet */
+	int64_t entered; /* PHASE lines since this cycle's UP began */
+	int64_t last_xmit, last_total; /* the last row's tcp_xmit and reconnect_total */
+	bool crash_row;  /* crashed in this cycle: its row says so */
+	bool restarted;  /* started again since its crash: its next row says rebooted */
+	int64_t reboots;
+	struct nf_report seen; /* the last figures it sent: a crash row's */
 	int64_t last_phase, last_attempt; /* the last row's report: older ones are stale */
 	int lost_in;   /* the DOWN teardown's phase, -1 none */
 	int64_t failed_run; /* rows in a row that were not ok */
@@ -83,6 +103,8 @@ struct nf_engine {
 	int fault_errors;
 	enum nf_engine_phase phase;
 	int64_t cycle, t0, cycle_start, phase_start, min_end, max_end, down_ms, up_ms;
+	int64_t up_start; /* this cycle's UP began: a session heard from since lived */
+	bool stop_on_crash; /* device.on_crash = stop */
 	bool stop;
 	int64_t stall_stop; /* run.stop_on_stall: failed rows in a row that end the run, 0 never */
 	bool stalled;       /* ended by it: every device stalled */
@@ -96,7 +118,13 @@ void nf_engine_start(struct nf_engine *e, int64_t now);
 /* verb is NF_VERB_REPORT, NF_VERB_TEARDOWN or NF_VERB_STATUS */
 void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const struct nf_report *r,
 		       int64_t now);
+/* the device's process ended; with device.on_crash = stop the run ends
+ * after this cycle's rows */
 void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now);
+/* device.on_crash = restart: the device runs again, its phases from 1 */
+void nf_engine_on_restart(struct nf_engine *e, int dev);
+/* a device's PHASE line: where its reconnect is now (enum nf_phase) */
+void nf_engine_on_phase(struct nf_engine *e, int dev, int phase);
 /* a device's CARRIER line: it saw its carrier go down (or come up) */
 void nf_engine_on_carrier(struct nf_engine *e, int dev, bool up);
 /* Advances phases whose time or condition has come. */

@@ -38,7 +38,16 @@ static int arm(int tfd, int64_t deadline)
 	return timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-static void reap(struct run *r)
+/* a restarted device's new channel, on the descriptor of its old one */
+static void watch_again(int ep, int fd, int dev)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)dev};
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 && errno == EEXIST)
+		epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
+static void reap(struct run *r, int ep)
 {
 	int status;
 	pid_t pid;
@@ -50,7 +59,9 @@ static void reap(struct run *r)
 			r->ap.daemon = 0;
 		}
 		if (!svc) {
-			nf_devices_reaped(r, pid, status);
+			int dev = nf_devices_reaped(r, pid, status);
+			if (dev >= 0)
+				watch_again(ep, r->dev[dev].fd, dev);
 			continue;
 		}
 		snprintf(r->fatal, sizeof(r->fatal),
@@ -67,13 +78,13 @@ static void reap(struct run *r)
 
 /* SIGCHLD reaps; the first stop signal finishes the cycle, a second one
  * stops at once (-EINTR) */
-static int on_signals(struct run *r, int sfd)
+static int on_signals(struct run *r, int sfd, int ep)
 {
 	struct signalfd_siginfo si;
 
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
-			reap(r);
+			reap(r, ep);
 		} else if (!r->eng.stop) {
 			nf_run_say(r, "netflap: %s: finishing cycle %lld, then tearing down",
 				   strsignal((int)si.ssi_signo), (long long)r->eng.cycle);
@@ -132,7 +143,7 @@ static int dispatch(struct loop *l, uint64_t tag)
 
 	switch (tag) {
 	case TAG_SIGNAL:
-		return on_signals(r, l->sfd);
+		return on_signals(r, l->sfd, l->ep);
 	case TAG_TIMER:
 		return read(l->tfd, &x, sizeof(x)) < 0 && errno != EAGAIN ? -errno : 0;
 	case TAG_CAPTURE:

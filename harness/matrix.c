@@ -232,10 +232,10 @@ static int run_cell(struct nf_matrix *m, int c)
 }
 
 /* every cell in turn (or the one --cell names), until all ran or a stop
- * came; the worst exit code (--cell: the cell's own) */
+ * came; --cell: the cell's exit code */
 static int run_cells(struct nf_matrix *m)
 {
-	int worst = 0;
+	int own = NF_EXIT_ENV;
 
 	for (int c = 0; c < m->ncells; c++) {
 		struct nf_cell *x = &m->cells[c];
@@ -253,12 +253,12 @@ static int run_cells(struct nf_matrix *m)
 		nf_mx_summarize(x->dir, x);
 		if (nf_mx_write_cell_json(m, c) < 0)
 			fprintf(stderr, "netflap matrix: %s/cell.json: %s\n", x->dir, strerror(errno));
-		if (x->exit_code > 1 || m->only >= 0)
-			worst = x->exit_code;
+		if (m->only == c)
+			own = x->exit_code;
 		if (!m->quiet)
 			fprintf(stderr, " %s (exit %d)\n", x->verdict, x->exit_code);
 	}
-	return worst;
+	return own;
 }
 
 /* --list: every cell as a GitHub Actions strategy.matrix takes it with
@@ -314,9 +314,9 @@ int nf_matrix(int argc, char **argv)
 		goto out;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	int worst = run_cells(m);
+	int own = run_cells(m);
 	if (m->only >= 0) { /* one shard: its folder and cell.json; `netflap merge` sums up */
-		code = worst;
+		code = own;
 		goto out;
 	}
 	if ((rc = nf_mx_write_outputs(m)) < 0) {
@@ -327,7 +327,7 @@ int nf_matrix(int argc, char **argv)
 		nf_mx_print_md(m);
 	if (stop_requested)
 		fprintf(stderr, "netflap matrix: stopped; the cells that ran are in %s\n", m->out);
-	code = worst ? NF_EXIT_ENV : NF_EXIT_CLEAN;
+	code = nf_mx_exit_code(m, stop_requested);
 out:
 	free(m);
 	return code;

@@ -61,6 +61,10 @@ void nf_mx_summarize(const char *dir, struct nf_cell *x);
 int nf_mx_write_cell_json(const struct nf_matrix *m, int c);
 /* matrix.csv, matrix.md, junit.xml and report.html in m->out; 0 or -errno */
 int nf_mx_write_outputs(const struct nf_matrix *m);
+/* the matrix's exit code (exitcode.h): 3 when a cell could not run or
+ * incomplete (stopped, cells missing), else 1 when any cell has a
+ * finding, else 0 */
+int nf_mx_exit_code(const struct nf_matrix *m, bool incomplete);
 /* fn(cell folder) for dir itself when it holds a cell.json, else for the
  * cell folders in it up to depth levels down (an artifact download); the
  * number of cells, or fn's first error (< 0) */

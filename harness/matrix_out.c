@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "exitcode.h"
 #include "matrix_int.h"
 #include "report.h"
 #include "rows.h"
@@ -383,4 +384,19 @@ int nf_mx_each_cell(const char *dir, int depth, int (*fn)(const char *cell, void
 	}
 	closedir(d);
 	return rc < 0 ? rc : n;
+}
+
+int nf_mx_exit_code(const struct nf_matrix *m, bool incomplete)
+{
+	bool finding = false;
+
+	if (incomplete)
+		return NF_EXIT_ENV;
+	for (int c = 0; c < m->ncells; c++) {
+		int x = m->cells[c].exit_code;
+		if (x < 0 || x > NF_EXIT_FINDING)
+			return NF_EXIT_ENV;
+		finding |= x == NF_EXIT_FINDING;
+	}
+	return finding ? NF_EXIT_FINDING : NF_EXIT_CLEAN;
 }

@@ -206,11 +206,7 @@ int nf_merge(int argc, char **argv)
 	}
 	if (!m->quiet)
 		nf_mx_print_md(m);
-	int worst = 0;
-	for (int c = 0; c < m->ncells; c++)
-		if (m->cells[c].exit_code > 1)
-			worst = m->cells[c].exit_code;
-	code = lost || worst ? NF_EXIT_ENV : NF_EXIT_CLEAN;
+	code = nf_mx_exit_code(m, lost);
 out:
 	free(m);
 	free(fd);

@@ -35,6 +35,11 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_TLS_FAILS] = NF_COL_tls_heap_fails,
     [C_TLS_USED] = NF_COL_tls_heap_used,
     [C_TLS_PEAK] = NF_COL_tls_heap_peak,
+    [C_PROGRESS] = NF_COL_progress,
+    [C_REBOOTS] = NF_COL_reboots,
+    [C_HEAP_CLOSING] = NF_COL_heap_closing,
+    [C_UP_MS] = NF_COL_up_ms,
+    [C_T_START] = NF_COL_t_start_ms,
 };
 
 /* the columns that hold a word, read as its index in their list */
@@ -81,7 +86,7 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 {
 	FILE *f = fopen(path, "r");
 	char line[4096], *fld[MAX_FIELDS];
-	int idx[C_NCOLS], status_idx = -1, nhead, lineno = 1;
+	int idx[C_NCOLS], status_idx = -1, crash_idx = -1, nhead, lineno = 1;
 
 	memset(rows, 0, sizeof(*rows));
 	if (!f) {
@@ -100,9 +105,12 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 			if (strcmp(fld[i], nf_csv_col(col_ids[c])) == 0)
 				idx[c] = i;
 	}
-	for (int i = 0; i < nhead; i++)
+	for (int i = 0; i < nhead; i++) {
 		if (strcmp(fld[i], nf_csv_col(NF_COL_status)) == 0)
 			status_idx = i;
+		if (strcmp(fld[i], nf_csv_col(NF_COL_crash)) == 0)
+			crash_idx = i;
+	}
 	if (idx[C_CYCLE] < 0 || idx[C_DEVICE] < 0 || status_idx < 0) {
 		fclose(f);
 		snprintf(err, errlen,
@@ -139,6 +147,10 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 		v[C_LINGER] = v[C_TIME_WAIT] == NF_UNSET ? NF_UNSET
 			      : v[C_TIME_WAIT] + (v[C_CLOSING] == NF_UNSET ? 0 : v[C_CLOSING]);
 		snprintf(s->status[s->n], NF_STATUS_MAX, "%s", fld[status_idx]);
+		if (nf_status_parse(fld[status_idx]) == NF_ST_device_crashed) {
+			if (!s->crashes++ && crash_idx >= 0)
+				snprintf(s->crash, sizeof(s->crash), "%s", fld[crash_idx]);
+		}
 		s->n++;
 		if (dev + 1 > rows->ndev)
 			rows->ndev = (int)dev + 1;

@@ -36,13 +36,22 @@ enum nf_col {
 	C_TLS_FAILS, /* tls_heap_fails */
 	C_TLS_USED,  /* tls_heap_used */
 	C_TLS_PEAK,  /* tls_heap_peak */
+	C_PROGRESS,  /* progress: a failed row's device still on its way (1) or not (0) */
+	C_REBOOTS,
+	C_HEAP_CLOSING, /* heap_closing: what connections already closed hold */
+	C_UP_MS,
+	C_T_START,
 	C_NCOLS
 };
+
+#define NF_CRASH_MAX 192
 
 struct nf_series {
 	size_t n, cap;
 	int64_t (*v)[C_NCOLS]; /* NF_UNSET where empty */
 	char (*status)[NF_STATUS_MAX];
+	char crash[NF_CRASH_MAX]; /* the first crash row's cause ("" none) */
+	int64_t crashes;          /* crash rows */
 };
 
 struct nf_rows {

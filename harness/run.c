@@ -101,10 +101,18 @@ static int ap_set(void *ctx, bool on)
 	return rc;
 }
 
-static void on_row(void *ctx, const struct nf_row *row)
+static void on_row(void *ctx, const struct nf_row *in)
 {
 	struct run *r = ctx;
 	struct nf_wire w = {0};
+	struct nf_row crash_row;
+	const struct nf_row *row = in;
+
+	if (nf_status_parse(in->status) == NF_ST_device_crashed) { /* named by its cause */
+		crash_row = *in;
+		nf_devices_take_crash(r, in->device, crash_row.crash, sizeof(crash_row.crash));
+		row = &crash_row;
+	}
 
 	if (r->cap) {
 		nf_capture_read(r->cap);

@@ -27,6 +27,8 @@ struct dev_chan {
 	pid_t pid;
 	struct nf_lines in;
 	bool hello, gone;
+	int status;      /* its wait status once reaped, -1 before */
+	char crash[192]; /* its crash's cause (crash.h), "" none */
 };
 
 struct run {
@@ -68,7 +70,12 @@ int nf_run_write_json(struct run *r, const char *state);
  * channel's lines into the engine; note a device that ended */
 int nf_devices_start(struct run *r, char *err, size_t len);
 void nf_devices_read(struct run *r, int i);
-bool nf_devices_reaped(struct run *r, pid_t pid, int status);
+/* a device process ended: its cause kept for its crash row; with
+ * device.on_crash = restart it starts again. The device index restarted
+ * (its channel to watch again), -1 none, -2 the pid is no device's. */
+int nf_devices_reaped(struct run *r, pid_t pid, int status);
+/* the cause of device i's crash, for its row (crash.h); taken once */
+void nf_devices_take_crash(struct run *r, int i, char *out, size_t len);
 void nf_devices_ask_status(struct run *r, int i);
 /* CUT: where device i cuts its link in its next reconnect (-1: nowhere) */
 void nf_devices_arm_cut(struct run *r, int i, int phase);

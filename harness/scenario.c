@@ -40,6 +40,7 @@ static const char *const w_tls_cert[] = { /* enum nf_tls_cert */
 static const char *const w_ip[] = {"dhcp", "static", NULL};
 static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
 static const char *const w_onoff[] = {"off", "on", NULL};
+static const char *const w_on_crash[] = {"stop", "restart", NULL}; /* enum nf_on_crash */
 static const char *const w_threads[] = {"one", "rx-task", NULL};
 static const char *const w_rx_wait[] = {"select", "poll", "recv", NULL};
 static const char *const w_loss[] = {"bernoulli", "gilbert_elliott", NULL}; /* nf_loss_model */
@@ -88,6 +89,9 @@ static const struct key keys[] = {
      "client isolation: devices reach the AP, not each other's broadcasts"},
     {"device", "count", T_INT, F(count), 0, "1", 1, NF_MAX_DEVICES, NULL,
      "devices, each its own namespace and process"},
+    {"device", "on_crash", T_WORD, F(on_crash), 0, "stop", 0, 0, w_on_crash,
+     "a device process that dies: stop (the cycle's rows, then the run ends) or restart it "
+     "as a watchdog reboot would (its next row says rebooted; reboots counted)"},
     {"device", "stack", T_STACK, S(stack), "vendor", 0, 0, NULL,
      "the device's stack: an lwIP stack this build has (scripts/add-stack.sh adds one) "
      "or linux, the host kernel"},

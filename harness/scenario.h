@@ -37,6 +37,9 @@ enum nf_cut_at {
 	NF_CUT_random
 };
 
+/* device.on_crash: what a device's crash does to the run */
+enum nf_on_crash { NF_CRASH_STOP, NF_CRASH_RESTART };
+
 struct nf_scenario {
 	/* [run] */
 	int64_t loops;
@@ -58,6 +61,7 @@ struct nf_scenario {
 	char stack[48];
 	char close_mode[24];
 	int64_t socket_limit;
+	int64_t on_crash; /* enum nf_on_crash */
 	char sockopts[96];
 	char ip[8];
 	int64_t keepalive_ms, publish_interval_ms;

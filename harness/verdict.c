@@ -8,6 +8,7 @@
 
 #include "escape.h"
 #include "verdict.h"
+#include "verdict_int.h"
 #include "verdict_link.h"
 #include "verdict_path.h"
 
@@ -15,6 +16,8 @@ static const char *const class_names[NF_NCLASSES] = {
     [NF_SLOT_LEAK] = "socket-slot leak",  [NF_POOL_LEAK] = "pool leak",
     [NF_HEAP_LEAK] = "heap leak",         [NF_STALL] = "reconnect stall",
     [NF_SLOWDOWN] = "reconnect slowdown", [NF_TLS_HEAP_LEAK] = "TLS heap leak",
+    [NF_CRASH] = "device crash",          [NF_CLOSING_HOLD] = "closing hold",
+    [NF_LATE_RELEASE] = "late release",   [NF_SLOW] = "slow reconnect",
 };
 
 const char *nf_class_name(enum nf_class c)
@@ -22,29 +25,18 @@ const char *nf_class_name(enum nf_class c)
 	return class_names[c];
 }
 
-struct pt {
-	int64_t cycle, value;
-};
-
-#define MAX_BLOCKS 8
-#define MIN_POINTS 6
-#define EXACT 2 /* blocks needed for an exact count */
-#define NOISY 4 /* for figures that move with traffic */
-#define SLOW_MIN 10 /* reconnects per third a slowdown is judged on */
-#define HEAP_BLOCK 16 /* bytes: lwIP's least heap allocation, header included */
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 
-static int cmp_i64(const void *a, const void *b)
+
+int nf_vd_cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return (x > y) - (x < y);
 }
-
 /* Theil-Sen slope of the block statistics */
 static double ts_slope(const double *x, const double *y, int n)
 {
@@ -80,18 +72,12 @@ static int64_t block_stat(const struct pt *p, int n, bool noisy)
 	return noisy && n >= 4 ? m2 : m1;
 }
 
-struct trend {
-	bool rising;
-	double slope;
-	int64_t base, top, last, first_cycle, last_cycle; /* top: the last block's */
-};
-
 /* Is the series rising for good? Block minimums must end above the first
  * block's and mostly not fall; a spike in one block cannot do that. Noisy
  * figures (pools, heap) need min_blocks >= 4, the last two blocks above the
  * first and two separate rises; the slot count after teardown is exact and
  * needs 2 blocks. */
-static bool rising(const struct pt *p, int n, int min_blocks, struct trend *t)
+bool nf_vd_rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 {
 	double bx[MAX_BLOCKS], by[MAX_BLOCKS];
 	int nb = n / 3 < MAX_BLOCKS ? n / 3 : MAX_BLOCKS, up = 0;
@@ -129,7 +115,7 @@ static bool rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 }
 
 /* points of column col (minus col minus, where given) after settle */
-static int collect(const struct nf_series *s, int col, int minus, int64_t settle, bool negate,
+int nf_vd_collect(const struct nf_series *s, int col, int minus, int64_t settle, bool negate,
 		   struct pt *out)
 {
 	int n = 0;
@@ -145,22 +131,34 @@ static int collect(const struct nf_series *s, int col, int minus, int64_t settle
 	return n;
 }
 
-static struct nf_finding *add(struct nf_verdict *v, int dev, enum nf_class c, const char *what)
+static void init_finding(struct nf_finding *f, int dev, enum nf_class c, const char *what)
 {
-	if (v->n == NF_MAX_FINDINGS)
-		return NULL;
-	struct nf_finding *f = &v->f[v->n++];
 	memset(f, 0, sizeof(*f));
 	f->device = dev;
 	f->cls = c;
 	snprintf(f->what, sizeof(f->what), "%s", what);
 	f->exhaustion = NF_UNSET;
 	f->predictable_from = NF_UNSET;
-	return f;
+}
+
+struct nf_finding *nf_vd_add(struct nf_verdict *v, int dev, enum nf_class c, const char *what)
+{
+	if (v->n == NF_MAX_FINDINGS)
+		return NULL;
+	init_finding(&v->f[v->n], dev, c, what);
+	return &v->f[v->n++];
+}
+
+struct nf_finding *nf_vd_note(struct nf_verdict *v, int dev, enum nf_class c, const char *what)
+{
+	if (v->nnotes == NF_MAX_NOTES)
+		return NULL;
+	init_finding(&v->notes[v->nnotes], dev, c, what);
+	return &v->notes[v->nnotes++];
 }
 
 /* evidence: a few rows spread over the trend, values as in the CSV */
-static void evidence(struct nf_finding *f, const struct pt *p, int n, bool negate)
+void nf_vd_evidence(struct nf_finding *f, const struct pt *p, int n, bool negate)
 {
 	int from = 0;
 
@@ -177,7 +175,7 @@ static void evidence(struct nf_finding *f, const struct pt *p, int n, bool negat
 	}
 }
 
-static int64_t first_status(const struct nf_series *s, const char *status)
+int64_t nf_vd_first_status(const struct nf_series *s, const char *status)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->status[i], status) == 0)
@@ -186,41 +184,42 @@ static int64_t first_status(const struct nf_series *s, const char *status)
 }
 
 /* the earliest prefix of the points on which the trend already shows */
-static int64_t earliest_call(const struct pt *p, int n, int min_blocks)
+int64_t nf_vd_earliest_call(const struct pt *p, int n, int min_blocks)
 {
 	struct trend t;
 
 	/* every prefix for a fast leak, then steps of 5 %: a slow one (one entry
 	 * per thousand cycles) shows only late, and each look costs the prefix */
 	for (int k = MIN_POINTS; k <= n; k += k < MIN_POINTS + 400 ? 1 : k / 20)
-		if (rising(p, k, min_blocks, &t))
+		if (nf_vd_rising(p, k, min_blocks, &t))
 			return p[k - 1].cycle;
 	return NF_UNSET;
 }
 
 /* a finding of a rising series: where it became evident, its slope, the
  * earliest cycle the trend called it, evidence points */
-static struct nf_finding *add_rising(struct nf_verdict *v, int dev, enum nf_class c,
+struct nf_finding *nf_vd_add_rising(struct nf_verdict *v, int dev, enum nf_class c,
 				     const char *what, const struct trend *t, const struct pt *p,
 				     int n, int min_blocks)
 {
-	struct nf_finding *f = add(v, dev, c, what);
+	struct nf_finding *f = nf_vd_add(v, dev, c, what);
 
 	if (!f)
 		return NULL;
 	f->first_cycle = t->first_cycle;
 	f->slope = t->slope;
-	f->predictable_from = earliest_call(p, n, min_blocks);
-	evidence(f, p, n, false);
+	f->predictable_from = nf_vd_earliest_call(p, n, min_blocks);
+	nf_vd_evidence(f, p, n, false);
 	return f;
 }
+
 
 static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		      struct pt *p)
 {
 	struct trend t;
-	int n = collect(s, C_AFTER_TEARDOWN, -1, settle, false, p);
-	int64_t seen = first_status(s, nf_status_name(NF_ST_socket_failed));
+	int n = nf_vd_collect(s, C_AFTER_TEARDOWN, -1, settle, false, p);
+	int64_t seen = nf_vd_first_status(s, nf_status_name(NF_ST_socket_failed));
 
 	/* once the table is full the count stops: saturation, not a slower leak */
 	for (int i = 0; seen != NF_UNSET && i < n; i++)
@@ -228,9 +227,9 @@ static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 			n = i + 1;
 			break;
 		}
-	if (!rising(p, n, EXACT, &t))
+	if (!nf_vd_rising(p, n, EXACT, &t))
 		return;
-	struct nf_finding *f = add_rising(v, dev, NF_SLOT_LEAK, "sockets", &t, p, n, EXACT);
+	struct nf_finding *f = nf_vd_add_rising(v, dev, NF_SLOT_LEAK, "sockets", &t, p, n, EXACT);
 	if (!f)
 		return;
 	int64_t limit = s->v[s->n - 1][C_SOCKET_SLOTS];
@@ -273,11 +272,11 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 {
 	for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++) {
 		struct trend t;
-		int n = collect(s, pools[k].col, pools[k].minus, settle, false, p);
-		if (!rising(p, n, NOISY, &t) || t.top - t.base <= pools[k].in_flight)
+		int n = nf_vd_collect(s, pools[k].col, pools[k].minus, settle, false, p);
+		if (!nf_vd_rising(p, n, NOISY, &t) || t.top - t.base <= pools[k].in_flight)
 			continue;
 		struct nf_finding *f =
-		    add_rising(v, dev, NF_POOL_LEAK, pools[k].name, &t, p, n, NOISY);
+		    nf_vd_add_rising(v, dev, NF_POOL_LEAK, pools[k].name, &t, p, n, NOISY);
 		if (!f)
 			return;
 		snprintf(f->summary, sizeof(f->summary),
@@ -286,96 +285,6 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 			 pools[k].name, t.slope, f->first_cycle, t.base, t.last,
 			 pools[k].minus >= 0 ? ", TIME_WAIT and closing pcbs excluded" : "");
 	}
-}
-
-/* the first cycle of the first run of k failed cycles that lasts past the
- * settle cycles, or NF_UNSET: a device that crashed in cycle 2 and never
- * came back is stalled from cycle 2 (run.stop_on_stall counts so too) */
-static int64_t stall_start(const struct nf_series *s, int64_t settle, int64_t k)
-{
-	int64_t run = 0;
-
-	for (size_t i = 0; i < s->n; i++) {
-		run = nf_status_is_ok(s->status[i]) ? 0 : run + 1;
-		if (run >= k && s->v[i][C_CYCLE] > settle)
-			return s->v[i][C_CYCLE] - run + 1;
-	}
-	return NF_UNSET;
-}
-
-/* A heap falling while pcbs the application closed pile up in lwIP (FINs a
- * blackhole held back, retransmitted with a growing timeout): their queued
- * segments are heap until lwIP gives up, bounded by the TCP_PCB pool. When
- * the lingering pcbs grow over the same cycles and the fall is at most a
- * send buffer per pcb, the fall is theirs, not a leak; a leak goes on once
- * they stop growing, and is called then. */
-#define HEAP_PER_LINGER_MAX (16 * 1024)
-
-static bool lingering_explains(const struct nf_series *s, int64_t settle, int64_t last,
-			       double heap_slope)
-{
-	struct pt *q = malloc((s->n + 1) * sizeof(*q));
-	struct trend lt;
-	int n = q ? collect(s, C_CLOSING, -1, settle, false, q) : 0;
-
-	while (n > 0 && q[n - 1].cycle > last)
-		n--;
-	bool yes = n && rising(q, n, NOISY, &lt) && lt.slope > 0 &&
-		   heap_slope <= lt.slope * HEAP_PER_LINGER_MAX;
-	free(q);
-	return yes;
-}
-
-static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
-		      int64_t stall_cycles, struct pt *p)
-{
-	struct trend t;
-	int n = collect(s, C_HEAP, -1, settle, true, p), steps = 0;
-	int64_t stalled = stall_start(s, settle, stall_cycles);
-
-	/* with pools on the heap, TIME_WAIT pcbs are heap until 2*MSL frees
-	 * them: bounded, not lost, so they count as free (heap_time_wait) */
-	for (size_t i = 0, j = 0; i < (size_t)n; i++) {
-		while (j < s->n && s->v[j][C_CYCLE] != p[i].cycle)
-			j++;
-		if (j < s->n && s->v[j][C_HEAP_TW] != NF_UNSET)
-			p[i].value -= s->v[j][C_HEAP_TW];
-	}
-
-	/* the trend is the working device's: once it stopped reconnecting
-	 * nothing is allocated or freed, and a flat tail would bend the fit */
-	while (stalled != NF_UNSET && n > 0 && p[n - 1].cycle >= stalled)
-		n--;
-
-	/* rising -free: free heap falling, by one block at least: lwIP's
-	 * smallest block with its header is over HEAP_BLOCK bytes, so a fall
-	 * below that in the block statistic is noise, not anything lost */
-	if (!rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
-		return;
-	if (lingering_explains(s, settle, n ? p[n - 1].cycle : 0, t.slope))
-		return;
-	/* the field report's sign: lowest-ever free stepping down late in the run */
-	int64_t prev = NF_UNSET;
-	for (size_t i = s->n / 2; i < s->n; i++) {
-		int64_t m = s->v[i][C_HEAP_MIN];
-		if (m != NF_UNSET && prev != NF_UNSET && m < prev)
-			steps++;
-		if (m != NF_UNSET)
-			prev = m;
-	}
-	struct nf_finding *f = add(v, dev, NF_HEAP_LEAK, "heap");
-	if (!f)
-		return;
-	f->first_cycle = t.first_cycle;
-	f->slope = -t.slope;
-	f->predictable_from = earliest_call(p, n, NOISY);
-	f->exhaustion = t.last_cycle + (int64_t)((double)(-t.last) / t.slope);
-	evidence(f, p, n, true);
-	snprintf(f->summary, sizeof(f->summary),
-		 "heap free falls %.3g bytes per cycle from cycle %" PRId64
-		 "; lowest-ever free stepped down %d times in the second half; predicted empty at "
-		 "cycle %" PRId64,
-		 t.slope, f->first_cycle, steps, f->exhaustion);
 }
 
 /* What mbedTLS holds right after each teardown (its CA, a saved session)
@@ -388,11 +297,11 @@ static void tls_heap_leak(struct nf_verdict *v, int dev, const struct nf_series 
 			  int64_t settle, struct pt *p)
 {
 	struct trend t;
-	int n = collect(s, C_TLS_AFTER, -1, settle, false, p);
+	int n = nf_vd_collect(s, C_TLS_AFTER, -1, settle, false, p);
 
-	if (!rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
+	if (!nf_vd_rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
 		return;
-	struct nf_finding *f = add_rising(v, dev, NF_TLS_HEAP_LEAK, "tls heap", &t, p, n, NOISY);
+	struct nf_finding *f = nf_vd_add_rising(v, dev, NF_TLS_HEAP_LEAK, "tls heap", &t, p, n, NOISY);
 	if (!f)
 		return;
 	for (size_t i = 0; i < s->n && f->exhaustion == NF_UNSET; i++)
@@ -407,127 +316,6 @@ static void tls_heap_leak(struct nf_verdict *v, int dev, const struct nf_series 
 		 f->exhaustion_seen ? "; its heap refused an allocation" : "");
 }
 
-static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
-		  int64_t k)
-{
-	int64_t run = 0, from = stall_start(s, settle, k), longest = 0;
-
-	if (from == NF_UNSET)
-		return;
-	for (size_t i = 0; i < s->n; i++) { /* the longest run, and whether it lasts */
-		run = nf_status_is_ok(s->status[i]) ? 0 : run + 1;
-		if (run > longest)
-			longest = run;
-	}
-	struct nf_finding *f = add(v, dev, NF_STALL, "reconnect");
-	if (!f)
-		return;
-	f->first_cycle = from;
-	for (size_t i = 0; i < s->n && f->nev < NF_EVIDENCE; i++)
-		if (s->v[i][C_CYCLE] >= from) {
-			f->ev_cycle[f->nev] = s->v[i][C_CYCLE];
-			f->ev_value[f->nev++] = s->v[i][C_SOCKET_FD];
-		}
-	size_t at = 0;
-	while (at < s->n && s->v[at][C_CYCLE] != from)
-		at++;
-	int len = snprintf(f->summary, sizeof(f->summary),
-			   "%" PRId64 " failed cycles in a row from cycle %" PRId64
-			   " (%s); longest run %" PRId64 "%s",
-			   k, from, at < s->n ? s->status[at] : "?", longest,
-			   run ? ", still failing at the end" : "");
-	/* TLS out of memory: where in the failing run its heap began refusing */
-	size_t j = at;
-	while (j < s->n && !(s->v[j][C_TLS_FAILS] != NF_UNSET && s->v[j][C_TLS_FAILS] > 0))
-		j++;
-	if (j < s->n && len > 0 && (size_t)len < sizeof(f->summary))
-		snprintf(f->summary + len, sizeof(f->summary) - (size_t)len,
-			 "; mbedTLS's heap refused allocations from cycle %" PRId64, s->v[j][C_CYCLE]);
-}
-
-static int64_t median(int64_t *a, int n)
-{
-	qsort(a, (size_t)n, sizeof(a[0]), cmp_i64);
-	return a[n / 2];
-}
-
-/* Median CONNACK of the rows of series s (all of rows when s is NULL) in
- * each third of the cycles after settle; NF_UNSET where a third has none. */
-struct thirds {
-	int64_t q1[3], m[3], q3[3]; /* quartiles and median */
-	int64_t from[3];            /* each third's first cycle */
-};
-
-static void connack_thirds(const struct nf_rows *rows, const struct nf_series *only,
-			   int64_t settle, int64_t last, struct thirds *t)
-{
-	int64_t span = last - settle;
-	size_t total = only ? only->n : 0;
-
-	for (int d = 0; !only && d < rows->ndev; d++)
-		total += rows->dev[d].n;
-	int64_t *a = malloc((total + 1) * sizeof(*a));
-	for (int k = 0; k < 3; k++) {
-		int n = 0;
-		t->from[k] = settle + 1 + span * k / 3;
-		t->q1[k] = t->m[k] = t->q3[k] = NF_UNSET;
-		for (int d = 0; a && d < (only ? 1 : rows->ndev); d++) {
-			const struct nf_series *s = only ? only : &rows->dev[d];
-			for (size_t i = 0; i < s->n; i++) {
-				int64_t c = s->v[i][C_CYCLE];
-				if (c >= t->from[k] && c < settle + 1 + span * (k + 1) / 3 + (k == 2) &&
-				    s->v[i][C_CONNACK] != NF_UNSET)
-					a[n++] = s->v[i][C_CONNACK];
-			}
-		}
-		if (n >= SLOW_MIN) {
-			t->m[k] = median(a, n); /* sorts a */
-			t->q1[k] = a[n / 4];
-			t->q3[k] = a[3 * n / 4];
-		}
-	}
-	free(a);
-}
-
-/* A stack that slows: the last third's median CONNACK twice the first's and
- * 50 ms more, the middle third already slower (a trend, not one slow
- * stretch), and the whole distribution moved (the last third's lower
- * quartile above the first's upper one: a reconnect that is sometimes
- * slow, a lost echo resent, is noise that moves a median of few cycles
- * but not the quartiles), each third with SLOW_MIN reconnects at least; in a fleet of 3 or more also twice the fleet's median in the
- * last third and 50 ms more behind it than in the first: a device that
- * slows together with the whole fleet is a loaded machine, not its stack. */
-static void slowdown(struct nf_verdict *v, int dev, const struct nf_rows *rows, int64_t settle,
-		     int64_t last, const struct thirds *fleet)
-{
-	struct thirds d;
-
-	connack_thirds(rows, &rows->dev[dev], settle, last, &d);
-	if (d.m[0] == NF_UNSET || d.m[1] == NF_UNSET || d.m[2] == NF_UNSET)
-		return;
-	if (!(d.m[2] > 2 * d.m[0] && d.m[2] - d.m[0] >= 50 && d.m[1] > d.m[0] &&
-	      d.q1[2] > d.q3[0]))
-		return;
-	if (rows->ndev >= 3 && fleet->m[0] != NF_UNSET && fleet->m[2] != NF_UNSET &&
-	    !(d.m[2] > 2 * fleet->m[2] &&
-	      (d.m[2] - fleet->m[2]) - (d.m[0] - fleet->m[0]) >= 50))
-		return;
-	struct nf_finding *f = add(v, dev, NF_SLOWDOWN, "connack");
-	if (!f)
-		return;
-	f->first_cycle = d.from[2];
-	f->slope = (double)(d.m[2] - d.m[0]) / (double)(last - settle);
-	snprintf(f->summary, sizeof(f->summary),
-		 "median carrier-up to CONNACK %" PRId64 " ms in the first third, %" PRId64
-		 " ms in the last%s",
-		 d.m[0], d.m[2], rows->ndev >= 3 ? " (the fleet's did not grow with it)" : "");
-	f->nev = 3;
-	for (int k = 0; k < 3; k++) {
-		f->ev_cycle[k] = d.from[k];
-		f->ev_value[k] = d.m[k];
-	}
-}
-
 void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
 			struct nf_verdict *v)
 {
@@ -539,7 +327,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 	for (int d = 0; d < rows->ndev; d++)
 		for (size_t i = 0; i < rows->dev[d].n; i++)
 			last = rows->dev[d].v[i][C_CYCLE] > last ? rows->dev[d].v[i][C_CYCLE] : last;
-	connack_thirds(rows, NULL, cfg->settle_cycles, last, &fleet);
+	nf_vd_connack_thirds(rows, NULL, cfg->settle_cycles, last, &fleet);
 	for (int d = 0; d < rows->ndev; d++) {
 		const struct nf_series *s = &rows->dev[d];
 		struct pt *p = malloc((s->n + 1) * sizeof(*p));
@@ -550,13 +338,12 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 			v->cycles = s->v[s->n - 1][C_CYCLE];
 		slot_leak(v, d, s, cfg->settle_cycles, p);
 		pool_leaks(v, d, s, cfg->settle_cycles, p);
-		heap_leak(v, d, s, cfg->settle_cycles, cfg->stall_cycles, p);
+		nf_vd_heap(v, d, s, cfg->settle_cycles, cfg->stall_cycles, p);
 		tls_heap_leak(v, d, s, cfg->settle_cycles, p);
-		stall(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
-		slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
+		nf_vd_status(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
+		nf_vd_slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		nf_verdict_link(v, d, s, first);
 		nf_verdict_paths(v, d, s, first);
 		free(p);
 	}
 }
-

@@ -7,6 +7,13 @@
  *   reconnect slowdown  median CONNACK time drifting up
  *   TLS heap leak     what mbedTLS holds after each teardown growing
  *                     (device.tls: its counted heap, either kind)
+ *   device crash      the device's process died: its cause (assertion,
+ *                     signal, frames), the cycle, what it held last
+ *   closing hold      heap that connections already closed hold left too
+ *                     little for a reconnect before lwIP's timers freed it
+ * and notes, which describe and do not fail the run:
+ *   late release      heap held by closing connections, given back later
+ *   slow reconnect    cycles that ended with the reconnect still under way
  * Trends are judged on block statistics after settle_cycles (the minimum of
  * each block for counters, the maximum for free heap), so transient spikes
  * neither hide a leak nor raise one. */
@@ -26,11 +33,16 @@ enum nf_class {
 	NF_STALL,
 	NF_SLOWDOWN,
 	NF_TLS_HEAP_LEAK,
+	NF_CRASH,
+	NF_CLOSING_HOLD,
+	NF_LATE_RELEASE, /* a note */
+	NF_SLOW,         /* a note */
 	NF_NCLASSES
 };
 
 #define NF_EVIDENCE 8
 #define NF_MAX_FINDINGS 128
+#define NF_MAX_NOTES 64
 
 struct nf_finding {
 	int device;
@@ -44,14 +56,17 @@ struct nf_finding {
 	char summary[384];
 	char paths[400]; /* what each path kept, when the rows walked several ("" else) */
 	int nev;
-	int64_t ev_cycle[NF_EVIDENCE], ev_value[NF_EVIDENCE];
+	int64_t ev_cycle[NF_EVIDENCE], ev_value[NF_EVIDENCE]; /* value NF_UNSET: none */
+	char ev_status[NF_EVIDENCE][NF_STATUS_MAX]; /* the row's status where it tells more */
 };
 
 struct nf_verdict {
 	int ndev;
 	int64_t cycles;
-	int n;
+	int n; /* findings: any makes the run's verdict 1 */
 	struct nf_finding f[NF_MAX_FINDINGS];
+	int nnotes; /* notes: said, never a failure */
+	struct nf_finding notes[NF_MAX_NOTES];
 };
 
 struct nf_verdict_cfg {

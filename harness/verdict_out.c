@@ -18,6 +18,42 @@ static void json_int_or_null(FILE *f, int64_t x)
 		fprintf(f, "%" PRId64, x);
 }
 
+/* one finding or note, on one line (verdict_read.c reads it back) */
+static void json_finding(FILE *f, const struct nf_finding *x, bool note)
+{
+	fprintf(f,
+		"\n    {\"device\": %d, \"class\": \"%s\", \"what\": \"%s\", "
+		"\"first_cycle\": ",
+		x->device, nf_class_name(x->cls), x->what);
+	json_int_or_null(f, x->first_cycle);
+	fprintf(f, ", \"slope_per_cycle\": %.6g, ", x->slope);
+	if (note)
+		fputs("\"note\": true, ", f);
+	fputs("\"exhaustion_cycle\": ", f);
+	json_int_or_null(f, x->exhaustion);
+	fprintf(f, ", \"exhaustion_seen\": %s, \"predictable_from\": ",
+		x->exhaustion_seen ? "true" : "false");
+	json_int_or_null(f, x->predictable_from);
+	fputs(", \"summary\": ", f);
+	nf_put_json_string(f, x->summary);
+	if (x->paths[0]) {
+		fputs(", \"paths\": ", f);
+		nf_put_json_string(f, x->paths);
+	}
+	/* a value is a number or null (none in that row), never the unset marker */
+	fputs(", \"evidence\": [", f);
+	for (int k = 0; k < x->nev; k++) {
+		fprintf(f, "%s{\"cycle\": %" PRId64 ", \"value\": ", k ? ", " : "", x->ev_cycle[k]);
+		json_int_or_null(f, x->ev_value[k]);
+		if (x->ev_status[k][0]) {
+			fputs(", \"status\": ", f);
+			nf_put_json_string(f, x->ev_status[k]);
+		}
+		fputc('}', f);
+	}
+	fputs("]}", f);
+}
+
 void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 {
 	fprintf(f,
@@ -25,30 +61,15 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 		",\n  \"findings\": [",
 		v->n ? "false" : "true", v->ndev, v->cycles);
 	for (int i = 0; i < v->n; i++) {
-		const struct nf_finding *x = &v->f[i];
-		fprintf(f,
-			"%s\n    {\"device\": %d, \"class\": \"%s\", \"what\": \"%s\", "
-			"\"first_cycle\": %" PRId64 ", \"slope_per_cycle\": %.6g, ",
-			i ? "," : "", x->device, nf_class_name(x->cls), x->what, x->first_cycle,
-			x->slope);
-		fputs("\"exhaustion_cycle\": ", f);
-		json_int_or_null(f, x->exhaustion);
-		fprintf(f, ", \"exhaustion_seen\": %s, \"predictable_from\": ",
-			x->exhaustion_seen ? "true" : "false");
-		json_int_or_null(f, x->predictable_from);
-		fputs(", \"summary\": ", f);
-		nf_put_json_string(f, x->summary);
-		if (x->paths[0]) {
-			fputs(", \"paths\": ", f);
-			nf_put_json_string(f, x->paths);
-		}
-		fputs(", \"evidence\": [", f);
-		for (int k = 0; k < x->nev; k++)
-			fprintf(f, "%s{\"cycle\": %" PRId64 ", \"value\": %" PRId64 "}",
-				k ? ", " : "", x->ev_cycle[k], x->ev_value[k]);
-		fputs("]}", f);
+		fputs(i ? "," : "", f);
+		json_finding(f, &v->f[i], false);
 	}
-	fprintf(f, "%s]\n}\n", v->n ? "\n  " : "");
+	fprintf(f, "%s],\n  \"notes\": [", v->n ? "\n  " : "");
+	for (int i = 0; i < v->nnotes; i++) {
+		fputs(i ? "," : "", f);
+		json_finding(f, &v->notes[i], true);
+	}
+	fprintf(f, "%s]\n}\n", v->nnotes ? "\n  " : "");
 }
 
 void nf_verdict_junit(const struct nf_verdict *v, FILE *f)
@@ -79,9 +100,12 @@ void nf_verdict_junit(const struct nf_verdict *v, FILE *f)
 				fputs("      <failure message=\"", f);
 				nf_put_xml_text(f, x->summary, strlen(x->summary));
 				fputs("\">", f);
-				for (int k = 0; k < x->nev; k++)
-					fprintf(f, "cycle %" PRId64 ": %s %" PRId64 "\n",
-						x->ev_cycle[k], x->what, x->ev_value[k]);
+				for (int k = 0; k < x->nev; k++) {
+					fprintf(f, "cycle %" PRId64 ": %s ", x->ev_cycle[k], x->what);
+					if (x->ev_value[k] != NF_UNSET)
+						fprintf(f, "%" PRId64 " ", x->ev_value[k]);
+					fprintf(f, "%s\n", x->ev_status[k]);
+				}
 				fputs("</failure>\n", f);
 			}
 			fputs(any ? "    </testcase>\n" : "/>\n", f);
@@ -99,6 +123,9 @@ void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
 		if (v->f[i].paths[0])
 			fprintf(f, "device %d:   %s\n", v->f[i].device, v->f[i].paths);
 	}
+	for (int i = 0; i < v->nnotes; i++)
+		fprintf(f, "device %d: note: %s (%s): %s\n", v->notes[i].device,
+			nf_class_name(v->notes[i].cls), v->notes[i].what, v->notes[i].summary);
 	if (!v->n)
 		fprintf(f, "verdict: clean (%d device%s, %" PRId64 " cycles)\n", v->ndev,
 			v->ndev == 1 ? "" : "s", v->cycles);

@@ -45,10 +45,11 @@ static int finding(struct nf_verdict *v, const char *line)
 {
 	char cls[32];
 	struct nf_finding *f;
+	bool note = strstr(line, "\"note\": true") != NULL;
 
-	if (v->n == NF_MAX_FINDINGS)
+	if (note ? v->nnotes == NF_MAX_NOTES : v->n == NF_MAX_FINDINGS)
 		return 0;
-	f = &v->f[v->n];
+	f = note ? &v->notes[v->nnotes] : &v->f[v->n];
 	memset(f, 0, sizeof(*f));
 	if (json_str(line, "class", cls, sizeof(cls)) < 0 ||
 	    json_str(line, "what", f->what, sizeof(f->what)) < 0 ||
@@ -68,17 +69,28 @@ static int finding(struct nf_verdict *v, const char *line)
 	const char *sl = strstr(line, "\"slope_per_cycle\": ");
 	f->slope = sl ? strtod(sl + strlen("\"slope_per_cycle\": "), NULL) : 0;
 	json_str(line, "paths", f->paths, sizeof(f->paths)); /* only when several paths */
-	/* "evidence": [{"cycle": C, "value": V}, ...] */
+	/* "evidence": [{"cycle": C, "value": V|null[, "status": "W"]}, ...] */
 	const char *ev = strstr(line, "\"evidence\": [");
 	while (ev && f->nev < NF_EVIDENCE && (ev = strstr(ev, "{\"cycle\": "))) {
-		long long c, x;
-		if (sscanf(ev, "{\"cycle\": %lld, \"value\": %lld}", &c, &x) != 2)
+		long long c;
+		int used = 0;
+		if (sscanf(ev, "{\"cycle\": %lld, \"value\": %n", &c, &used) != 1 || !used)
 			break;
 		f->ev_cycle[f->nev] = c;
-		f->ev_value[f->nev++] = x;
+		f->ev_value[f->nev] = strncmp(ev + used, "null", 4) ? strtoll(ev + used, NULL, 10)
+								  : NF_UNSET;
+		const char *end = strchr(ev, '}');
+		char word[NF_STATUS_MAX + 16] = "";
+		if (end && json_str(ev, "status", word, sizeof(word)) == 0 &&
+		    strstr(ev, "\"status\": ") < end)
+			snprintf(f->ev_status[f->nev], NF_STATUS_MAX, "%s", word);
+		f->nev++;
 		ev++;
 	}
-	v->n++;
+	if (note)
+		v->nnotes++;
+	else
+		v->n++;
 	return 0;
 }
 

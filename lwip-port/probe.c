@@ -67,6 +67,10 @@ static void read_sockets(struct nf_probe *p)
 	SYS_ARCH_UNPROTECT(lev);
 }
 
+static unsigned heap_block_bytes(const void *ptr);
+static void held_by_pcb(const struct tcp_pcb *pcb, unsigned *heap, unsigned *queued);
+static int pcb_closing(const struct tcp_pcb *pcb);
+
 static void read_stats(struct nf_probe *p)
 {
 	const struct stats_mem *heap = &lwip_stats.mem;
@@ -84,13 +88,20 @@ static void read_stats(struct nf_probe *p)
 		o->max = m->max;
 		o->err = m->err;
 	}
-	for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb; pcb = pcb->next)
+	for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb; pcb = pcb->next) {
 		p->tcp_time_wait++;
+		held_by_pcb(pcb, &p->heap_closing, &p->closing_queued);
+	}
 	/* closed by the application, finished by lwIP: a FIN that cannot get
 	 * out (a blackhole, a lost AP) is retransmitted until lwIP gives up */
 	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
-		p->tcp_closing += pcb->state == FIN_WAIT_1 || pcb->state == FIN_WAIT_2 ||
-				  pcb->state == CLOSING || pcb->state == LAST_ACK;
+		if (pcb_closing(pcb)) {
+			p->tcp_closing++;
+			held_by_pcb(pcb, &p->heap_closing, &p->closing_queued);
+		}
+#if LWIP_STATS && TCP_STATS
+	p->tcp_xmit = lwip_stats.tcp.xmit;
+#endif
 }
 
 /* Heap bytes one TCP pcb takes when pools live on the heap
@@ -116,6 +127,80 @@ static unsigned pcb_heap_bytes(void)
 #else
 	return 0; /* a pool slot: not heap */
 #endif
+}
+
+/* The heap bytes the block at ptr takes, as mem_free() will count them
+ * back: lwIP's own heap keeps a header (mem.c's struct mem: next, prev,
+ * used) before each block, next being the following block's offset from
+ * the heap's start. Read only where that layout is known (no overflow
+ * check, no pools or libc as the heap); 0 elsewhere or for a header that
+ * does not look like an allocated block. */
+#if !MEM_LIBC_MALLOC && !MEM_USE_POOLS && !MEM_OVERFLOW_CHECK && !defined(LWIP_RAM_HEAP_POINTER)
+struct nf_mem_hdr {
+	mem_size_t next, prev;
+	u8_t used;
+};
+extern u8_t ram_heap[] __attribute__((weak));
+#define NF_MEM_HDR LWIP_MEM_ALIGN_SIZE(sizeof(struct nf_mem_hdr))
+
+static unsigned heap_block_bytes(const void *ptr)
+{
+	const u8_t *ram = ram_heap ? (const u8_t *)LWIP_MEM_ALIGN(ram_heap) : NULL;
+	const u8_t *h = (const u8_t *)ptr - NF_MEM_HDR;
+
+	if (!ram || !ptr || h < ram || h >= ram + LWIP_MEM_ALIGN_SIZE(MEM_SIZE))
+		return 0;
+	const struct nf_mem_hdr *m = (const struct nf_mem_hdr *)(const void *)h;
+	size_t at = (size_t)(h - ram);
+	return m->used == 1 && m->next > at && m->next <= LWIP_MEM_ALIGN_SIZE(MEM_SIZE)
+		   ? (unsigned)(m->next - at)
+		   : 0;
+}
+#else
+static unsigned heap_block_bytes(const void *ptr)
+{
+	(void)ptr;
+	return 0;
+}
+#endif
+
+/* a pbuf's memory on the heap: PBUF_RAM always, every kind when the pools
+ * live on the heap */
+static int pbuf_on_heap(const struct pbuf *q)
+{
+#ifdef PBUF_TYPE_ALLOC_SRC_MASK
+	return MEMP_MEM_MALLOC || pbuf_get_allocsrc(q) == PBUF_TYPE_ALLOC_SRC_MASK_STD_HEAP;
+#else
+	return MEMP_MEM_MALLOC || q->type == PBUF_RAM;
+#endif
+}
+
+static void held_by_segs(const struct tcp_seg *seg, unsigned *heap, unsigned *queued)
+{
+	for (; seg; seg = seg->next) {
+		*heap += MEMP_MEM_MALLOC ? heap_block_bytes(seg) : 0;
+		*queued += seg->p ? seg->p->tot_len : 0;
+		for (const struct pbuf *q = seg->p; q; q = q->next)
+			*heap += pbuf_on_heap(q) ? heap_block_bytes(q) : 0;
+	}
+}
+
+/* what a pcb the application closed still holds until lwIP's timers end
+ * it: itself (pools on the heap) and its queued segments */
+static void held_by_pcb(const struct tcp_pcb *pcb, unsigned *heap, unsigned *queued)
+{
+	*heap += MEMP_MEM_MALLOC ? heap_block_bytes(pcb) : 0;
+	held_by_segs(pcb->unsent, heap, queued);
+	held_by_segs(pcb->unacked, heap, queued);
+#if TCP_QUEUE_OOSEQ
+	held_by_segs(pcb->ooseq, heap, queued);
+#endif
+}
+
+static int pcb_closing(const struct tcp_pcb *pcb)
+{
+	return pcb->state == FIN_WAIT_1 || pcb->state == FIN_WAIT_2 || pcb->state == CLOSING ||
+	       pcb->state == LAST_ACK;
 }
 
 /* The largest block the heap can give now: an embedded heap fails by

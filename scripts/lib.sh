@@ -23,9 +23,59 @@ nf_lwip_suite() {
 	return 0
 }
 
+# nf_apt_mirror [APT_ETC]: the Debian mirror this machine's own apt
+# configuration uses (APT_ETC, default /etc/apt: sources.list and
+# sources.list.d/*.list in one-line form, sources.list.d/*.sources in deb822
+# form), as "URI SIGNED-BY" (SIGNED-BY a keyring path, or "-" for apt's
+# default keyrings): the first enabled deb or deb-src entry with the main
+# component whose suites are not only security ones. A proxy in apt.conf
+# applies as it does for every apt-get. Exit 3 with a clear error when the
+# machine has no such entry.
+nf_apt_mirror() {
+	local etc=${1:-/etc/apt} f
+	local -a files=()
+	[ -f "$etc/sources.list" ] && files+=("$etc/sources.list")
+	for f in "$etc"/sources.list.d/*.list "$etc"/sources.list.d/*.sources; do
+		[ -f "$f" ] && files+=("$f")
+	done
+	[ ${#files[@]} -gt 0 ] || die 3 "fetch: no apt sources in $etc (sources.list, sources.list.d/): netflap takes Debian's mirror from there"
+	awk '
+	function emit(uri, signed) { if (!done) { print uri, (signed == "" ? "-" : signed); done = 1 } }
+	function good_suites(s,   n, a, i) { n = split(s, a, /[ \t]+/); for (i = 1; i <= n; i++) if (a[i] != "" && a[i] !~ /-security$/ && a[i] !~ /\/updates$/) return 1; return 0 }
+	function has_main(c) { return (" " c " ") ~ /[ \t]main[ \t]/ }
+	function flush() {
+		if (typ ~ /(^|[ \t])deb(-src)?([ \t]|$)/ && uri != "" && enabled && good_suites(suites) && has_main(comps)) {
+			split(uri, u, /[ \t]+/); emit(u[1], signed)
+		}
+		typ = uri = suites = comps = signed = ""; enabled = 1
+	}
+	FNR == 1 { if (deb822) flush(); deb822 = FILENAME ~ /\.sources$/; typ = uri = suites = comps = signed = ""; enabled = 1 }
+	deb822 && /^[ \t]*$/ { flush(); next }
+	deb822 && /^[ \t]*#/ { next }
+	deb822 {
+		k = tolower($1); sub(/:$/, "", k); v = $0; sub(/^[^:]*:[ \t]*/, "", v)
+		if (k == "types") typ = v; else if (k == "uris") uri = v; else if (k == "suites") suites = v
+		else if (k == "components") comps = v; else if (k == "signed-by" && v ~ /^\//) signed = v
+		else if (k == "enabled" && tolower(v) == "no") enabled = 0
+		next
+	}
+	/^[ \t]*(deb|deb-src)[ \t]/ {
+		line = $0; sub(/#.*/, "", line); opts = ""; signed = ""
+		if (match(line, /\[[^]]*\]/)) { opts = substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, 1, RSTART - 1) substr(line, RSTART + RLENGTH) }
+		n = split(line, w, /[ \t]+/); k = (w[1] == "" ? 2 : 1)
+		if (match(opts, /signed-by=[^ \t]+/)) signed = substr(opts, RSTART + 10, RLENGTH - 10)
+		if (signed !~ /^\//) signed = ""
+		comps = ""; for (i = k + 3; i <= n; i++) comps = comps " " w[i]
+		if (n >= k + 3 && good_suites(w[k + 2]) && has_main(comps)) emit(w[k + 1], signed)
+	}
+	END { if (deb822) flush() }' "${files[@]}" | head -n 1 | grep . ||
+		die 3 "fetch: no Debian mirror with the main component in $etc's apt sources: add one (e.g. deb http://MIRROR/debian bookworm main) or install lwIP's tree by hand with scripts/add-stack.sh --lwip DIR"
+}
+
 # nf_apt_source CACHE SUITE PKG ORIG: downloads Debian SUITE's source
-# package PKG into CACHE unless its ORIG tarball is there already. apt reads
-# a sources list private to CACHE/apt-SUITE, so the machine's own apt
+# package PKG into CACHE unless its ORIG tarball is there already, from the
+# mirror the machine's apt configuration names (nf_apt_mirror). apt reads a
+# sources list private to CACHE/apt-SUITE, so the machine's own apt
 # configuration and the release its packages come from stay as they are.
 nf_apt_source() {
 	local cache=$1 suite=$2 pkg=$3 orig=$4
@@ -34,8 +84,12 @@ nf_apt_source() {
 	local -a opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
 		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Debug::NoLocking=1
 		-o APT::Sandbox::User=root)
+	local mirror uri signed
+	mirror=$(nf_apt_mirror "${NETFLAP_APT_ETC:-/etc/apt}") || exit 3
+	read -r uri signed <<<"$mirror"
+	[ "$signed" != - ] || signed=/usr/share/keyrings/debian-archive-keyring.gpg
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/none"
-	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" >"$apt/sources.list"
+	echo "deb-src [signed-by=$signed] $uri $suite main" >"$apt/sources.list"
 	say "fetch: Debian's $pkg source package ($suite)" >&2
 	apt-get "${opts[@]}" update -qq >"$apt/update.log" 2>&1 ||
 		die 3 "fetch: apt-get update for Debian $suite sources failed (see $apt/update.log)"

@@ -25,6 +25,11 @@ struct nf_probe {
 	int tcp_closing;   /* closed by the application, lwIP finishing: FIN_WAIT_1/2,
 			      CLOSING, LAST_ACK (bounded by lwIP's timers, not a leak) */
 	unsigned heap_time_wait; /* heap bytes both hold (MEMP_MEM_MALLOC), else 0 */
+	/* what those connections hold, queued segments included: the heap
+	 * their pcbs, segments and pbufs take (released on lwIP's timers),
+	 * and the bytes queued in them */
+	unsigned heap_closing, closing_queued;
+	unsigned tcp_xmit; /* lwIP's tcp.xmit: segments sent, retransmissions too */
 	size_t npools;
 	struct nf_pool_stat pools[NF_PROBE_MAX_POOLS];
 };

@@ -6,8 +6,11 @@
 #                  naming it; rows so far whole. (netflap does not restart
 #                  services: a soak that lost its broker measures nothing.)
 #   dnsmasq-killed the same for dnsmasq
-#   device-killed  one of three devices SIGKILLed: its rows say device_crashed,
-#                  the others go on reconnecting; the verdict flags it (exit 1)
+#   device-killed  one of three devices SIGKILLed: its row says device_crashed,
+#                  the run stops after that cycle (device.on_crash = stop); the
+#                  verdict names the crash by its signal (exit 1), no stall
+#   device-killed-restart  the same with device.on_crash = restart: the device
+#                  starts again, its next row says rebooted, the others go on
 #   disk-full      the run folder on a 256 KiB tmpfs: a clear error (exit 3),
 #                  the rows written so far whole and parseable
 #   two-at-once    two seed-quick runs at the same time: both right, no collision
@@ -51,11 +54,13 @@ broker-killed | dnsmasq-killed)
 	nf_well_formed "$out/run/cycles.csv"
 	nf_nothing_left "$out/run"
 	;;
-device-killed)
+device-killed | device-killed-restart)
 	# event pace: each phase waits for the devices still alive, so a loaded
 	# machine slows the run down instead of failing the others' rows
+	on_crash=stop
+	[ "$case" = device-killed-restart ] && on_crash=restart
 	"$nf" run "$root/scenarios/fixed-quick.scn" --set device.count=3 --set run.loops=60 \
-		--out "$out/run" --quiet 2>"$out/run.err" &
+		--set device.on_crash=$on_crash --out "$out/run" --quiet 2>"$out/run.err" &
 	run_pid=$!
 	nf_defer "kill $run_pid"
 	nf_wait 30 nf_at_least "$out/run/cycles.csv" '^[0-9]+,1,' 5 || nf_fail "no rows came"
@@ -66,14 +71,24 @@ device-killed)
 	wait $run_pid
 	rc=$?
 	[ $rc = 1 ] || nf_fail "exit $rc, want 1 (the crash is a finding)"
-	[ "$(nf_col status "$out/run/cycles.csv" | wc -l)" = 180 ] || nf_fail "want 60 cycles x 3 devices"
-	crashed=$(paste -d, <(nf_col device "$out/run/cycles.csv") <(nf_col status "$out/run/cycles.csv") |
-		grep -c '^1,device_crashed$')
-	[ "$crashed" -ge 20 ] || nf_fail "device 1 has $crashed device_crashed rows"
-	others=$(paste -d, <(nf_col device "$out/run/cycles.csv") <(nf_col status "$out/run/cycles.csv") |
-		grep -v '^1,' | grep -vc ',ok$')
-	[ "$others" = 0 ] || nf_fail "the other devices had $others failed rows: $(paste -d, <(nf_col device "$out/run/cycles.csv") <(nf_col status "$out/run/cycles.csv") | grep -v '^1,' | grep -v ',ok$' | sort | uniq -c)"
-	grep -q '"device": 1, "class": "reconnect stall"' "$out/run/verdict.json" || nf_fail "verdict misses the crash"
+	pairs=$(paste -d, <(nf_col device "$out/run/cycles.csv") <(nf_col status "$out/run/cycles.csv"))
+	crashed=$(grep -c '^1,device_crashed$' <<<"$pairs")
+	[ "$crashed" = 1 ] || nf_fail "device 1 has $crashed device_crashed rows, want the one"
+	rows=$(wc -l <<<"$pairs")
+	if [ "$on_crash" = stop ]; then # the crash's cycle is the last
+		[ "$rows" -lt 180 ] || nf_fail "the run went on after the crash: $rows rows"
+		[ "$(tail -n 3 <<<"$pairs" | grep -c device_crashed)" = 1 ] || nf_fail "the crash is not in the last cycle"
+	else # restarted: every cycle, and the one after the crash says so
+		[ "$rows" = 180 ] || nf_fail "want 60 cycles x 3 devices, have $rows"
+		[ "$(grep -c '^1,rebooted$' <<<"$pairs")" = 1 ] || nf_fail "no rebooted row for device 1"
+		[ "$(nf_col reboots "$out/run/cycles.csv" | tail -n 3 | sort -n | tail -n 1)" = 1 ] ||
+			nf_fail "reboots not counted"
+	fi
+	others=$(grep -v '^1,' <<<"$pairs" | grep -vc ',ok$')
+	[ "$others" = 0 ] || nf_fail "the other devices had $others failed rows: $(grep -v '^1,' <<<"$pairs" | grep -v ',ok$' | sort | uniq -c)"
+	grep -q '"device": 1, "class": "device crash".*SIGKILL' "$out/run/verdict.json" ||
+		nf_fail "verdict does not name the crash by its signal: $(cat "$out/run/verdict.json")"
+	! grep -q '"class": "reconnect stall"' "$out/run/verdict.json" || nf_fail "the crash is also called a stall"
 	nf_well_formed "$out/run/cycles.csv"
 	nf_nothing_left "$out/run"
 	;;

@@ -82,9 +82,10 @@ daemon)
 	well_formed
 	;;
 matrix)
+	# a cell with a finding makes the matrix's exit 1 (the worst cell's meaning)
 	"$nf" matrix "$root/scenarios/seed-quick.scn" --set run.loops=45 --out "$out/m" --quiet
 	rc=$?
-	[ $rc = 0 ] || nf_fail "matrix exit $rc"
+	[ $rc = 1 ] || nf_fail "matrix exit $rc, want 1 (vendor/shutdown+close has a finding)"
 	leaky=$(awk -F, 'NR > 1 && $4 != "\"clean\"" {print $1 "/" $2}' "$out/m/matrix.csv")
 	[ "$leaky" = vendor/shutdown+close ] ||
 		nf_fail "cells with findings: '$leaky', want only vendor/shutdown+close: $(grep -h summary "$out"/m/*/verdict.json)"
@@ -92,6 +93,11 @@ matrix)
 		nf_fail "vendor/shutdown+close does not fail from cycle 39"
 	[ "$(grep -c . "$out/m/matrix.csv")" = 9 ] || nf_fail "want 8 cells"
 	grep -q '| vendor |' "$out/m/matrix.md" || nf_fail "matrix.md lacks the table"
+	# clean cells only: exit 0
+	"$nf" matrix "$root/scenarios/seed-quick.scn" --set run.loops=20 --stacks fixed \
+		--close-modes shutdown+close --out "$out/clean" --quiet
+	rc=$?
+	[ $rc = 0 ] || nf_fail "a clean matrix: exit $rc, want 0"
 	echo "PASS: matrix"
 	exit 0
 	;;

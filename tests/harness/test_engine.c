@@ -11,49 +11,7 @@
 #include "nf_check.h"
 #include "scenario.h"
 
-/* the defaults with each "section.key=value" of the NULL-ended list */
-static void scenario_of(struct nf_scenario *sc, const char *const *sets)
-{
-	char err[200];
-
-	nf_scenario_defaults(sc);
-	for (; *sets; sets++)
-		ck_assert_msg(nf_scenario_set(sc, *sets, err, sizeof(err)) == 0, "%s", err);
-}
-
-struct fake {
-	int ap_calls;
-	bool ap_on;
-	int nrows;
-	struct nf_row rows[64];
-};
-
-static int fake_ap(void *ctx, bool on)
-{
-	struct fake *f = ctx;
-	f->ap_calls++;
-	f->ap_on = on;
-	return 0;
-}
-
-static void fake_row(void *ctx, const struct nf_row *row)
-{
-	struct fake *f = ctx;
-	if (f->nrows < 64)
-		f->rows[f->nrows++] = *row;
-}
-
-static const struct nf_engine_ops fake_ops = {.ap_set = fake_ap, .row = fake_row};
-
-static struct nf_report rep(int64_t phase, const char *status, int64_t fd)
-{
-	struct nf_report r;
-	nf_report_clear(&r);
-	r.v[NF_R_phase] = phase;
-	r.v[NF_R_socket_fd] = fd;
-	strcpy(r.status, status);
-	return r;
-}
+#include "engine_fake.h"
 
 /* run.cut_at = random draws a phase per cycle from those the reconnect
  * walks: tls only when the device runs TLS */
@@ -158,6 +116,8 @@ START_TEST(test_engine_event)
 	nf_scenario_set(&sc, "run.pace=event", err, sizeof(err));
 	nf_scenario_set(&sc, "run.disable_interval=0ms", err, sizeof(err));
 	nf_scenario_set(&sc, "run.enable_interval=0ms", err, sizeof(err));
+	/* the run goes on past device 1's crash (nothing restarts it here) */
+	ck_assert_int_eq(nf_scenario_set(&sc, "device.on_crash=restart", err, sizeof(err)), 0);
 	nf_scenario_set(&sc, "run.reconnect_timeout=2s", err, sizeof(err));
 	nf_scenario_set(&sc, "device.count=2", err, sizeof(err));
 	nf_engine_init(&e, &sc, &fake_ops, &f);
@@ -209,13 +169,6 @@ END_TEST
 /* a device that does not report in: asked for STATUS, its timeout row
  * carries the stack's figures; one that never answers: the row still comes,
  * NF_COLLECT_MS later, empty */
-static int asked[4];
-
-static void fake_ask(void *ctx, int dev)
-{
-	(void)ctx;
-	asked[dev]++;
-}
 
 START_TEST(test_engine_collect)
 {

@@ -240,6 +240,48 @@ START_TEST(test_csv)
 }
 END_TEST
 
+/* a value the row lacks is empty, never the unset marker; a step timed
+ * before this cycle's carrier came back (a lease kept from an older one)
+ * is empty, never negative; a crash's cause loses its commas */
+START_TEST(test_csv_no_false_values)
+{
+	char buf[8192] = "", *f[256];
+	FILE *m = tmpfile();
+	struct nf_row row = {.cycle = 5, .progress = 1};
+
+	nf_report_clear(&row.r);
+	row.r.v[NF_R_t_carrier_up] = 50000;
+	row.r.v[NF_R_t_lease] = 7381; /* an old lease */
+	row.r.v[NF_R_t_dns] = 50020;
+	strcpy(row.status, "in_connect");
+	strcpy(row.crash, "SIGABRT: a, b");
+	ck_assert_int_eq(nf_csv_header(m), 0);
+	ck_assert_int_eq(nf_csv_row(m, &row, NULL), 0);
+	rewind(m);
+	ck_assert_uint_gt(fread(buf, 1, sizeof(buf) - 1, m), 0);
+	fclose(m);
+	ck_assert_ptr_null(strstr(buf, "-9223372036854775808"));
+	char *line = strchr(buf, '\n') + 1;
+	int n = 0;
+	for (char *p = line; n < 256; p++) { /* split the row */
+		f[n++] = p;
+		p += strcspn(p, ",\n");
+		if (*p != ',') {
+			*p = '\0';
+			break;
+		}
+		*p = '\0';
+	}
+	ck_assert_int_eq(n, nf_csv_ncols());
+	ck_assert_str_eq(f[NF_COL_lease_ms], "");
+	ck_assert_str_eq(f[NF_COL_dns_ms], "20");
+	ck_assert_str_eq(f[NF_COL_connack_ms], "");
+	ck_assert_str_eq(f[NF_COL_progress], "1");
+	ck_assert_str_eq(f[NF_COL_status], "in_connect");
+	ck_assert_str_eq(f[NF_COL_crash], "SIGABRT: a; b");
+}
+END_TEST
+
 START_TEST(test_csv_full_disk)
 {
 	/* /dev/full is no regular file: the cut-back is skipped, the error stays */
@@ -269,6 +311,7 @@ int main(void)
 	tcase_add_test(ts, test_scenario_every_key_bad);
 	tcase_add_test(tc, test_csv);
 	tcase_add_test(tc, test_csv_full_disk);
+	tcase_add_test(tc, test_csv_no_false_values);
 	suite_add_tcase(s, ts);
 	suite_add_tcase(s, tc);
 	return nf_check_run(s);

@@ -11,6 +11,7 @@
 #include "nf_check.h"
 #include "rows.h"
 #include "verdict.h"
+#include "verdict_judge.h"
 
 /* one synthetic row; a generator fills what it varies */
 struct syn {
@@ -71,14 +72,7 @@ static struct nf_verdict v;
 
 static void judge(void)
 {
-	struct nf_rows rows;
-	char err[200];
-	struct nf_verdict_cfg cfg = {.settle_cycles = 2, .stall_cycles = 3};
-
-	ck_assert_int_eq(nf_rows_load(&rows, path, err, sizeof(err)), 0);
-	nf_verdict_compute(&rows, &cfg, &v);
-	nf_rows_free(&rows);
-	unlink(path);
+	judge_file(path, &v);
 }
 
 static const struct nf_finding *find(enum nf_class c, const char *what)
@@ -486,22 +480,31 @@ START_TEST(test_stall)
 }
 END_TEST
 
-/* crashed in cycle 2 (settling) for good: a stall from 2; failing only while settling: none */
+/* failing from cycle 2 (settling) for good: a stall from 2; a crash there
+ * is the crash's finding, not a stall; failing only while settling: none */
 static bool for_good;
+static const char *for_good_status;
 static void g_early(int c, unsigned *s, struct syn *r)
 {
 	g_clean(c, s, r);
 	if (c == 2 || (c > 2 && for_good))
-		r->status = for_good ? "device_crashed" : "dhcp_timeout";
+		r->status = for_good ? for_good_status : "dhcp_timeout";
 }
 
 START_TEST(test_stall_from_settle)
 {
 	for_good = true;
+	for_good_status = "dhcp_timeout";
 	write_csv_full(4, g_early);
 	judge();
 	ck_assert_ptr_nonnull(find(NF_STALL, NULL));
 	ck_assert_int_eq(find(NF_STALL, NULL)->first_cycle, 2);
+	for_good_status = "device_crashed";
+	write_csv_full(4, g_early);
+	judge();
+	ck_assert_ptr_null(find(NF_STALL, NULL));
+	ck_assert_ptr_nonnull(find(NF_CRASH, NULL));
+	ck_assert_int_eq(find(NF_CRASH, NULL)->first_cycle, 2);
 	for_good = false;
 	write_csv_full(40, g_early);
 	judge();

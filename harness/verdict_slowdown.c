@@ -1,0 +1,85 @@
+/* The verdict's reconnect slowdown: the CONNACK time's thirds, a device
+ * against itself and against its fleet (see verdict.h). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "verdict_int.h"
+
+int64_t nf_vd_median(int64_t *a, int n)
+{
+	qsort(a, (size_t)n, sizeof(a[0]), nf_vd_cmp_i64);
+	return a[n / 2];
+}
+
+/* Median CONNACK of the rows of series s (all of rows when s is NULL) in
+ * each third of the cycles after settle; NF_UNSET where a third has none. */
+void nf_vd_connack_thirds(const struct nf_rows *rows, const struct nf_series *only,
+			   int64_t settle, int64_t last, struct thirds *t)
+{
+	int64_t span = last - settle;
+	size_t total = only ? only->n : 0;
+
+	for (int d = 0; !only && d < rows->ndev; d++)
+		total += rows->dev[d].n;
+	int64_t *a = malloc((total + 1) * sizeof(*a));
+	for (int k = 0; k < 3; k++) {
+		int n = 0;
+		t->from[k] = settle + 1 + span * k / 3;
+		t->q1[k] = t->m[k] = t->q3[k] = NF_UNSET;
+		for (int d = 0; a && d < (only ? 1 : rows->ndev); d++) {
+			const struct nf_series *s = only ? only : &rows->dev[d];
+			for (size_t i = 0; i < s->n; i++) {
+				int64_t c = s->v[i][C_CYCLE];
+				if (c >= t->from[k] && c < settle + 1 + span * (k + 1) / 3 + (k == 2) &&
+				    s->v[i][C_CONNACK] != NF_UNSET)
+					a[n++] = s->v[i][C_CONNACK];
+			}
+		}
+		if (n >= SLOW_MIN) {
+			t->m[k] = nf_vd_median(a, n); /* sorts a */
+			t->q1[k] = a[n / 4];
+			t->q3[k] = a[3 * n / 4];
+		}
+	}
+	free(a);
+}
+
+/* A stack that slows: the last third's median CONNACK twice the first's and
+ * 50 ms more, the middle third already slower (a trend, not one slow
+ * stretch), and the whole distribution moved (the last third's lower
+ * quartile above the first's upper one: a reconnect that is sometimes
+ * slow, a lost echo resent, is noise that moves a median of few cycles
+ * but not the quartiles), each third with SLOW_MIN reconnects at least; in a fleet of 3 or more also twice the fleet's median in the
+ * last third and 50 ms more behind it than in the first: a device that
+ * slows together with the whole fleet is a loaded machine, not its stack. */
+void nf_vd_slowdown(struct nf_verdict *v, int dev, const struct nf_rows *rows, int64_t settle,
+		     int64_t last, const struct thirds *fleet)
+{
+	struct thirds d;
+
+	nf_vd_connack_thirds(rows, &rows->dev[dev], settle, last, &d);
+	if (d.m[0] == NF_UNSET || d.m[1] == NF_UNSET || d.m[2] == NF_UNSET)
+		return;
+	if (!(d.m[2] > 2 * d.m[0] && d.m[2] - d.m[0] >= 50 && d.m[1] > d.m[0] &&
+	      d.q1[2] > d.q3[0]))
+		return;
+	if (rows->ndev >= 3 && fleet->m[0] != NF_UNSET && fleet->m[2] != NF_UNSET &&
+	    !(d.m[2] > 2 * fleet->m[2] &&
+	      (d.m[2] - fleet->m[2]) - (d.m[0] - fleet->m[0]) >= 50))
+		return;
+	struct nf_finding *f = nf_vd_add(v, dev, NF_SLOWDOWN, "connack");
+	if (!f)
+		return;
+	f->first_cycle = d.from[2];
+	f->slope = (double)(d.m[2] - d.m[0]) / (double)(last - settle);
+	snprintf(f->summary, sizeof(f->summary),
+		 "median carrier-up to CONNACK %" PRId64 " ms in the first third, %" PRId64
+		 " ms in the last%s",
+		 d.m[0], d.m[2], rows->ndev >= 3 ? " (the fleet's did not grow with it)" : "");
+	f->nev = 3;
+	for (int k = 0; k < 3; k++) {
+		f->ev_cycle[k] = d.from[k];
+		f->ev_value[k] = d.m[k];
+	}
+}

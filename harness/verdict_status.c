@@ -1,0 +1,214 @@
+/* The verdict's reading of the rows' statuses (see verdict.h): a reconnect
+ * that stopped (stall), one still under way when the cycle ended (slow, a
+ * note), and a device that died (crash, named by its cause). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verdict_int.h"
+
+/* a row still under way: no report in time, or the device's own attempt
+ * timeout, while the device was making progress (its row's progress) */
+static bool under_way(const struct nf_series *s, size_t i)
+{
+	return s->v[i][C_PROGRESS] == 1 &&
+	       (nf_status_is_under_way(s->status[i]) ||
+		nf_status_parse(s->status[i]) == NF_ST_timeout);
+}
+
+static bool crashed(const struct nf_series *s, size_t i)
+{
+	return nf_status_parse(s->status[i]) == NF_ST_device_crashed;
+}
+
+/* The rows that count toward a stall: failed, and not under way. Under
+ * way only stalls when it never ends: a run of such rows to the end of the
+ * series, longer than any such run the device came out of before. */
+static void stall_rows(const struct nf_series *s, bool *counts)
+{
+	size_t run_from = 0;
+	int64_t longest_recovered = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		counts[i] = !nf_status_is_ok(s->status[i]) && !under_way(s, i);
+		if (nf_status_is_ok(s->status[i])) {
+			if ((int64_t)(i - run_from) > longest_recovered)
+				longest_recovered = (int64_t)(i - run_from);
+			run_from = i + 1;
+		}
+	}
+	if ((int64_t)(s->n - run_from) > longest_recovered)
+		for (size_t i = run_from; i < s->n; i++)
+			counts[i] = true;
+}
+
+/* the first cycle of the first run of k stalling cycles that lasts past
+ * the settle cycles, or NF_UNSET: a device that crashed in cycle 2 and
+ * never came back is stalled from cycle 2 (run.stop_on_stall counts so too) */
+int64_t nf_vd_stall_start(const struct nf_series *s, int64_t settle, int64_t k)
+{
+	bool *counts = malloc(s->n + 1);
+	int64_t run = 0, from = NF_UNSET;
+
+	if (!counts)
+		return NF_UNSET;
+	stall_rows(s, counts);
+	for (size_t i = 0; i < s->n && from == NF_UNSET; i++) {
+		run = counts[i] ? run + 1 : 0;
+		if (run >= k && s->v[i][C_CYCLE] > settle)
+			from = s->v[i][C_CYCLE] - run + 1;
+	}
+	free(counts);
+	return from;
+}
+
+/* evidence of a status run: each row's cycle and status word */
+static void status_evidence(struct nf_finding *f, const struct nf_series *s, int64_t from,
+			    bool (*pick)(const struct nf_series *, size_t))
+{
+	for (size_t i = 0; i < s->n && f->nev < NF_EVIDENCE; i++)
+		if (s->v[i][C_CYCLE] >= from && (!pick || pick(s, i))) {
+			f->ev_cycle[f->nev] = s->v[i][C_CYCLE];
+			f->ev_value[f->nev] = s->v[i][C_SOCKET_FD];
+			snprintf(f->ev_status[f->nev++], NF_STATUS_MAX, "%s", s->status[i]);
+		}
+}
+
+static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
+		  int64_t k)
+{
+	int64_t run = 0, from = nf_vd_stall_start(s, settle, k), longest = 0;
+	bool *counts;
+
+	if (from == NF_UNSET)
+		return;
+	size_t at = 0;
+	while (at < s->n && s->v[at][C_CYCLE] != from)
+		at++;
+	if (at < s->n && crashed(s, at))
+		return; /* its crash is the finding, named by its cause */
+	if (!(counts = malloc(s->n + 1)))
+		return;
+	stall_rows(s, counts);
+	for (size_t i = 0; i < s->n; i++) { /* the longest run, and whether it lasts */
+		run = counts[i] ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	free(counts);
+	struct nf_finding *f = nf_vd_add(v, dev, NF_STALL, "reconnect");
+	if (!f)
+		return;
+	f->first_cycle = from;
+	status_evidence(f, s, from, NULL);
+	int len = snprintf(f->summary, sizeof(f->summary),
+			   "%" PRId64 " failed cycles in a row from cycle %" PRId64
+			   " (%s%s); longest run %" PRId64 "%s",
+			   k, from, at < s->n ? s->status[at] : "?",
+			   at < s->n && under_way(s, at) ? ", never finished" : "", longest,
+			   run ? ", still failing at the end" : "");
+	/* TLS out of memory: where in the failing run its heap began refusing */
+	size_t j = at;
+	while (j < s->n && !(s->v[j][C_TLS_FAILS] != NF_UNSET && s->v[j][C_TLS_FAILS] > 0))
+		j++;
+	if (j < s->n && len > 0 && (size_t)len < sizeof(f->summary))
+		snprintf(f->summary + len, sizeof(f->summary) - (size_t)len,
+			 "; mbedTLS's heap refused allocations from cycle %" PRId64, s->v[j][C_CYCLE]);
+}
+
+/* A note: cycles that ended with the reconnect still under way, where it
+ * was, and how long the ones that finished took */
+static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle)
+{
+	int64_t n = 0, first = NF_UNSET, in[NF_ST_COUNT] = {0};
+	int64_t *done = malloc((s->n + 1) * sizeof(*done));
+	bool *stalls = malloc(s->n + 1);
+	int nd = 0;
+
+	if (!done || !stalls) {
+		free(done);
+		free(stalls);
+		return;
+	}
+	stall_rows(s, stalls); /* under way for good is a stall, not slow */
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i][C_CYCLE] <= settle)
+			continue;
+		if (under_way(s, i) && !stalls[i]) {
+			n++;
+			in[nf_status_parse(s->status[i])]++;
+			if (first == NF_UNSET)
+				first = s->v[i][C_CYCLE];
+		} else if (s->v[i][C_CONNACK] != NF_UNSET) {
+			done[nd++] = s->v[i][C_CONNACK];
+		}
+	}
+	free(stalls);
+	struct nf_finding *f = n ? nf_vd_note(v, dev, NF_SLOW, "reconnect") : NULL;
+	if (!f) {
+		free(done);
+		return;
+	}
+	f->first_cycle = first;
+	status_evidence(f, s, first, under_way);
+	char where[160] = "";
+	for (int st = 0; st < NF_ST_COUNT; st++)
+		if (in[st]) {
+			size_t l = strlen(where);
+			snprintf(where + l, sizeof(where) - l, "%s%s %" PRId64, l ? ", " : "",
+				 nf_status_name((enum nf_status)st), in[st]);
+		}
+	int len = snprintf(f->summary, sizeof(f->summary),
+			   "%" PRId64 " cycle%s ended with the reconnect still under way (%s): slower "
+			   "than run.reconnect_timeout, not stopped",
+			   n, n == 1 ? "" : "s", where);
+	if (nd && len > 0 && (size_t)len < sizeof(f->summary)) {
+		int64_t med = nf_vd_median(done, nd);
+		snprintf(f->summary + len, sizeof(f->summary) - (size_t)len,
+			 "; the %d that finished: CONNACK median %" PRId64 " ms, max %" PRId64 " ms",
+			 nd, med, done[nd - 1]);
+	}
+	free(done);
+}
+
+/* A crash, named by its cause, with what the stack held at its last report */
+static void crash(struct nf_verdict *v, int dev, const struct nf_series *s)
+{
+	size_t at = 0;
+
+	while (at < s->n && !crashed(s, at))
+		at++;
+	if (at == s->n)
+		return;
+	struct nf_finding *f = nf_vd_add(v, dev, NF_CRASH, "device");
+	if (!f)
+		return;
+	f->first_cycle = s->v[at][C_CYCLE];
+	f->exhaustion = f->first_cycle;
+	f->exhaustion_seen = true;
+	status_evidence(f, s, f->first_cycle, crashed);
+	int64_t slots = s->v[at][C_SLOTS], heap = s->v[at][C_HEAP],
+		reboots = s->v[s->n - 1][C_REBOOTS];
+	char held[96] = "";
+	if (slots != NF_UNSET || heap != NF_UNSET)
+		snprintf(held, sizeof(held), "; at its last report %" PRId64 " socket slot%s in use, heap free %" PRId64,
+			 slots == NF_UNSET ? 0 : slots, slots == 1 ? "" : "s", heap == NF_UNSET ? 0 : heap);
+	snprintf(f->summary, sizeof(f->summary), "crashed in cycle %" PRId64 ": %s%s%s", f->first_cycle,
+		 s->crash[0] ? s->crash : "cause not in its log (logs/device-N.log)", held,
+		 reboots != NF_UNSET && reboots > 0 ? "; restarted, crashes counted in the rows' reboots"
+						    : "; the run stopped there");
+	if (s->crashes > 1) {
+		size_t l = strlen(f->summary);
+		snprintf(f->summary + l, sizeof(f->summary) - l, "; %" PRId64 " crashes in all",
+			 s->crashes);
+	}
+}
+
+void nf_vd_status(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
+		  int64_t stall_cycles)
+{
+	crash(v, dev, s);
+	stall(v, dev, s, settle, stall_cycles);
+	slow(v, dev, s, settle);
+}
