@@ -34,7 +34,7 @@ void nf_netio_wake(struct nf_netio *n);
 
 /* Session thread, before a new carrier-up phase: forget old wakes. */
 void nf_netio_rearm(struct nf_netio *n);
-/* The carrier went since nf_netio_arm(), or the device quits. */
+/* The carrier went since nf_netio_rearm(), or the device quits. */
 bool nf_netio_lost(struct nf_netio *n);
 
 /* Waits until fd is ready for events (NF_POLL_*). */

@@ -1,5 +1,10 @@
-/* The lwIP stack backend: lwIP 2.1.3 (this binary's sockets.c variant) on
- * a libpcap netif, DHCP and DNS from lwIP, BSD sockets from lwIP. */
+/* The lwIP stack backend: this binary's lwIP (whichever release or fork
+ * the stack was built from, with its sockets.c variant) on a libpcap
+ * netif, DHCP and DNS from lwIP, BSD sockets from lwIP. Besides the probe
+ * (lwip-port/probe.c) it reaches into lwIP in two places, both under the
+ * core lock: the socket's own netconn event callback, to wake a wait
+ * (lwip_wake), and the TCP pcb's send sequence numbers for the bytes a
+ * close left unacknowledged (lwip_unacked). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>

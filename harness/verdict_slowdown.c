@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "faults.h"
 #include "verdict_int.h"
 
 int64_t nf_vd_median(int64_t *a, int n)
@@ -14,6 +15,16 @@ int64_t nf_vd_median(int64_t *a, int n)
 
 /* Median CONNACK of the rows of series s (all of rows when s is NULL) in
  * each third of the cycles after settle; NF_UNSET where a third has none. */
+/* A CONNACK time the stack's reconnect decides: after a fault that kept
+ * the carrier it counts from the fault's end, and most of it is the time
+ * the device took to notice (its keepalive) and its backoff, which moves
+ * with when the session last spoke, not with the stack. */
+static bool timed_by_stack(const struct nf_series *s, size_t i)
+{
+	int64_t f = s->v[i][C_FAULT];
+	return f == NF_UNSET || !nf_fault_keeps_carrier((enum nf_fault)f);
+}
+
 void nf_vd_connack_thirds(const struct nf_rows *rows, const struct nf_series *only,
 			   int64_t settle, int64_t last, struct thirds *t)
 {
@@ -32,7 +43,7 @@ void nf_vd_connack_thirds(const struct nf_rows *rows, const struct nf_series *on
 			for (size_t i = 0; i < s->n; i++) {
 				int64_t c = s->v[i][C_CYCLE];
 				if (c >= t->from[k] && c < settle + 1 + span * (k + 1) / 3 + (k == 2) &&
-				    s->v[i][C_CONNACK] != NF_UNSET)
+				    s->v[i][C_CONNACK] != NF_UNSET && timed_by_stack(s, i))
 					a[n++] = s->v[i][C_CONNACK];
 			}
 		}

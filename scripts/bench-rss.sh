@@ -15,7 +15,12 @@ trap 'rm -rf "$out"' EXIT
 	--set device.publish_interval=0ms --out "$out/run" --quiet &
 pid=$!
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null; }
-rows() { grep -c '^[0-9]' "$out/run/cycles.csv" 2>/dev/null || echo 0; }
+# rows so far: one number, 0 before the file has any (grep -c prints 0 and fails)
+rows() {
+	local n
+	n=$(grep -c '^[0-9]' "$out/run/cycles.csv" 2>/dev/null)
+	echo "${n:-0}"
+}
 first_n= first_d= last_n= last_d=
 next=1000
 while kill -0 $pid 2>/dev/null; do

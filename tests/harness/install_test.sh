@@ -5,7 +5,8 @@
 # runs seed-quick from outside the checkout (its device binaries, stacks,
 # plot script and scenarios found from its own path) and finds the leak
 # (exit 1); `cmake --install` lays out the same files; both man pages
-# render with man -l, and netflap-scenario(5)'s keys are `netflap keys`.
+# render with man -l, and netflap-scenario(5)'s keys are the key table's
+# (harness/scenario.c).
 # Usage: install_test.sh BUILD_DIR
 set -uo pipefail
 build=$1
@@ -54,8 +55,11 @@ for page in "$work/root/usr/share/man/man1/netflap.1" "$man5"; do
 	[ -s "$work/page.txt" ] && ! grep -q . "$work/man.err" || nf_fail "man -l $page: $(head -3 "$work/man.err")"
 done
 MANWIDTH=100 man -l "$work/root/usr/share/man/man1/netflap.1" | grep -q "netflap merge" || nf_fail "netflap(1) lacks the merge command"
-diff <(sed -n 's/^\.B \([a-z]*\.[a-z_]*\)$/\1/p' "$man5") \
-	<("$work/root/usr/bin/netflap" keys | sed -n 's/^\([a-z]*\.[a-z_]*\) = .*/\1/p') ||
-	nf_fail "netflap-scenario(5)'s keys are not netflap keys"
-echo "man pages render; netflap-scenario(5) lists the $(grep -c '^\.B [a-z]*\.' "$man5") keys of netflap keys"
+# the installed page against the key table's source (harness/scenario.c),
+# not against the binary that wrote it: a key the page generation drops or
+# a table row it misses shows here
+diff <(sed -n 's/^\.B \([a-z]*\.[a-z_0-9]*\)$/\1/p' "$man5") \
+	<(sed -n 's/^ *{"\([a-z]*\)", "\([a-z_0-9]*\)", T_.*/\1.\2/p' "$here/../harness/scenario.c") ||
+	nf_fail "netflap-scenario(5)'s keys are not the key table's"
+echo "man pages render; netflap-scenario(5) lists the $(grep -c '^\.B [a-z]*\.' "$man5") keys of the key table"
 echo "PASS: install"

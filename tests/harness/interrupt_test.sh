@@ -57,7 +57,7 @@ for ((i = 0; i < runs; i++)); do
 	else # killed before it had a run id: it made nothing
 		! pgrep -f "$dir" >/dev/null || nf_fail "run $i: processes of $dir left"
 	fi
-	rows=$(($(grep -c . "$dir/cycles.csv" 2>/dev/null || echo 1) - 1))
+	rows=$(nf_count "$dir/cycles.csv" '^[0-9]')
 	seen[$mode]=$((${seen[$mode]:-0} + 1))
 	echo "run $i: $mode after ${delay}s: exit $rc, $rows rows"
 done

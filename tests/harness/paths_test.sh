@@ -140,6 +140,10 @@ timeout-row)
 	[ -n "$mosq" ] || nf_fail "no mosquitto of this run"
 	kill -STOP "$mosq"
 	wait $pid
+	rc=$?
+	[ $rc = 1 ] || nf_fail "a device that never gets its CONNACK: exit $rc, want 1 (a stall)"
+	grep -q '"class": "reconnect stall"' "$out/stalled/verdict.json" ||
+		nf_fail "no stall found: $(cat "$out/stalled/verdict.json")"
 	csv=$out/stalled/cycles.csv
 	# the rows say where the device was: waiting for the CONNACK
 	timeouts=$(nf_col_count status "$csv" in_connack)

@@ -35,14 +35,10 @@ START_TEST(test_engine_random_cut_tls)
 		struct nf_scenario sc;
 		struct nf_engine e;
 		struct fake f = {0};
-		char err[200];
 		memset(armed, 0, sizeof(armed));
-		nf_scenario_defaults(&sc);
-		nf_scenario_set(&sc, "run.loops=60", err, sizeof(err));
-		nf_scenario_set(&sc, "run.cut_at=random", err, sizeof(err));
-		nf_scenario_set(&sc, "run.disable_interval=1s", err, sizeof(err));
-		nf_scenario_set(&sc, "run.enable_interval=1s", err, sizeof(err));
-		nf_scenario_set(&sc, tls[on], err, sizeof(err));
+		scenario_of(&sc, (const char *const[]){"run.loops=60", "run.cut_at=random",
+						       "run.disable_interval=1s",
+						       "run.enable_interval=1s", tls[on], NULL});
 		nf_engine_init(&e, &sc, &ops, &f);
 		nf_engine_start(&e, 0);
 		for (int64_t t = 0; t <= 200000 && !nf_engine_done(&e); t += 100)
@@ -66,12 +62,9 @@ START_TEST(test_engine_timed)
 	struct nf_scenario sc;
 	struct nf_engine e;
 	struct fake f = {0};
-	char err[200];
 
-	nf_scenario_defaults(&sc);
-	nf_scenario_set(&sc, "run.loops=2", err, sizeof(err));
-	nf_scenario_set(&sc, "run.disable_interval=5s", err, sizeof(err));
-	nf_scenario_set(&sc, "run.enable_interval=15s", err, sizeof(err));
+	scenario_of(&sc, (const char *const[]){"run.loops=2", "run.disable_interval=5s",
+					       "run.enable_interval=15s", NULL});
 	nf_engine_init(&e, &sc, &fake_ops, &f);
 	nf_engine_start(&e, 1000);
 	ck_assert(!f.ap_on);
@@ -108,18 +101,13 @@ START_TEST(test_engine_event)
 	struct nf_scenario sc;
 	struct nf_engine e;
 	struct fake f = {0};
-	char err[200];
 	struct nf_report r;
 
-	nf_scenario_defaults(&sc);
-	nf_scenario_set(&sc, "run.loops=3", err, sizeof(err));
-	nf_scenario_set(&sc, "run.pace=event", err, sizeof(err));
-	nf_scenario_set(&sc, "run.disable_interval=0ms", err, sizeof(err));
-	nf_scenario_set(&sc, "run.enable_interval=0ms", err, sizeof(err));
 	/* the run goes on past device 1's crash (nothing restarts it here) */
-	ck_assert_int_eq(nf_scenario_set(&sc, "device.on_crash=restart", err, sizeof(err)), 0);
-	nf_scenario_set(&sc, "run.reconnect_timeout=2s", err, sizeof(err));
-	nf_scenario_set(&sc, "device.count=2", err, sizeof(err));
+	scenario_of(&sc, (const char *const[]){"run.loops=3", "run.pace=event",
+					       "run.disable_interval=0ms", "run.enable_interval=0ms",
+					       "device.on_crash=restart", "run.reconnect_timeout=2s",
+					       "device.count=2", NULL});
 	nf_engine_init(&e, &sc, &fake_ops, &f);
 	nf_engine_start(&e, 0);
 	nf_engine_tick(&e, 0); /* cycle 1 DOWN: nothing to tear down yet */
@@ -252,24 +240,49 @@ START_TEST(test_engine_stop_on_stall)
 }
 END_TEST
 
-START_TEST(test_engine_jitter_seeded)
+/* the phase lengths of a timed run's first 6 cycles, walked at each deadline */
+static void phase_lengths(const char *seed, int64_t *len, int n)
 {
 	struct nf_scenario sc;
-	struct nf_engine a, b;
-	struct fake fa = {0}, fb = {0};
-	char err[200];
+	struct nf_engine e;
+	struct fake f = {0};
+	int64_t t = 0;
 
-	nf_scenario_defaults(&sc);
-	nf_scenario_set(&sc, "run.jitter=1s", err, sizeof(err));
-	nf_scenario_set(&sc, "run.seed=42", err, sizeof(err));
-	nf_engine_init(&a, &sc, &fake_ops, &fa);
-	nf_engine_init(&b, &sc, &fake_ops, &fb);
-	nf_engine_start(&a, 0);
-	nf_engine_start(&b, 0);
-	int64_t da = nf_engine_deadline(&a, 0);
-	ck_assert_int_eq(da, nf_engine_deadline(&b, 0));
-	ck_assert_int_ge(da, 5000);
-	ck_assert_int_le(da, 6000);
+	scenario_of(&sc, (const char *const[]){"run.jitter=1s", seed, "run.loops=6",
+					       "run.disable_interval=5s", "run.enable_interval=15s",
+					       NULL});
+	nf_engine_init(&e, &sc, &fake_ops, &f);
+	nf_engine_start(&e, 0);
+	for (int k = 0; k < n; k++) {
+		int64_t next = nf_engine_deadline(&e, t);
+		ck_assert_int_ge(next, t);
+		len[k] = next - t;
+		t = next;
+		nf_engine_tick(&e, t);
+	}
+}
+
+/* run.jitter adds up to that much to each phase, drawn from run.seed: the
+ * same seed the same lengths, another seed others, and not all of them the
+ * bare intervals (a jitter ignored fails here) */
+START_TEST(test_engine_jitter_seeded)
+{
+	int64_t a[12], b[12], c[12];
+	int jittered = 0, differ = 0;
+
+	phase_lengths("run.seed=42", a, 12);
+	phase_lengths("run.seed=42", b, 12);
+	phase_lengths("run.seed=43", c, 12);
+	for (int k = 0; k < 12; k++) {
+		int64_t base = k % 2 ? 15000 : 5000;
+		ck_assert_int_eq(a[k], b[k]);
+		ck_assert_int_ge(a[k], base);
+		ck_assert_int_le(a[k], base + 1000);
+		jittered += a[k] != base;
+		differ += a[k] != c[k];
+	}
+	ck_assert_int_ge(jittered, 10);
+	ck_assert_int_ge(differ, 10);
 }
 END_TEST
 

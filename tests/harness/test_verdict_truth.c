@@ -17,7 +17,7 @@
 
 struct trow {
 	int heap, largest, closing_pcbs, held, connack, progress, socket_fd;
-	const char *status, *crash;
+	const char *status, *crash, *fault;
 };
 
 typedef void (*trow_fn)(int cycle, struct trow *r);
@@ -33,9 +33,9 @@ static void write_rows(int cycles, trow_fn gen)
 	FILE *f = fdopen(fd, "w");
 	fprintf(f, "cycle,device,connack_ms,socket_fd,sockets_in_use,heap_free,heap_min_free,"
 		   "heap_largest_free,memp_tcp_pcb_used,tcp_time_wait,tcp_closing,heap_closing,"
-		   "status,progress,reboots,crash\n");
+		   "status,progress,reboots,crash,fault\n");
 	for (int c = 1; c <= cycles; c++) {
-		struct trow r = {60000, 50000, 0, 0, 5, -1, 0, "ok", ""};
+		struct trow r = {60000, 50000, 0, 0, 5, -1, 0, "ok", "", "flap"};
 		gen(c, &r);
 		fprintf(f, "%d,0,", c);
 		if (strcmp(r.status, "ok") == 0)
@@ -47,7 +47,7 @@ static void write_rows(int cycles, trow_fn gen)
 			1 + r.closing_pcbs, r.closing_pcbs, r.held, r.status);
 		if (r.progress >= 0)
 			fprintf(f, "%d", r.progress);
-		fprintf(f, ",0,%s\n", r.crash);
+		fprintf(f, ",0,%s,%s\n", r.crash, r.fault);
 	}
 	fclose(f);
 }
@@ -241,6 +241,29 @@ START_TEST(test_evidence_no_unset_marker)
 }
 END_TEST
 
+/* CONNACK times after a fault that kept the carrier count from the
+ * fault's end: the device's keepalive and backoff, not the stack's
+ * reconnect; growing there is no slowdown, growing after flaps is */
+static const char *slow_fault;
+static void g_slower(int c, struct trow *r)
+{
+	r->fault = slow_fault;
+	r->connack = 100 + 15 * c;
+}
+
+START_TEST(test_slowdown_not_from_keepalive)
+{
+	slow_fault = "blackhole";
+	write_rows(60, g_slower);
+	judge();
+	ck_assert_ptr_null(find(NF_SLOWDOWN));
+	slow_fault = "flap";
+	write_rows(60, g_slower);
+	judge();
+	ck_assert_ptr_nonnull(find(NF_SLOWDOWN));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("verdict-truth");
@@ -253,6 +276,7 @@ int main(void)
 	tcase_add_test(t, test_slow_is_not_stalled);
 	tcase_add_test(t, test_stopped_is_stalled);
 	tcase_add_test(t, test_evidence_no_unset_marker);
+	tcase_add_test(t, test_slowdown_not_from_keepalive);
 	suite_add_tcase(s, t);
 	return nf_check_run(s);
 }

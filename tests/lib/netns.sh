@@ -32,10 +32,14 @@ nf_need_root() {
 
 # nf_wait SECONDS CMD...: poll a condition until it holds or the deadline passes.
 nf_wait() {
-	local deadline=$((SECONDS + $1))
+	# EPOCHREALTIME in microseconds: bash's SECONDS counts whole seconds,
+	# so a 5 s deadline was 4 to 5 s
+	local now=${EPOCHREALTIME/[.,]/}
+	local deadline=$((now + $1 * 1000000))
 	shift
 	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
+		now=${EPOCHREALTIME/[.,]/}
+		[ "$now" -lt "$deadline" ] || return 1
 		sleep 0.02
 	done
 }
@@ -104,7 +108,9 @@ nf_broker_answers() {
 
 nf_ap() { ip -n "$NF_AP" link set "$NF_APIF" "$1"; }
 
-# nf_count FILE PATTERN: lines matching
+# nf_count FILE PATTERN: lines of FILE matching the extended regex PATTERN,
+# one number, 0 for an empty or missing file (grep -c prints 0 and fails
+# there: `grep -c ... || echo 0` would print two lines)
 nf_count() {
 	local n
 	n=$(grep -c -E "$2" "$1" 2>/dev/null)

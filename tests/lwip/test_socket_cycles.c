@@ -10,6 +10,7 @@
  * The peer is a raw-API listener inside the stack, so it holds no socket
  * slot: the client's slot is the only one in play, as on the device. */
 #include <check.h>
+#include <stdio.h>
 
 #include "nf_check.h"
 #include <errno.h>
@@ -162,19 +163,37 @@ static unsigned netconn_used(const struct nf_probe *p)
 	return s->used;
 }
 
+/* the rows this stack can run: a socket limit pins slots through fd_used,
+ * which only LWIP_NETCONN_FULLDUPLEX has; without it the limit rows are
+ * said skipped (Check has no skip), never passed */
+#define NROWS (sizeof(matrix) / sizeof(matrix[0]))
+static int run_rows[NROWS];
+
+static int pick_rows(void)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < NROWS; i++) {
+		if (matrix[i].limit && !LWIP_NETCONN_FULLDUPLEX) {
+			printf("skipped: %s, limit %d (no LWIP_NETCONN_FULLDUPLEX to pin slots with)\n",
+			       matrix[i].mode_name, matrix[i].limit);
+			continue;
+		}
+		run_rows[n++] = (int)i;
+	}
+	return n;
+}
+
 START_TEST(test_cycles)
 {
-	const struct matrix_row *row = &matrix[_i];
+	const struct matrix_row *row = &matrix[run_rows[_i]];
 	struct nf_probe base, now;
 	int limit, leaks;
 
 	ck_assert_int_eq(nf_probe_read(&base), 0);
 	ck_assert_int_eq(base.num_sockets, MEMP_NUM_NETCONN);
 	limit = row->limit ? row->limit : base.num_sockets;
-	int lrc = nf_probe_set_socket_limit(limit);
-	if (lrc == -ENOTSUP && limit < base.num_sockets)
-		return; /* no LWIP_NETCONN_FULLDUPLEX to pin slots with: full table only */
-	ck_assert_int_eq(lrc, 0);
+	ck_assert_int_eq(nf_probe_set_socket_limit(limit), 0);
 	ck_assert_int_eq(nf_probe_read(&base), 0);
 	ck_assert_int_eq(base.socket_limit, limit);
 	ck_assert_int_eq(base.slots_in_use, 0);
@@ -347,8 +366,11 @@ static Suite *socket_cycles_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_cycles, 0, (int)(sizeof(matrix) / sizeof(matrix[0])));
-	tcase_add_test(tc, test_limit_bounds);
+	tcase_add_loop_test(tc, test_cycles, 0, pick_rows());
+	if (LWIP_NETCONN_FULLDUPLEX)
+		tcase_add_test(tc, test_limit_bounds);
+	else
+		printf("skipped: limit bounds (no LWIP_NETCONN_FULLDUPLEX)\n");
 	tcase_add_test(tc, test_probe_figures);
 	tcase_add_test(tc, test_probe_largest_free);
 	suite_add_tcase(s, tc);
