@@ -14,16 +14,6 @@
 
 enum { CNT_TOTAL, CNT_OK, CNT_FAIL };
 
-void nf_sess_log(const struct nf_session *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "netflap-device[%s] %lld: ", s->cfg->client_id, (long long)nf_now_ms());
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,
 		     const struct nf_stack_ops *ops, struct nf_stack *st, struct nf_shared *sh,
@@ -69,33 +59,12 @@ static bool pred_bound_or_lost(const struct nf_shared *sh, const void *arg)
 	return sh->bound || sh->carrier_downs != s->io.downs_seen || sh->quit;
 }
 
-bool nf_sess_pred_lost(const struct nf_shared *sh, const void *arg)
-{
-	const struct nf_session *s = arg;
-	return sh->carrier_downs != s->io.downs_seen || sh->quit;
-}
 
 static bool is_lost(struct nf_session *s)
 {
 	return nf_netio_lost(&s->io);
 }
 
-/* Enters phase ph: says so on the channel, and cuts the link when ph is
- * the phase armed for this carrier-up phase (once). The cut is made here,
- * by the thread entering the phase, so it lands in it every time. True
- * when the carrier is gone: the phase ends there, even if its answer (a
- * CONNACK the kernel stack already holds) is in. */
-bool nf_sess_enter(struct nf_session *s, enum nf_phase ph)
-{
-	s->phase = ph;
-	nf_chan_printf(s->chan, "%s %s t=%lld\n", nf_verb_name(NF_VERB_PHASE), nf_phase_name(ph),
-		       (long long)nf_now_ms());
-	if ((int)ph == s->cut_at && s->cut_landed < 0 && s->cut) {
-		s->cut_landed = (int)ph;
-		s->cut(s->cut_arg);
-	}
-	return is_lost(s);
-}
 
 static void fill_common(struct nf_session *s, struct nf_report *r)
 {
@@ -138,23 +107,7 @@ static void emit(struct nf_session *s, enum nf_verb verb, struct nf_report *r)
 		nf_sess_log(s, "control channel write failed");
 }
 
-void nf_sess_set_open(struct nf_session *s, int64_t phase, int64_t attempt)
-{
-	pthread_mutex_lock(&s->report_mu);
-	s->open_phase = phase;
-	s->open_attempt = attempt;
-	s->open_rx = NF_UNSET;
-	pthread_mutex_unlock(&s->report_mu);
-}
 
-void nf_sess_heard(struct nf_session *s)
-{
-	int64_t now = nf_now_ms();
-
-	pthread_mutex_lock(&s->report_mu);
-	s->open_rx = now;
-	pthread_mutex_unlock(&s->report_mu);
-}
 
 /* STATUS: the last report, the figures now, and whether a session is open
  * (which one, when the broker last spoke in it) */

@@ -1,7 +1,8 @@
 /* `netflap run` (see run.h): a sequence of steps, each making what it
  * needs and registering its undo at birth; one unwind path runs the undo
  * stack on every exit. The event loop is loop.c, the devices devices.c,
- * run.json run_json.c, the registry registry.c. */
+ * run.json run_json.c, the registry registry.c; what they all use of the
+ * run (its messages, its files) run_io.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -26,20 +27,6 @@
 #include "verdict.h"
 
 #define SERVICE_TIMEOUT_MS 10000
-
-void nf_run_say(const struct run *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (r->o->quiet)
-		return;
-	if (r->tty)
-		fputs("\r\033[K", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 void nf_run_default_dir(const struct nf_scenario *sc, char *buf, size_t len)
 {
@@ -78,14 +65,6 @@ static int make_dir(struct run *r, char *err, size_t len)
 		return -errno;
 	}
 	return 0;
-}
-
-FILE *nf_run_open(const struct run *r, const char *name)
-{
-	char path[PATH_MAX + 64];
-	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	return fd < 0 ? NULL : fdopen(fd, "w");
 }
 
 /* engine ops */
