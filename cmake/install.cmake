@@ -3,7 +3,7 @@
 #   PREFIX/lib/netflap/netflap-device[-STACK], stacks/*.info
 #   PREFIX/share/netflap/plots.gp, scenarios/*.scn
 #   PREFIX/share/man/man1/netflap.1, man5/netflap-scenario.5
-# An installed netflap finds these from its own path (harness/paths.c).
+# An installed netflap finds these from its own path (harness/lib/paths.c).
 include(GNUInstallDirs)
 
 # the man pages, their tables printed by the built netflap itself
