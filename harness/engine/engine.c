@@ -255,7 +255,7 @@ void nf_engine_on_crash(struct nf_engine *e, int dev, int64_t now)
 		return;
 	e->dev[dev].crashed = e->dev[dev].crash_row = true;
 	if (e->stop_on_crash) /* nothing left to learn from its empty cycles */
-		e->stop = true;
+		e->stop = e->crash_stop = true;
 }
 
 void nf_engine_on_restart(struct nf_engine *e, int dev)

@@ -297,6 +297,7 @@ static int finish(struct run *r, int rc)
 		nf_run_say(r, "netflap: every device stalled at cycle %lld: run.stop_on_stall ended the run",
 			   (long long)r->eng.cycle);
 	nf_run_write_json(r, r->fatal[0] || rc < 0	? "aborted"
+			     : r->eng.crash_stop	? "crashed"
 			     : r->eng.stop		? "stopped"
 			     : r->eng.stalled		? "stalled"
 						: "done");

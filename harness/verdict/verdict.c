@@ -134,6 +134,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 	int64_t last = 0;
 
 	memset(v, 0, sizeof(*v));
+	v->planned = NF_UNSET;
 	v->ndev = rows->ndev;
 	for (int d = 0; d < rows->ndev; d++)
 		for (size_t i = 0; i < rows->dev[d].n; i++)

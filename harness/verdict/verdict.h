@@ -62,7 +62,10 @@ struct nf_finding {
 
 struct nf_verdict {
 	int ndev;
-	int64_t cycles;
+	int64_t cycles;  /* the last cycle the rows have */
+	int64_t planned; /* run.loops, NF_UNSET unknown (rows without run.json) */
+	char end_state[16]; /* run.json's state: done, stopped, crashed, stalled, aborted, running; "" unknown */
+	size_t rows_dropped; /* torn or malformed lines of cycles.csv not judged */
 	int n; /* findings: any makes the run's verdict 1 */
 	struct nf_finding f[NF_MAX_FINDINGS];
 	int nnotes; /* notes: said, never a failure */

@@ -58,8 +58,15 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 {
 	fprintf(f,
 		"{\n  \"version\": 1,\n  \"clean\": %s,\n  \"devices\": %d,\n  \"cycles\": %" PRId64
-		",\n  \"findings\": [",
+		",\n  \"planned_cycles\": ",
 		v->n ? "false" : "true", v->ndev, v->cycles);
+	json_int_or_null(f, v->planned);
+	fputs(",\n  \"end_state\": ", f);
+	if (v->end_state[0])
+		nf_put_json_string(f, v->end_state);
+	else
+		fputs("null", f);
+	fprintf(f, ",\n  \"rows_dropped\": %zu,\n  \"findings\": [", v->rows_dropped);
 	for (int i = 0; i < v->n; i++) {
 		fputs(i ? "," : "", f);
 		json_finding(f, &v->f[i], false);
@@ -156,6 +163,27 @@ static int64_t run_json_key(const char *dir, const char *key, int64_t def)
 	return v;
 }
 
+/* run.json's "state" (the run's end: done, stopped, crashed, ...), "" without */
+static void run_json_state(const char *dir, char *out, size_t len)
+{
+	char path[PATH_MAX], line[512];
+	FILE *f;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, "\"state\": \"");
+		if (p) {
+			p += strlen("\"state\": \"");
+			snprintf(out, len, "%.*s", (int)strcspn(p, "\""), p);
+			break;
+		}
+	}
+	fclose(f);
+}
+
 static FILE *create(const char *dir, const char *name, char *tmp, size_t len)
 {
 	snprintf(tmp, len, "%s/%s.tmp", dir, name);
@@ -180,6 +208,9 @@ int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t e
 		fprintf(stderr, "netflap: %s: %zu torn or malformed line%s skipped\n", path,
 			rows.bad_lines, rows.bad_lines == 1 ? "" : "s");
 	nf_verdict_compute(&rows, &cfg, v);
+	v->rows_dropped = rows.bad_lines;
+	v->planned = run_json_key(dir, "loops", NF_UNSET);
+	run_json_state(dir, v->end_state, sizeof(v->end_state));
 	nf_rows_free(&rows);
 	return 0;
 }

@@ -77,6 +77,8 @@ device-killed | device-killed-restart)
 	rows=$(wc -l <<<"$pairs")
 	if [ "$on_crash" = stop ]; then # the crash's cycle is the last
 		[ "$rows" -lt 180 ] || nf_fail "the run went on after the crash: $rows rows"
+		grep -q '"state": "crashed"' "$out/run/run.json" && grep -q '"end_state": "crashed"' "$out/run/verdict.json" ||
+			nf_fail "run.json or verdict.json does not say crashed"
 		[ "$(tail -n 3 <<<"$pairs" | grep -c device_crashed)" = 1 ] || nf_fail "the crash is not in the last cycle"
 	else # restarted: every cycle, and the one after the crash says so
 		[ "$rows" = 180 ] || nf_fail "want 60 cycles x 3 devices, have $rows"

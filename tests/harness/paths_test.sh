@@ -10,12 +10,15 @@
 #                a socket, so nothing leaks (exit 0, slots_after_teardown 0); connect
 #                and connack close a socket in flight: the field report's leak, first
 #                socket_failed at cycle 39; random says which phases kept the slots
-#   faults-fixed / faults-linux  each run.fault, 50 cycles: every row ok, verdict
-#                clean, each row names its fault; blackhole and broker_stall rows say
+#   faults-fixed / faults-linux  each run.fault, 50 cycles: every row ok with a
+#                socket, verdict clean (heap closing connections held said as a
+#                late release), each row names its fault; blackhole and broker_stall rows say
 #                keepalive_timeout noticed it, broker_restart the broker's FIN (or the
 #                send or read that met the closed connection first);
 #                address_change alternates the lease (lwIP); nothing left
 #   fault-mix    flap:2,blackhole:1,broker_restart:1 on fixed: every fault drawn, clean
+#   blackhole-truth  blackholes with the default keepalive on fixed and linux, 20
+#                cycles: every row ok with a socket (a live session), clean
 #   timeout-row  mosquitto stopped mid-run (CONNACK never comes): the timeout rows
 #                still carry the stack's heap and slot figures
 set -uo pipefail
@@ -78,6 +81,16 @@ fault_case() { # stack
 		esac
 		[ "$(nf_col teardown_cause "$csv" | grep -c -x -E "$want")" = 49 ] ||
 			nf_fail "$stack fault=$f: teardown_cause not $want: $(nf_col teardown_cause "$csv" | sort | uniq -c | tr -s ' \n' ' ')"
+		# ok means a live session: a socket in every ok row; memory closing
+		# connections held is said as a late release, never a leak
+		[ "$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+			$c["status"] == "ok" && $c["socket_fd"] == "" {n++} END {print n + 0}' "$csv")" = 0 ] ||
+			nf_fail "$stack fault=$f: an ok row without a socket"
+		held=$(nf_col heap_closing "$csv" | sort -n | tail -1)
+		if [ "${held:-0}" -ge 16 ]; then
+			grep -q '"class": "late release".*"note": true' "$out/$stack-$f/verdict.json" ||
+				nf_fail "$stack fault=$f: closing connections held $held B, no late release said"
+		fi
 		if [ $f = address_change ] && [ "$stack" != linux ]; then
 			[ "$(nf_col address "$csv" | sort -u | wc -l)" = 2 ] || nf_fail "address_change: not two addresses"
 		fi
@@ -89,6 +102,26 @@ fault_case() { # stack
 case $case in
 cut-fixed) cut_case fixed 100 up lease dns connect connack random ;;
 cut-linux) cut_case linux 100 random ;;
+blackhole-truth)
+	# fixed-quick with blackholes and the default 10 s keepalive: each
+	# blackhole lasts the 5 s reconnect timeout (the carrier stays, no
+	# teardown comes); the up phase lasts until the device shows its session
+	# alive or reconnects. Every row ok with a socket, clean (the rows the
+	# old engine called ok from a STATUS without a session are gone)
+	for stack in fixed linux; do
+		extra=()
+		[ $stack = linux ] && extra=(--set device.ip=static)
+		nf_run_quiet "bh-$stack" "$root/scenarios/fixed-quick.scn" --set device.stack=$stack "${extra[@]}" \
+			--set run.fault=blackhole --set run.loops=20
+		csv=$out/bh-$stack/cycles.csv
+		[ $rc = 0 ] && nf_clean "$out/bh-$stack" || nf_fail "blackhole $stack: exit $rc, $(grep summary "$out/bh-$stack/verdict.json")"
+		[ "$(nf_col_count status "$csv" ok)" = 20 ] || nf_fail "blackhole $stack: not 20 ok rows: $(nf_col status "$csv" | sort | uniq -c | tr -s ' \n' ' ')"
+		[ "$(nf_col socket_fd "$csv" | grep -c .)" = 20 ] || nf_fail "blackhole $stack: an ok row without a socket"
+		# each ok row is the reconnect's report or a session heard from after the blackhole
+		echo "blackhole $stack: 20 ok, up phase median $(nf_col up_ms "$csv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms, reconnects $(nf_col reconnect_ok "$csv" | tail -1)"
+		nf_nothing_left "$out/bh-$stack"
+	done
+	;;
 cut-vendor)
 	for c in up lease dns connect connack; do
 		nf_run_quiet "vendor-$c" "$root/scenarios/seed-quick.scn" --set run.cut_at=$c

@@ -9,7 +9,9 @@
 #                     lwip_poll() can leave select_waiting set on a socket closed under
 #                     it (a race) and the next socket() on that slot fails lwIP's
 #                     assertion: a crash, if one comes, must be that one (fixed
-#                     carries poll-close.patch)
+#                     carries poll-close.patch), one finding naming it, the run
+#                     stopped there; with device.on_crash = restart the device
+#                     starts again (rebooted rows, reboots counted)
 #   rx-task-vendor    seed-quick with rx-task: the field report's leak, first
 #                     socket_failed at cycle 39 as with one task
 #   rx-task-linux     the control group with each rx_wait: clean
@@ -18,6 +20,9 @@
 #   impair-loss       loss 20 %, delay 50 ms +- 20 ms on fixed: every reconnect ok,
 #                     verdict clean, the rows' drop ratio within 4 binomial standard
 #                     deviations of 20 % over the frames they counted
+#   impair-slow       loss 20 % and a 5 s timeout on fixed: rows that ended before
+#                     the reconnect say where it was and that it was on its way;
+#                     a slow-reconnect note, no stall, exit 0
 #   impair-seed       two runs with one seed lose the same first frames (the device's
 #                     pattern line); another seed loses others
 #   impair-ge         Gilbert-Elliott p 5 %, r 25 % on fixed: clean; losses come in
@@ -84,6 +89,25 @@ rx-task-upstream)
 		grep -q 'assertion "sockets\[i\].select_waiting == 0"' "$out"/up-poll/logs/device-0.log ||
 			nf_fail "upstream poll: a crash, not lwIP's select_waiting assertion: $(tail -2 "$out"/up-poll/logs/device-0.log)"
 		echo "upstream poll: crashed at cycle $crash on lwIP's select_waiting assertion (fixed has poll-close.patch)"
+		# the crash is one finding named by its cause, and the run stopped there
+		v=$out/up-poll/verdict.json
+		[ "$(grep '"class"' "$v" | grep -vc '"note": true')" = 1 ] &&
+			grep -q '"class": "device crash".*select_waiting == 0' "$v" ||
+			nf_fail "upstream poll: not one crash finding naming the assertion: $(grep summary "$v")"
+		[ "$(nf_col cycle "$csv" | tail -1)" = "$crash" ] || nf_fail "upstream poll: the run went on after the crash"
+		# device.on_crash = restart: the device starts again, its next ok row says so
+		nf_run_quiet up-poll-restart "$quick" --set device.stack=upstream --set device.threads=rx-task \
+			--set device.rx_wait=poll --set run.loops=20 --set device.on_crash=restart
+		rcsv=$out/up-poll-restart/cycles.csv
+		[ "$(nf_col cycle "$rcsv" | tail -1)" = 20 ] || nf_fail "restart: the run did not go on to cycle 20"
+		if [ "$(nf_col_count status "$rcsv" device_crashed)" -gt 0 ]; then
+			[ "$(nf_col reboots "$rcsv" | sort -n | tail -1)" -ge 1 ] || nf_fail "restart: reboots not counted"
+			[ "$(nf_col_count status "$rcsv" rebooted)" -ge 1 ] || nf_fail "restart: no rebooted row"
+			grep -q '"class": "device crash".*select_waiting == 0.*restarted' "$out/up-poll-restart/verdict.json" ||
+				nf_fail "restart: the crash finding: $(grep summary "$out/up-poll-restart/verdict.json")"
+			echo "upstream poll, restart: $(nf_col_count status "$rcsv" device_crashed) crashes, $(nf_col_count status "$rcsv" rebooted) rebooted rows in 20 cycles"
+		fi
+		nf_nothing_left "$out/up-poll-restart"
 	else
 		[ $rc = 0 ] && nf_clean "$out/up-poll" || nf_fail "upstream poll: exit $rc without a crash"
 		echo "upstream poll: the race did not fire in $(nf_col cycle "$csv" | tail -1) cycles"
@@ -130,6 +154,24 @@ impair-loss)
 		exit !(n >= 400 && (r - 0.2 < 4 * sd && 0.2 - r < 4 * sd))}' || nf_fail "loss: drop ratio off"
 	[ "$(sum link_delayed "$csv")" -ge "$((p * 9 / 10))" ] || nf_fail "loss: frames not delayed"
 	nf_nothing_left "$out/loss"
+	;;
+impair-slow)
+	# 20 % loss both ways and a 5 s timeout: some reconnects take longer
+	# than the timeout while lwIP retransmits. Those rows say where the
+	# device was (in_<phase>, or its own timeout) and that it was on its way
+	# (progress 1); the verdict calls that slow (a note), not a stall.
+	nf_run_quiet slow "$quick" --set impair.loss=20 --set run.reconnect_timeout=5s --set run.loops=30
+	csv=$out/slow/cycles.csv
+	[ $rc = 0 ] && nf_clean "$out/slow" || nf_fail "slow: exit $rc, $(grep summary "$out/slow/verdict.json")"
+	notok=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+		$c["status"] != "ok" {print $c["status"] "/" $c["progress"]}' "$csv")
+	bad=$(grep -v -E '^(in_[a-z]+|timeout)/1$' <<<"$notok" | grep -c .)
+	[ "$bad" = 0 ] || nf_fail "slow: rows that are not under way: $(grep -v -E '^(in_[a-z]+|timeout)/1$' <<<"$notok" | sort | uniq -c | tr -s ' \n' ' ')"
+	if [ -n "$notok" ]; then
+		grep -q '"class": "slow reconnect".*"note": true' "$out/slow/verdict.json" || nf_fail "slow: not said slow"
+	fi
+	echo "slow: $(grep -c . <<<"$notok") of 30 cycles ended under way ($(sed 's|/1||' <<<"$notok" | sort | uniq -c | tr -s ' \n' ' ')), no stall"
+	nf_nothing_left "$out/slow"
 	;;
 impair-seed)
 	# the device's last line: the first frames' losses each way, as hex
