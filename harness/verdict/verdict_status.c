@@ -9,12 +9,13 @@
 #include "verdict_int.h"
 
 /* a row still under way: no report in time, or the device's own attempt
- * timeout, while the device was making progress (its row's progress) */
+ * running out of time (its CONNACK or lease), while the device was making
+ * progress (its row's progress); a refusal or an error is a failure */
 static bool under_way(const struct nf_series *s, size_t i)
 {
-	return s->v[i][C_PROGRESS] == 1 &&
-	       (nf_status_is_under_way(s->status[i]) ||
-		nf_status_parse(s->status[i]) == NF_ST_timeout);
+	int st = nf_status_parse(s->status[i]);
+	return s->v[i][C_PROGRESS] == 1 && (nf_status_is_under_way(s->status[i]) ||
+					    st == NF_ST_timeout || st == NF_ST_dhcp_timeout);
 }
 
 static bool crashed(const struct nf_series *s, size_t i)

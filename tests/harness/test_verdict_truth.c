@@ -174,7 +174,7 @@ END_TEST
  * runs of three now and then, and then ok again: slow, not a stall */
 static void g_lossy(int c, struct trow *r)
 {
-	static const char *const where[] = {"in_connect", "in_connack", "timeout", "in_dns"};
+	static const char *const where[] = {"in_connect", "dhcp_timeout", "timeout", "in_dns"};
 	if (c % 2 == 0 || (c >= 10 && c <= 12)) {
 		r->status = where[c % 4];
 		r->progress = 1;
