@@ -67,9 +67,103 @@ static void read_sockets(struct nf_probe *p)
 	SYS_ARCH_UNPROTECT(lev);
 }
 
-static unsigned heap_block_bytes(const void *ptr);
-static void held_by_pcb(const struct tcp_pcb *pcb, unsigned *heap, unsigned *queued);
-static int pcb_closing(const struct tcp_pcb *pcb);
+/* The heap bytes the block at ptr takes, as mem_free() will count them
+ * back in lwIP's statistics, or -1 where that cannot be read:
+ * - lwIP's own heap keeps a header (mem.c's struct mem: next, prev, used)
+ *   before each block, next being the following block's offset from the
+ *   heap's start (read only without overflow checks and with the heap in
+ *   ram_heap; a header that does not look allocated is -1);
+ * - MEM_LIBC_MALLOC with statistics keeps the size asked for in front of
+ *   the block (mem.c's MEM_LIBC_STATSHELPER_SIZE), which is what it counts;
+ * - pools as the heap (MEM_USE_POOLS): -1. */
+#if MEM_LIBC_MALLOC && LWIP_STATS && MEM_STATS
+static long heap_block_bytes(const void *ptr)
+{
+	return ptr ? (long)*(const mem_size_t *)(const void *)((const u8_t *)ptr -
+								 LWIP_MEM_ALIGN_SIZE(sizeof(mem_size_t)))
+		   : -1;
+}
+#elif !MEM_LIBC_MALLOC && !MEM_USE_POOLS && !MEM_OVERFLOW_CHECK && !defined(LWIP_RAM_HEAP_POINTER)
+struct nf_mem_hdr {
+	mem_size_t next, prev;
+	u8_t used;
+};
+extern u8_t ram_heap[] __attribute__((weak));
+#define NF_MEM_HDR LWIP_MEM_ALIGN_SIZE(sizeof(struct nf_mem_hdr))
+
+static long heap_block_bytes(const void *ptr)
+{
+	const u8_t *ram = ram_heap ? (const u8_t *)LWIP_MEM_ALIGN(ram_heap) : NULL;
+	const u8_t *h = (const u8_t *)ptr - NF_MEM_HDR;
+
+	if (!ram || !ptr || h < ram || h >= ram + LWIP_MEM_ALIGN_SIZE(MEM_SIZE))
+		return -1;
+	const struct nf_mem_hdr *m = (const struct nf_mem_hdr *)(const void *)h;
+	size_t at = (size_t)(h - ram);
+	return m->used == 1 && m->next > at && m->next <= LWIP_MEM_ALIGN_SIZE(MEM_SIZE)
+		   ? (long)(m->next - at)
+		   : -1;
+}
+#else
+static long heap_block_bytes(const void *ptr)
+{
+	(void)ptr;
+	return -1;
+}
+#endif
+
+/* adds a block's bytes to the sum; an unreadable block makes it unknown */
+static void add_block(struct nf_probe *p, const void *ptr)
+{
+	long n = heap_block_bytes(ptr);
+
+	if (n < 0)
+		p->heap_closing_known = 0;
+	else
+		p->heap_closing += (unsigned)n;
+}
+
+/* a pbuf's memory on the heap: PBUF_RAM always, every kind when the pools
+ * live on the heap */
+static int pbuf_on_heap(const struct pbuf *q)
+{
+#ifdef PBUF_TYPE_ALLOC_SRC_MASK
+	return MEMP_MEM_MALLOC || pbuf_get_allocsrc(q) == PBUF_TYPE_ALLOC_SRC_MASK_STD_HEAP;
+#else
+	return MEMP_MEM_MALLOC || q->type == PBUF_RAM;
+#endif
+}
+
+static void held_by_segs(const struct tcp_seg *seg, struct nf_probe *p)
+{
+	for (; seg; seg = seg->next) {
+		if (MEMP_MEM_MALLOC)
+			add_block(p, seg);
+		p->closing_queued += seg->p ? seg->p->tot_len : 0;
+		for (const struct pbuf *q = seg->p; q; q = q->next)
+			if (pbuf_on_heap(q))
+				add_block(p, q);
+	}
+}
+
+/* what a pcb the application closed still holds until lwIP's timers end
+ * it: itself (pools on the heap) and its queued segments */
+static void held_by_pcb(const struct tcp_pcb *pcb, struct nf_probe *p)
+{
+	if (MEMP_MEM_MALLOC)
+		add_block(p, pcb);
+	held_by_segs(pcb->unsent, p);
+	held_by_segs(pcb->unacked, p);
+#if TCP_QUEUE_OOSEQ
+	held_by_segs(pcb->ooseq, p);
+#endif
+}
+
+static int pcb_closing(const struct tcp_pcb *pcb)
+{
+	return pcb->state == FIN_WAIT_1 || pcb->state == FIN_WAIT_2 || pcb->state == CLOSING ||
+	       pcb->state == LAST_ACK;
+}
 
 static void read_stats(struct nf_probe *p)
 {
@@ -88,16 +182,17 @@ static void read_stats(struct nf_probe *p)
 		o->max = m->max;
 		o->err = m->err;
 	}
+	p->heap_closing_known = 1;
 	for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb; pcb = pcb->next) {
 		p->tcp_time_wait++;
-		held_by_pcb(pcb, &p->heap_closing, &p->closing_queued);
+		held_by_pcb(pcb, p);
 	}
 	/* closed by the application, finished by lwIP: a FIN that cannot get
 	 * out (a blackhole, a lost AP) is retransmitted until lwIP gives up */
 	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
 		if (pcb_closing(pcb)) {
 			p->tcp_closing++;
-			held_by_pcb(pcb, &p->heap_closing, &p->closing_queued);
+			held_by_pcb(pcb, p);
 		}
 #if LWIP_STATS && TCP_STATS
 	p->tcp_xmit = lwip_stats.tcp.xmit;
@@ -127,80 +222,6 @@ static unsigned pcb_heap_bytes(void)
 #else
 	return 0; /* a pool slot: not heap */
 #endif
-}
-
-/* The heap bytes the block at ptr takes, as mem_free() will count them
- * back: lwIP's own heap keeps a header (mem.c's struct mem: next, prev,
- * used) before each block, next being the following block's offset from
- * the heap's start. Read only where that layout is known (no overflow
- * check, no pools or libc as the heap); 0 elsewhere or for a header that
- * does not look like an allocated block. */
-#if !MEM_LIBC_MALLOC && !MEM_USE_POOLS && !MEM_OVERFLOW_CHECK && !defined(LWIP_RAM_HEAP_POINTER)
-struct nf_mem_hdr {
-	mem_size_t next, prev;
-	u8_t used;
-};
-extern u8_t ram_heap[] __attribute__((weak));
-#define NF_MEM_HDR LWIP_MEM_ALIGN_SIZE(sizeof(struct nf_mem_hdr))
-
-static unsigned heap_block_bytes(const void *ptr)
-{
-	const u8_t *ram = ram_heap ? (const u8_t *)LWIP_MEM_ALIGN(ram_heap) : NULL;
-	const u8_t *h = (const u8_t *)ptr - NF_MEM_HDR;
-
-	if (!ram || !ptr || h < ram || h >= ram + LWIP_MEM_ALIGN_SIZE(MEM_SIZE))
-		return 0;
-	const struct nf_mem_hdr *m = (const struct nf_mem_hdr *)(const void *)h;
-	size_t at = (size_t)(h - ram);
-	return m->used == 1 && m->next > at && m->next <= LWIP_MEM_ALIGN_SIZE(MEM_SIZE)
-		   ? (unsigned)(m->next - at)
-		   : 0;
-}
-#else
-static unsigned heap_block_bytes(const void *ptr)
-{
-	(void)ptr;
-	return 0;
-}
-#endif
-
-/* a pbuf's memory on the heap: PBUF_RAM always, every kind when the pools
- * live on the heap */
-static int pbuf_on_heap(const struct pbuf *q)
-{
-#ifdef PBUF_TYPE_ALLOC_SRC_MASK
-	return MEMP_MEM_MALLOC || pbuf_get_allocsrc(q) == PBUF_TYPE_ALLOC_SRC_MASK_STD_HEAP;
-#else
-	return MEMP_MEM_MALLOC || q->type == PBUF_RAM;
-#endif
-}
-
-static void held_by_segs(const struct tcp_seg *seg, unsigned *heap, unsigned *queued)
-{
-	for (; seg; seg = seg->next) {
-		*heap += MEMP_MEM_MALLOC ? heap_block_bytes(seg) : 0;
-		*queued += seg->p ? seg->p->tot_len : 0;
-		for (const struct pbuf *q = seg->p; q; q = q->next)
-			*heap += pbuf_on_heap(q) ? heap_block_bytes(q) : 0;
-	}
-}
-
-/* what a pcb the application closed still holds until lwIP's timers end
- * it: itself (pools on the heap) and its queued segments */
-static void held_by_pcb(const struct tcp_pcb *pcb, unsigned *heap, unsigned *queued)
-{
-	*heap += MEMP_MEM_MALLOC ? heap_block_bytes(pcb) : 0;
-	held_by_segs(pcb->unsent, heap, queued);
-	held_by_segs(pcb->unacked, heap, queued);
-#if TCP_QUEUE_OOSEQ
-	held_by_segs(pcb->ooseq, heap, queued);
-#endif
-}
-
-static int pcb_closing(const struct tcp_pcb *pcb)
-{
-	return pcb->state == FIN_WAIT_1 || pcb->state == FIN_WAIT_2 || pcb->state == CLOSING ||
-	       pcb->state == LAST_ACK;
 }
 
 /* The largest block the heap can give now: an embedded heap fails by

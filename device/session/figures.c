@@ -66,7 +66,8 @@ void nf_figures_probe(struct nf_session *s, struct nf_report *r)
 	r->v[NF_R_tcp_time_wait] = p.tcp_time_wait;
 	r->v[NF_R_heap_time_wait] = p.heap_time_wait;
 	r->v[NF_R_tcp_closing] = p.tcp_closing;
-	r->v[NF_R_heap_closing] = p.heap_closing;
+	/* empty where the heap's blocks cannot be read: never a partial sum */
+	r->v[NF_R_heap_closing] = p.heap_closing_known ? (int64_t)p.heap_closing : NF_UNSET;
 	r->v[NF_R_closing_queued] = p.closing_queued;
 	r->v[NF_R_tcp_xmit] = p.tcp_xmit;
 	for (size_t i = 0; i < sizeof(pool_fields) / sizeof(pool_fields[0]); i++) {

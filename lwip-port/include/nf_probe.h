@@ -29,6 +29,7 @@ struct nf_probe {
 	 * their pcbs, segments and pbufs take (released on lwIP's timers),
 	 * and the bytes queued in them */
 	unsigned heap_closing, closing_queued;
+	int heap_closing_known; /* 0: some block's size could not be read (heap_closing partial) */
 	unsigned tcp_xmit; /* lwIP's tcp.xmit: segments sent, retransmissions too */
 	size_t npools;
 	struct nf_pool_stat pools[NF_PROBE_MAX_POOLS];
