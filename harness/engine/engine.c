@@ -175,6 +175,12 @@ static void on_teardown(struct nf_engine *e, struct nf_engine_dev *d, const stru
 		d->have = d->pre_torn = true;
 		return;
 	}
+	/* a session that died after its fault ended (its keepalive ran out in
+	 * UP): the row says why, as for one torn down in DOWN */
+	if (e->phase == NF_E_UP && !d->cause[0]) {
+		snprintf(d->cause, sizeof(d->cause), "%s", r->status);
+		return;
+	}
 	if (e->phase != NF_E_DOWN || d->torn_down)
 		return;
 	d->torn_down = d->saw_down = true;

@@ -89,6 +89,7 @@ START_TEST(test_blackhole_broken_late)
 	ck_assert_str_eq(f.rows[1].status, "ok");
 	ck_assert(f.rows[1].have_report);
 	ck_assert_int_eq(f.rows[1].r.v[NF_R_socket_fd], 4);
+	ck_assert_str_eq(f.rows[1].cause, "keepalive_timeout"); /* why it reconnected */
 }
 END_TEST
 
