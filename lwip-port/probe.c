@@ -68,22 +68,13 @@ static void read_sockets(struct nf_probe *p)
 }
 
 /* The heap bytes the block at ptr takes, as mem_free() will count them
- * back in lwIP's statistics, or -1 where that cannot be read:
- * - lwIP's own heap keeps a header (mem.c's struct mem: next, prev, used)
- *   before each block, next being the following block's offset from the
- *   heap's start (read only without overflow checks and with the heap in
- *   ram_heap; a header that does not look allocated is -1);
- * - MEM_LIBC_MALLOC with statistics keeps the size asked for in front of
- *   the block (mem.c's MEM_LIBC_STATSHELPER_SIZE), which is what it counts;
- * - pools as the heap (MEM_USE_POOLS): -1. */
-#if MEM_LIBC_MALLOC && LWIP_STATS && MEM_STATS
-static long heap_block_bytes(const void *ptr)
-{
-	return ptr ? (long)*(const mem_size_t *)(const void *)((const u8_t *)ptr -
-								 LWIP_MEM_ALIGN_SIZE(sizeof(mem_size_t)))
-		   : -1;
-}
-#elif !MEM_LIBC_MALLOC && !MEM_USE_POOLS && !MEM_OVERFLOW_CHECK && !defined(LWIP_RAM_HEAP_POINTER)
+ * back in lwIP's statistics, or -1 where that cannot be read. lwIP's own
+ * heap keeps a header (mem.c's struct mem: next, prev, used) before each
+ * block, next being the following block's offset from the heap's start;
+ * read only without overflow checks and with the heap in ram_heap, and a
+ * header that does not look allocated is -1. (The port refuses libc and
+ * pool heaps, nf_lwipopts_port.h: there it is -1 too.) */
+#if !MEM_LIBC_MALLOC && !MEM_USE_POOLS && !MEM_OVERFLOW_CHECK && !defined(LWIP_RAM_HEAP_POINTER)
 struct nf_mem_hdr {
 	mem_size_t next, prev;
 	u8_t used;
