@@ -69,7 +69,7 @@ nf_apt_mirror() {
 		if (n >= k + 3 && good_suites(w[k + 2]) && has_main(comps)) emit(w[k + 1], signed)
 	}
 	END { if (deb822) flush() }' "${files[@]}" | head -n 1 | grep . ||
-		die 3 "fetch: no Debian mirror with the main component in $etc's apt sources: add one (e.g. deb http://MIRROR/debian bookworm main) or install lwIP's tree by hand with scripts/add-stack.sh --lwip DIR"
+		die 3 "fetch: no Debian mirror with the main component in $etc's apt sources: add a deb or deb-src line for your Debian mirror with the main component, or install lwIP's tree by hand with scripts/add-stack.sh --lwip DIR"
 }
 
 # nf_apt_source CACHE SUITE PKG ORIG: downloads Debian SUITE's source

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "exitcode.h"
+#include "json_read.h"
 #include "matrix_int.h"
 #include "merge.h"
 
@@ -21,46 +22,6 @@ struct found {
 	bool have[MAX_CELLS];
 };
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = f ? calloc(1, 65536) : NULL;
-
-	if (buf && fread(buf, 1, 65535, f) == 0) {
-		free(buf);
-		buf = NULL;
-	}
-	if (f)
-		fclose(f);
-	return buf;
-}
-
-/* the text after "key": in our own cell.json (one key a line) */
-static const char *field(const char *json, const char *key)
-{
-	char pat[64];
-	snprintf(pat, sizeof(pat), "\"%s\": ", key);
-	const char *p = strstr(json, pat);
-	return p ? p + strlen(pat) : NULL;
-}
-
-/* a JSON string at p into out (our writer escapes " and \ only) */
-static const char *str_at(const char *p, char *out, size_t len)
-{
-	size_t k = 0;
-
-	if (!p || *p++ != '"')
-		return NULL;
-	for (; *p && *p != '"'; p++) {
-		if (*p == '\\' && p[1])
-			p++;
-		if (k + 1 < len)
-			out[k++] = *p;
-	}
-	out[k] = '\0';
-	return *p == '"' ? p + 1 : NULL;
-}
-
 /* ["a", "b"] into the axis (values joined by commas, then split) */
 static int list_at(const char *p, struct nf_axis *ax)
 {
@@ -70,7 +31,7 @@ static int list_at(const char *p, struct nf_axis *ax)
 	ax->buf[0] = '\0';
 	if (!p || *p++ != '[')
 		return -EINVAL;
-	while (*p == '"' && (p = str_at(p, v, sizeof(v)))) {
+	while (*p == '"' && (p = nf_json_str_at(p, v, sizeof(v)))) {
 		k += (size_t)snprintf(ax->buf + k, k < sizeof(ax->buf) ? sizeof(ax->buf) - k : 0, "%s%s",
 				      k ? "," : "", v);
 		while (*p == ',' || *p == ' ')
@@ -83,14 +44,14 @@ static int list_at(const char *p, struct nf_axis *ax)
 /* the matrix itself, from the first cell found */
 static int adopt(struct nf_matrix *m, const char *json, const char *path)
 {
-	const char *cells = field(json, "cells");
+	const char *cells = nf_json_field(json, "cells");
 
-	str_at(field(json, "scenario"), m->scenario, sizeof(m->scenario));
+	nf_json_str_at(nf_json_field(json, "scenario"), m->scenario, sizeof(m->scenario));
 	m->ncells = 1;
 	for (int a = 0; a < NAXES; a++) {
 		char key[32];
 		snprintf(key, sizeof(key), "axis_%s", nf_axis_defs[a].col);
-		if (list_at(field(json, key), &m->ax[a]) < 0)
+		if (list_at(nf_json_field(json, key), &m->ax[a]) < 0)
 			return -EINVAL;
 		m->ncells *= m->ax[a].n ? m->ax[a].n : 1;
 	}
@@ -110,10 +71,10 @@ static int add_cell(struct nf_matrix *m, struct found *fd, const char *dir)
 	char *json;
 
 	snprintf(path, sizeof(path), "%s/cell.json", dir);
-	if (!(json = slurp(path)))
+	if (!(json = nf_json_slurp(path)))
 		return 0; /* not a cell folder */
-	str_at(field(json, "matrix"), fp, sizeof(fp));
-	const char *idp = field(json, "id"), *ex = field(json, "exit");
+	nf_json_str_at(nf_json_field(json, "matrix"), fp, sizeof(fp));
+	const char *idp = nf_json_field(json, "id"), *ex = nf_json_field(json, "exit");
 	int rc = 0, id = idp ? atoi(idp) : -1;
 	if (!fd->fp[0]) {
 		snprintf(fd->fp, sizeof(fd->fp), "%s", fp);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "json_read.h"
 #include "netns.h"
 #include "registry.h"
 #include "rows.h"
@@ -184,22 +185,13 @@ static pid_t run_pid(const char *dir)
 
 static void run_state(const char *dir, char *state, size_t len)
 {
-	char path[PATH_MAX + 16], line[256];
-	FILE *f;
+	char path[PATH_MAX + 16];
 
-	snprintf(state, len, "unknown");
 	snprintf(path, sizeof(path), "%s/run.json", dir);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "\"state\": \"");
-		if (p) {
-			p += 10;
-			snprintf(state, len, "%.*s", (int)strcspn(p, "\""), p);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
+	char *json = nf_json_slurp(path);
+	if (nf_json_str(json, "state", state, len) < 0)
+		snprintf(state, len, "unknown");
+	free(json);
 }
 
 int nf_status(const char *dir)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "json_read.h"
 #include "verdict.h"
 
 static void json_int_or_null(FILE *f, int64_t x)
@@ -140,50 +141,6 @@ void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
 		fprintf(f, "verdict: %d finding%s\n", v->n, v->n == 1 ? "" : "s");
 }
 
-/* "key": "value" from run.json's scenario, as a number */
-static int64_t run_json_key(const char *dir, const char *key, int64_t def)
-{
-	char path[PATH_MAX], line[512], pat[64];
-	FILE *f;
-	int64_t v = def;
-
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
-	f = fopen(path, "r");
-	if (!f)
-		return def;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, pat);
-		if (p) {
-			v = strtoll(p + strlen(pat), NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-/* run.json's "state" (the run's end: done, stopped, crashed, ...), "" without */
-static void run_json_state(const char *dir, char *out, size_t len)
-{
-	char path[PATH_MAX], line[512];
-	FILE *f;
-
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	if (!(f = fopen(path, "r")))
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		const char *p = strstr(line, "\"state\": \"");
-		if (p) {
-			p += strlen("\"state\": \"");
-			snprintf(out, len, "%.*s", (int)strcspn(p, "\""), p);
-			break;
-		}
-	}
-	fclose(f);
-}
-
 static FILE *create(const char *dir, const char *name, char *tmp, size_t len)
 {
 	snprintf(tmp, len, "%s/%s.tmp", dir, name);
@@ -193,26 +150,30 @@ static FILE *create(const char *dir, const char *name, char *tmp, size_t len)
 int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
 {
 	struct nf_rows rows;
-	struct nf_verdict_cfg cfg = {
-	    .settle_cycles = run_json_key(dir, "settle_cycles", 2),
-	    .stall_cycles = run_json_key(dir, "stall_cycles", 3),
-	};
 	char path[PATH_MAX];
 	int rc;
 
+	/* run.json, once: the verdict keys, the planned cycles, the end state */
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	char *run = nf_json_slurp(path);
+	struct nf_verdict_cfg cfg = {
+	    .settle_cycles = nf_json_int(run, "settle_cycles", 2),
+	    .stall_cycles = nf_json_int(run, "stall_cycles", 3),
+	};
 	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
 	rc = nf_rows_load(&rows, path, err, errlen);
-	if (rc < 0)
-		return rc;
-	if (rows.bad_lines)
-		fprintf(stderr, "netflap: %s: %zu torn or malformed line%s skipped\n", path,
-			rows.bad_lines, rows.bad_lines == 1 ? "" : "s");
-	nf_verdict_compute(&rows, &cfg, v);
-	v->rows_dropped = rows.bad_lines;
-	v->planned = run_json_key(dir, "loops", NF_UNSET);
-	run_json_state(dir, v->end_state, sizeof(v->end_state));
-	nf_rows_free(&rows);
-	return 0;
+	if (rc == 0) {
+		if (rows.bad_lines)
+			fprintf(stderr, "netflap: %s: %zu torn or malformed line%s skipped\n", path,
+				rows.bad_lines, rows.bad_lines == 1 ? "" : "s");
+		nf_verdict_compute(&rows, &cfg, v);
+		v->rows_dropped = rows.bad_lines;
+		v->planned = nf_json_int(run, "loops", NF_UNSET);
+		nf_json_str(run, "state", v->end_state, sizeof(v->end_state));
+		nf_rows_free(&rows);
+	}
+	free(run);
+	return rc;
 }
 
 int nf_verdict_run_dir(const char *dir, bool quiet)

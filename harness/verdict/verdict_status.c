@@ -44,21 +44,38 @@ static void stall_rows(const struct nf_series *s, bool *counts)
 			counts[i] = true;
 }
 
+/* The runs of stalling rows: the first of k that lasts past the settle
+ * cycles (its first cycle, NF_UNSET none), the longest, the one at the end */
+struct stall_runs {
+	int64_t from, longest, last;
+};
+
+static struct stall_runs scan_runs(const struct nf_series *s, const bool *counts,
+				   int64_t settle, int64_t k)
+{
+	struct stall_runs r = {NF_UNSET, 0, 0};
+
+	for (size_t i = 0; i < s->n; i++) {
+		r.last = counts[i] ? r.last + 1 : 0;
+		if (r.last > r.longest)
+			r.longest = r.last;
+		if (r.from == NF_UNSET && r.last >= k && s->v[i][C_CYCLE] > settle)
+			r.from = s->v[i][C_CYCLE] - r.last + 1;
+	}
+	return r;
+}
+
 /* the first cycle of the first run of k stalling cycles that lasts past
  * the settle cycles, or NF_UNSET: a device that crashed in cycle 2 and
  * never came back is stalled from cycle 2 (run.stop_on_stall counts so too) */
 int64_t nf_vd_stall_start(const struct nf_series *s, int64_t settle, int64_t k)
 {
 	bool *counts = malloc(s->n + 1);
-	int64_t run = 0, from = NF_UNSET;
+	int64_t from = NF_UNSET;
 
-	if (!counts)
-		return NF_UNSET;
-	stall_rows(s, counts);
-	for (size_t i = 0; i < s->n && from == NF_UNSET; i++) {
-		run = counts[i] ? run + 1 : 0;
-		if (run >= k && s->v[i][C_CYCLE] > settle)
-			from = s->v[i][C_CYCLE] - run + 1;
+	if (counts) {
+		stall_rows(s, counts);
+		from = scan_runs(s, counts, settle, k).from;
 	}
 	free(counts);
 	return from;
@@ -77,10 +94,10 @@ static void status_evidence(struct nf_finding *f, const struct nf_series *s, int
 }
 
 static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
-		  int64_t k)
+		  int64_t k, const bool *counts)
 {
-	int64_t run = 0, from = nf_vd_stall_start(s, settle, k), longest = 0;
-	bool *counts;
+	struct stall_runs r = scan_runs(s, counts, settle, k);
+	int64_t from = r.from;
 
 	if (from == NF_UNSET)
 		return;
@@ -89,15 +106,6 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 		at++;
 	if (at < s->n && crashed(s, at))
 		return; /* its crash is the finding, named by its cause */
-	if (!(counts = malloc(s->n + 1)))
-		return;
-	stall_rows(s, counts);
-	for (size_t i = 0; i < s->n; i++) { /* the longest run, and whether it lasts */
-		run = counts[i] ? run + 1 : 0;
-		if (run > longest)
-			longest = run;
-	}
-	free(counts);
 	struct nf_finding *f = nf_vd_add(v, dev, NF_STALL, "reconnect");
 	if (!f)
 		return;
@@ -107,8 +115,8 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 			   "%" PRId64 " failed cycles in a row from cycle %" PRId64
 			   " (%s%s); longest run %" PRId64 "%s",
 			   k, from, at < s->n ? s->status[at] : "?",
-			   at < s->n && under_way(s, at) ? ", never finished" : "", longest,
-			   run ? ", still failing at the end" : "");
+			   at < s->n && under_way(s, at) ? ", never finished" : "", r.longest,
+			   r.last ? ", still failing at the end" : "");
 	/* TLS out of memory: where in the failing run its heap began refusing */
 	size_t j = at;
 	while (j < s->n && !(s->v[j][C_TLS_FAILS] != NF_UNSET && s->v[j][C_TLS_FAILS] > 0))
@@ -120,23 +128,19 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 
 /* A note: cycles that ended with the reconnect still under way, where it
  * was, and how long the ones that finished took */
-static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle)
+static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
+		 const bool *stalls)
 {
 	int64_t n = 0, first = NF_UNSET, in[NF_ST_COUNT] = {0};
 	int64_t *done = malloc((s->n + 1) * sizeof(*done));
-	bool *stalls = malloc(s->n + 1);
 	int nd = 0;
 
-	if (!done || !stalls) {
-		free(done);
-		free(stalls);
+	if (!done)
 		return;
-	}
-	stall_rows(s, stalls); /* under way for good is a stall, not slow */
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->v[i][C_CYCLE] <= settle)
 			continue;
-		if (under_way(s, i) && !stalls[i]) {
+		if (under_way(s, i) && !stalls[i]) { /* under way for good is a stall */
 			n++;
 			in[nf_status_parse(s->status[i])]++;
 			if (first == NF_UNSET)
@@ -145,7 +149,6 @@ static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64
 			done[nd++] = s->v[i][C_CONNACK];
 		}
 	}
-	free(stalls);
 	struct nf_finding *f = n ? nf_vd_note(v, dev, NF_SLOW, "reconnect") : NULL;
 	if (!f) {
 		free(done);
@@ -209,7 +212,13 @@ static void crash(struct nf_verdict *v, int dev, const struct nf_series *s)
 void nf_vd_status(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		  int64_t stall_cycles)
 {
+	bool *counts = malloc(s->n + 1); /* the stalling rows, for both */
+
 	crash(v, dev, s);
-	stall(v, dev, s, settle, stall_cycles);
-	slow(v, dev, s, settle);
+	if (counts) {
+		stall_rows(s, counts);
+		stall(v, dev, s, settle, stall_cycles, counts);
+		slow(v, dev, s, settle, counts);
+	}
+	free(counts);
 }
