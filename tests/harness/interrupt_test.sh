@@ -8,6 +8,10 @@
 # Expected: int and group exit 0 or 1 with verdict.json and run.json
 # "stopped"; kill leaves what cleanup removes; every case: every row whole,
 # no namespace or process of the run left.
+# The delay counts from the moment netflap holds SIGINT and SIGTERM for its
+# loop (its first step in `run`): before that no program can answer a stop
+# (under the sanitizers the runtime's own start takes tens of ms, and a
+# background job of a script starts with SIGINT ignored).
 # Usage: interrupt_test.sh BUILD_DIR RUNS [SEED]
 set -uo pipefail
 build=$1 runs=$2
@@ -23,6 +27,13 @@ nf=$build/netflap
 modes=(int group kill)
 declare -A seen
 
+# holds PID: SIGINT (bit 2) and SIGTERM (bit 15) in its blocked mask
+holds() {
+	local blk
+	blk=$(awk '/^SigBlk:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
+	[ -n "$blk" ] && (((16#$blk & 0x4002) == 0x4002))
+}
+
 for ((i = 0; i < runs; i++)); do
 	mode=${modes[i % 3]} dir=$out/r$i
 	# 0.05 s .. 3 s: set-up, the first association, or mid-run
@@ -34,6 +45,7 @@ for ((i = 0; i < runs; i++)); do
 		--set run.loops=100000 --out "$dir" --quiet 2>"$dir.err" &
 	pid=$!
 	nf_defer "kill -KILL $pid"
+	nf_wait 10 holds "$pid" || nf_fail "run $i: netflap did not hold its stop signals within 10 s: $(cat "$dir.err")"
 	sleep "$delay"
 	case $mode in
 	int) kill -INT "$pid" ;;
