@@ -60,7 +60,8 @@ enum nf_verb {
 	X(in_tls, "harness", "no report in time: TLS handshake still in flight")                   \
 	X(in_connack, "harness", "no report in time: still waiting for CONNACK")                   \
 	X(in_session, "harness", "a session open, but no word from the broker since the fault")    \
-	X(in_backoff, "harness", "no report in time: between a failed attempt and the next")
+	X(in_backoff, "harness", "no report in time: between a failed attempt and the next")      \
+	X(no_report, "harness", "a board (device.kind = external) sent no report in time; a board cannot be asked for STATUS")
 
 enum nf_status {
 #define NF_X(name, origin, help) NF_ST_##name,

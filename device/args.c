@@ -140,6 +140,18 @@ static int parse_tls_free(const char *v, void *d)
 	return parse_switch(v, d, "always", "skip_on_error");
 }
 
+static int parse_telemetry(const char *v, void *d)
+{
+	static const char *const w[] = {"none", "mqtt", "serial"}; /* enum nf_telemetry_out */
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(v, w[i]) == 0) {
+			*(enum nf_telemetry_out *)d = (enum nf_telemetry_out)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 static int parse_close_mode(const char *v, void *d)
 {
 	return nf_close_mode_parse(v, d);
@@ -219,6 +231,11 @@ static const struct opt_row {
     {"tls-free", "WHEN", parse_tls_free, O(s.tls.skip_free_on_error),
      "always (default): every SSL context freed at teardown; skip_on_error: not one whose "
      "handshake failed (a firmware's leak)"},
+    {"telemetry", "HOW", parse_telemetry, O(s.telemetry),
+     "a stand-in board: none (default: the harness's channel) | mqtt (reports published to "
+     "netflap/<client id>/report) | serial (reports on --serial); formatted by "
+     "firmware/netflap_report.c"},
+    {"serial", "PATH", parse_str, O(serial), "--telemetry serial: the console (a tty) to write to"},
     {"control", "PATH", parse_str, O(control), "harness unix socket to connect to"},
     {"control-fd", "N", parse_long, O(control_fd), "inherited control channel fd"},
 };
@@ -296,6 +313,15 @@ int nf_dev_args(struct nf_dev_opts *o, int argc, char **argv)
 		fprintf(stderr, "netflap-device: --interface is required\n");
 		return -EINVAL;
 	}
+	if ((o->s.telemetry == NF_TEL_SERIAL) != (o->serial != NULL)) {
+		fprintf(stderr, "netflap-device: --telemetry serial and --serial go together\n");
+		return -EINVAL;
+	}
+	if (o->s.telemetry && strcmp(o->stack, "linux") == 0) {
+		fprintf(stderr, "netflap-device: --telemetry reads lwIP's statistics: an lwIP stack\n");
+		return -EINVAL;
+	}
+	o->s.socket_limit = o->socket_limit;
 	return check_tls(o);
 }
 

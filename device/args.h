@@ -12,6 +12,7 @@
 
 struct nf_dev_opts {
 	const char *ifname, *stack, *control, *mac;
+	const char *serial; /* --telemetry serial: the console the reports go to */
 	const char *ip_mode, *address, *gateway, *dns;
 	long control_fd, socket_limit;
 	bool version;

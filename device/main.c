@@ -1,5 +1,6 @@
 /* netflap-device: one simulated Wi-Fi device. See README, "The device". */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -280,7 +281,13 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	int cfd = (int)o.control_fd;
-	if (o.control) {
+	if (o.serial) { /* a stand-in board: its console is where its lines go */
+		cfd = open(o.serial, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (cfd < 0) {
+			fprintf(stderr, "netflap-device: --serial %s: %s\n", o.serial, strerror(errno));
+			return NF_EXIT_ENV;
+		}
+	} else if (o.control) {
 		cfd = nf_chan_connect(o.control);
 		if (cfd < 0) {
 			fprintf(stderr, "netflap-device: control socket %s: %s\n", o.control,

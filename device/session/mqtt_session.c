@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "nf_mqtt.h"
+#include "board.h"
 #include "session_int.h"
 
 /* the next packet identifier: MQTT forbids 0, so it wraps 65535 -> 1 (a
@@ -184,6 +185,14 @@ static int publish(struct nf_session *s, struct loop *l, int64_t now)
 	return 0;
 }
 
+int nf_mqtt_publish0(struct nf_session *s, const char *topic, const char *payload, size_t len)
+{
+	uint8_t pkt[NF_BOARD_LINE + 256];
+
+	return send_packet(s, pkt,
+			   nf_mqtt_encode_publish(pkt, sizeof(pkt), topic, payload, len, 0, 0));
+}
+
 static void acked(struct nf_session *s, struct loop *l, uint16_t id)
 {
 	for (int i = 0; i < s->inflight; i++)
@@ -233,6 +242,8 @@ enum nf_status nf_mqtt_connected(struct nf_session *s, struct nf_rx *rx)
 
 	s->inflight = 0;
 	nf_sess_enter(s, NF_PH_session);
+	if (nf_board_publish(s) < 0) /* a stand-in board's reports, first */
+		return NF_ST_send_failed;
 	for (;;) {
 		now = nf_now_ms();
 		/* each tick fills the window: up to device.inflight QoS 1

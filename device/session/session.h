@@ -32,6 +32,8 @@ int nf_close_mode_parse(const char *s, enum nf_close_mode *out);
  * no TLS layer does. Without TLS, -EINVAL for the two TLS-only modes. */
 int nf_close_mode_check(enum nf_close_mode m, bool tls, enum nf_tls_close *out);
 
+enum nf_telemetry_out { NF_TEL_NONE, NF_TEL_MQTT, NF_TEL_SERIAL };
+
 struct nf_session_cfg {
 	const char *client_id;
 	const char *broker;
@@ -52,9 +54,16 @@ struct nf_session_cfg {
 	int payload;       /* telemetry payload bytes (0: the JSON line alone) */
 	struct nf_tls_cfg tls; /* ca_file NULL: plain MQTT */
 	enum nf_tls_close tls_close;
+	/* a stand-in board (netflap's device.kind = external): its reports are
+	 * firmware/netflap_report.c's lines, published on its own MQTT session
+	 * or written to its console, instead of REPORT lines to a harness */
+	enum nf_telemetry_out telemetry;
+	long socket_limit; /* the limit the firmware was built with (0: lwIP's own) */
 };
 
 #define NF_INFLIGHT_MAX 64
+#define NF_BOARD_PENDING 8  /* reports kept while a board has no session */
+#define NF_BOARD_LINE 1024  /* firmware/netflap_report.h's NETFLAP_REPORT_MAX */
 #define NF_PAYLOAD_MAX 4096
 
 struct nf_session {
@@ -90,6 +99,9 @@ struct nf_session {
 	 * attempt (phase 0: none open) and the last packet the broker sent in
 	 * it, the harness's evidence that a session lived through a fault */
 	int64_t open_phase, open_attempt, open_rx;
+	/* telemetry = mqtt: report lines awaiting the next session (board.c) */
+	char pending[NF_BOARD_PENDING][NF_BOARD_LINE];
+	int npending;
 };
 
 void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,

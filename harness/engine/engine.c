@@ -51,6 +51,7 @@ void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 	e->late_at = -1;
 	e->stall_stop = sc->stop_on_stall ? sc->stall_cycles : 0;
 	e->stop_on_crash = sc->on_crash == NF_CRASH_STOP;
+	e->boards = sc->kind == NF_KIND_EXTERNAL;
 	for (int i = 0; i < NF_MAX_DEVICES; i++) {
 		e->dev[i].now_in = -1;
 		e->dev[i].last_xmit = e->dev[i].last_total = NF_UNSET;
@@ -298,7 +299,8 @@ static bool all_acted(const struct nf_engine *e)
 				return false;
 			continue;
 		}
-		if (e->phase == NF_E_DOWN && (!d->torn_down || !d->saw_down))
+		/* a board reports only once it is back (its broker is across the link) */
+		if (e->phase == NF_E_DOWN && !e->boards && (!d->torn_down || !d->saw_down))
 			return false;
 		if (e->phase == NF_E_UP && !d->have)
 			return false;
@@ -364,7 +366,7 @@ static bool collect(struct nf_engine *e, int64_t now)
 {
 	bool any = false;
 
-	if (!e->ops->ask_status)
+	if (!e->ops->ask_status || e->boards) /* a board cannot be asked */
 		return false;
 	for (int i = 0; i < e->ndev; i++) {
 		struct nf_engine_dev *d = &e->dev[i];
@@ -405,6 +407,8 @@ static void row_without_report(const struct nf_engine *e, const struct nf_engine
 		row->r.v[status_fields[k]] = from->v[status_fields[k]];
 	if (d->crash_row)
 		st = NF_ST_device_crashed;
+	else if (e->boards)
+		st = NF_ST_no_report;
 	else if (!d->have_status)
 		st = NF_ST_timeout; /* it did not answer: nothing known of where it is */
 	else if (heard_since(&d->status, e->up_start))

@@ -105,6 +105,7 @@ struct nf_engine {
 	int64_t cycle, t0, cycle_start, phase_start, min_end, max_end, down_ms, up_ms;
 	int64_t up_start; /* this cycle's UP began: a session heard from since lived */
 	bool stop_on_crash; /* device.on_crash = stop */
+	bool boards;        /* device.kind = external: no TEARDOWN awaited, no STATUS asked */
 	bool crash_stop;    /* ended by it: a device crashed */
 	bool stop;
 	int64_t stall_stop; /* run.stop_on_stall: failed rows in a row that end the run, 0 never */

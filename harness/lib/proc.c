@@ -46,6 +46,8 @@ int nf_spawn(const struct nf_spawn *s, pid_t *pid)
 			fcntl(3, F_SETFD, 0);
 		else if (s->pass_fd >= 0)
 			dup2(s->pass_fd, 3); /* dup2 clears CLOEXEC on the copy */
+		for (char *const *e = s->env; e && *e; e++)
+			putenv(*e);
 		int null = open("/dev/null", O_RDONLY);
 		if (null >= 0)
 			dup2(null, 0);
@@ -73,6 +75,19 @@ static int wait_exit(pid_t pid, int ms, int *status)
 	}
 	pid_t r = waitpid(pid, status, WNOHANG);
 	return r == pid ? 0 : (r < 0 ? -errno : -ETIMEDOUT);
+}
+
+int nf_proc_run(const struct nf_spawn *s, int timeout_ms, int *status)
+{
+	pid_t pid;
+	int rc = nf_spawn(s, &pid);
+
+	if (rc)
+		return rc;
+	rc = wait_exit(pid, timeout_ms, status);
+	if (rc == -ETIMEDOUT)
+		nf_proc_stop(pid, 1000);
+	return rc;
 }
 
 int nf_proc_stop(pid_t pid, int grace_ms)

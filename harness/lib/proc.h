@@ -15,11 +15,16 @@ struct nf_spawn {
 	int pass_fd;       /* -1, or an fd the child gets as fd 3 */
 	char *const *argv; /* argv[0] is a path or a name looked up in PATH */
 	int death_sig;     /* sent when netflap dies; 0: SIGKILL */
+	char *const *env;  /* NULL, or NAME=value strings added to its environment */
 };
 
 /* Forks and execs; *pid on success. 0 or -errno. A failed exec shows up
  * as exit status 127 with the reason in the log. */
 int nf_spawn(const struct nf_spawn *s, pid_t *pid);
+
+/* Runs s to its end within timeout_ms: its wait status in *status, 0; or
+ * -ETIMEDOUT (it was stopped, as nf_proc_stop) or -errno. */
+int nf_proc_run(const struct nf_spawn *s, int timeout_ms, int *status);
 
 /* SIGTERM, a wait of at most grace_ms, then SIGKILL; reaps it. Returns the
  * wait status, or -errno (-ECHILD when it was already reaped). */

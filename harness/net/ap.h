@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hwport.h"
+#include "scenario.h"
 #include "topo.h"
 
 struct nf_ap;
@@ -23,10 +25,16 @@ struct nf_ap {
 	struct nf_devset ports; /* which devices' AP ports flap (ap.adapters) */
 	int daemon;     /* the backend's daemon pid, 0 if none (watched for deaths) */
 	void *priv;
+	const struct nf_scenario *sc; /* the backend's keys (ap.*) */
+	const char *run_dir;
+	int64_t cycle;          /* the cycle being switched (ap.backend = command's NETFLAP_CYCLE) */
+	struct nf_hwport hw;    /* ap.iface, lent to the run (hwport.h) */
 };
 
 extern const struct nf_ap_ops nf_ap_veth;
 extern const struct nf_ap_ops nf_ap_hostapd;
+extern const struct nf_ap_ops nf_ap_iface;
+extern const struct nf_ap_ops nf_ap_command;
 
 /* Takes the AP ports in ap->ports up or down (the carrier the stations see).
  * 0 or the first -errno. */

@@ -35,7 +35,8 @@ int nf_ap_ports_set(struct nf_ap *ap, bool on)
 
 const struct nf_ap_ops nf_ap_veth = {.name = "veth", .start = veth_start, .set = nf_ap_ports_set};
 
-static const struct nf_ap_ops *const backends[] = {&nf_ap_veth, &nf_ap_hostapd};
+static const struct nf_ap_ops *const backends[] = {&nf_ap_veth, &nf_ap_hostapd, &nf_ap_iface,
+							    &nf_ap_command};
 
 const struct nf_ap_ops *nf_ap_find(const char *name)
 {

@@ -20,44 +20,8 @@
 #include <unistd.h>
 
 #include "netns.h"
+#include "nl_link.h"
 #include "topo.h"
-
-static int nl_err(int rc)
-{
-	return rc == -NLE_EXIST ? -EEXIST : rc == -NLE_PERM ? -EPERM : -EIO;
-}
-
-/* a netlink socket that lives in nsfd's namespace from now on */
-static struct nl_sock *nl_in(int nsfd)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	int saved;
-
-	if (!sk)
-		return NULL;
-	if (nf_netns_enter(nsfd, &saved) < 0) {
-		nl_socket_free(sk);
-		return NULL;
-	}
-	if (nl_connect(sk, NETLINK_ROUTE) < 0) {
-		nl_socket_free(sk);
-		sk = NULL;
-	}
-	nf_netns_leave(saved);
-	return sk;
-}
-
-static int ifindex_of(struct nl_sock *sk, const char *name)
-{
-	struct rtnl_link *l;
-	int idx;
-
-	if (rtnl_link_get_kernel(sk, 0, name, &l) < 0)
-		return -ENODEV;
-	idx = rtnl_link_get_ifindex(l);
-	rtnl_link_put(l);
-	return idx;
-}
 
 /* Port isolation (as `bridge link set dev X isolated on`), a Wi-Fi AP's
  * client isolation: stations reach the AP, not each other, so one
@@ -80,31 +44,10 @@ static int port_attr(struct nl_sock *sk, int ifindex, int attr, uint8_t value)
 	nla_nest_end(m, pi);
 	rc = nl_send_sync(sk, m); /* frees m */
 	m = NULL;
-	rc = rc < 0 ? nl_err(rc) : 0;
+	rc = rc < 0 ? nf_nl_err(rc) : 0;
 out:
 	nlmsg_free(m);
 	return rc;
-}
-
-static int set_up(struct nl_sock *sk, int ifindex, bool up)
-{
-	struct rtnl_link *orig = NULL, *chg = rtnl_link_alloc();
-	int rc;
-
-	if (!chg)
-		return -ENOMEM;
-	rc = rtnl_link_get_kernel(sk, ifindex, NULL, &orig);
-	if (rc >= 0) {
-		if (up)
-			rtnl_link_set_flags(chg, IFF_UP);
-		else
-			rtnl_link_unset_flags(chg, IFF_UP);
-		rc = rtnl_link_change(sk, orig, chg, 0);
-	}
-	rtnl_link_put(chg);
-	if (orig)
-		rtnl_link_put(orig);
-	return rc < 0 ? nl_err(rc) : 0;
 }
 
 static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr)
@@ -123,7 +66,7 @@ static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr)
 	}
 	nl_addr_put(local);
 	rtnl_addr_put(a);
-	return rc < 0 ? nl_err(rc) : 0;
+	return rc < 0 ? nf_nl_err(rc) : 0;
 }
 
 /* The device's lwIP checks checksums; a veth passes on the partial ones
@@ -229,24 +172,24 @@ static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, un
 	rtnl_link_veth_release(veth);
 	if (rc < 0) {
 		snprintf(err, errlen, "veth %s/%s: %s", d->ap_if, d->dev_if, nl_geterror(rc));
-		return nl_err(rc);
+		return nf_nl_err(rc);
 	}
-	d->ap_ifindex = ifindex_of(t->ap_nl, d->ap_if);
+	d->ap_ifindex = nf_nl_ifindex(t->ap_nl, d->ap_if);
 	if (d->ap_ifindex < 0 || (rc = tx_csum_off(t->ap_nsfd, d->ap_if)) ||
 	    (rc = rtnl_link_enslave_ifindex(t->ap_nl, t->br_ifindex, d->ap_ifindex)) < 0 ||
 	    (t->isolate && (rc = port_attr(t->ap_nl, d->ap_ifindex, IFLA_BRPORT_ISOLATED, 1)) < 0)) {
 		snprintf(err, errlen, "AP port %s: set-up failed (%d)", d->ap_if, rc);
 		return rc < 0 ? rc : -ENODEV;
 	}
-	dnl = nl_in(d->nsfd);
+	dnl = nf_nl_in(d->nsfd);
 	if (!dnl) {
 		snprintf(err, errlen, "netlink in %s failed", d->ns);
 		return -EIO;
 	}
-	int lo = ifindex_of(dnl, "lo"), dev = ifindex_of(dnl, d->dev_if);
-	rc = (lo < 0 || dev < 0) ? -ENODEV : set_up(dnl, lo, true);
+	int lo = nf_nl_ifindex(dnl, "lo"), dev = nf_nl_ifindex(dnl, d->dev_if);
+	rc = (lo < 0 || dev < 0) ? -ENODEV : nf_nl_set_up(dnl, lo, true);
 	if (!rc)
-		rc = set_up(dnl, dev, true);
+		rc = nf_nl_set_up(dnl, dev, true);
 	nl_socket_free(dnl);
 	if (rc)
 		snprintf(err, errlen, "%s: bringing %s up: %s", d->ns, d->dev_if, strerror(-rc));
@@ -273,7 +216,7 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, 
 		snprintf(err, errlen, "%s: disabling IPv6: %s", t->ap_ns, strerror(-rc));
 		return rc;
 	}
-	t->ap_nl = nl_in(t->ap_nsfd);
+	t->ap_nl = nf_nl_in(t->ap_nsfd);
 	if (!t->ap_nl || nf_undo_push(u, undo_nl, t->ap_nl, "netlink", 0) < 0) {
 		snprintf(err, errlen, "netlink in %s failed", t->ap_ns);
 		return -EIO;
@@ -286,15 +229,15 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, 
 	rtnl_link_put(br);
 	if (rc < 0) {
 		snprintf(err, errlen, "bridge %s in %s: %s", NF_BRIDGE, t->ap_ns, nl_geterror(rc));
-		return nl_err(rc);
+		return nf_nl_err(rc);
 	}
-	t->br_ifindex = ifindex_of(t->ap_nl, NF_BRIDGE);
-	lo = ifindex_of(t->ap_nl, "lo");
-	rc = (t->br_ifindex < 0 || lo < 0) ? -ENODEV : set_up(t->ap_nl, lo, true);
+	t->br_ifindex = nf_nl_ifindex(t->ap_nl, NF_BRIDGE);
+	lo = nf_nl_ifindex(t->ap_nl, "lo");
+	rc = (t->br_ifindex < 0 || lo < 0) ? -ENODEV : nf_nl_set_up(t->ap_nl, lo, true);
 	if (!rc)
 		rc = add_addr(t->ap_nl, t->br_ifindex, NF_AP_CIDR);
 	if (!rc)
-		rc = set_up(t->ap_nl, t->br_ifindex, true);
+		rc = nf_nl_set_up(t->ap_nl, t->br_ifindex, true);
 	if (rc) {
 		snprintf(err, errlen, "%s: bridge set-up: %s", t->ap_ns, strerror(-rc));
 		return rc;
@@ -309,7 +252,7 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, 
 
 int nf_topo_ap_port(struct nf_topo *t, int i, bool up)
 {
-	int rc = set_up(t->ap_nl, t->dev[i].ap_ifindex, up);
+	int rc = nf_nl_set_up(t->ap_nl, t->dev[i].ap_ifindex, up);
 
 	if (!rc)
 		t->dev[i].ap_up = up;

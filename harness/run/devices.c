@@ -238,8 +238,11 @@ struct line_ctx {
 
 static void on_device_line(void *arg, const char *line)
 {
-	struct run *r = ((struct line_ctx *)arg)->r;
-	int i = ((struct line_ctx *)arg)->i;
+	nf_devices_line(((struct line_ctx *)arg)->r, ((struct line_ctx *)arg)->i, line);
+}
+
+void nf_devices_line(struct run *r, int i, const char *line)
+{
 	enum nf_verb verb = nf_verb_of(line);
 	struct nf_report rep;
 	size_t bad;
@@ -264,8 +267,8 @@ static void on_device_line(void *arg, const char *line)
 	if (verb != NF_VERB_REPORT && verb != NF_VERB_TEARDOWN && verb != NF_VERB_STATUS)
 		return;
 	if (nf_report_parse(line, verb, &rep, &bad) < 0) {
-		fprintf(stderr, "netflap: device %d sent a malformed line at byte %zu: %.80s\n", i,
-			bad, line);
+		fprintf(r->tlog ? r->tlog : stderr,
+			"netflap: device %d sent a malformed line at byte %zu: %.80s\n", i, bad, line);
 		return;
 	}
 	nf_engine_on_line(&r->eng, i, verb, &rep, nf_now_ms());

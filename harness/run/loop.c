@@ -16,7 +16,7 @@
 
 #define HELLO_TIMEOUT_MS 5000 /* and 100 ms per device: a fleet starts on 2 cores too */
 
-enum { TAG_SIGNAL = 1000, TAG_TIMER, TAG_CAPTURE };
+enum { TAG_SIGNAL = 1000, TAG_TIMER, TAG_CAPTURE, TAG_TELEMETRY };
 
 struct loop {
 	struct run *r;
@@ -120,12 +120,15 @@ static int setup(struct loop *l)
 	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	if (l->tfd < 0 || (rc = nf_undo_push_close(&r->undo, "timerfd", l->tfd)) < 0)
 		return rc ? rc : -errno;
-	struct watch watch[NF_MAX_DEVICES + 3] = {{l->sfd, TAG_SIGNAL}, {l->tfd, TAG_TIMER}};
+	struct watch watch[NF_MAX_DEVICES + 4] = {{l->sfd, TAG_SIGNAL}, {l->tfd, TAG_TIMER}};
 	int n = 2;
 	if (r->cap)
 		watch[n++] = (struct watch){nf_capture_fd(r->cap), TAG_CAPTURE};
+	if (r->mosq)
+		watch[n++] = (struct watch){r->mosq_fd, TAG_TELEMETRY};
 	for (int i = 0; i < r->sc->count; i++)
-		watch[n++] = (struct watch){r->dev[i].fd, (uint64_t)i};
+		if (r->dev[i].fd >= 0) /* boards reporting over MQTT have none */
+			watch[n++] = (struct watch){r->dev[i].fd, (uint64_t)i};
 	for (int i = 0; i < n; i++) {
 		ev = (struct epoll_event){.events = EPOLLIN, .data.u64 = watch[i].tag};
 		if (epoll_ctl(l->ep, EPOLL_CTL_ADD, watch[i].fd, &ev) < 0)
@@ -149,8 +152,14 @@ static int dispatch(struct loop *l, uint64_t tag)
 	case TAG_CAPTURE:
 		nf_capture_read(r->cap);
 		return 0;
+	case TAG_TELEMETRY:
+		nf_boards_mqtt(r, true);
+		return 0;
 	default:
-		nf_devices_read(r, (int)tag);
+		if (r->sc->kind == NF_KIND_EXTERNAL)
+			nf_boards_read(r, (int)tag);
+		else
+			nf_devices_read(r, (int)tag);
 		if (r->dev[tag].gone)
 			epoll_ctl(l->ep, EPOLL_CTL_DEL, r->dev[tag].fd, NULL);
 		return 0;
@@ -195,6 +204,7 @@ int nf_run_loop(struct run *r)
 			return -errno;
 		for (int k = 0; rc == 0 && k < n; k++)
 			rc = dispatch(&l, evs[k].data.u64);
+		nf_boards_mqtt(r, false); /* its queued writes and keepalive */
 		int64_t now = nf_now_ms();
 		if (rc || (l.hello_wait && (rc = hello_pending(&l, now)) != 0)) {
 			rc = rc == 1 ? 0 : rc;

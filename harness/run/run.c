@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "exitcode.h"
 #include "plot.h"
+#include "hwport.h"
 #include "proc.h"
 #include "registry.h"
 #include "report.h"
@@ -72,7 +73,10 @@ static int make_dir(struct run *r, char *err, size_t len)
 static int ap_set(void *ctx, bool on)
 {
 	struct run *r = ctx;
-	int rc = r->ap.ops->set(&r->ap, on);
+	int rc;
+
+	r->ap.cycle = r->eng.cycle;
+	rc = r->ap.ops->set(&r->ap, on);
 
 	if (rc)
 		snprintf(r->fatal, sizeof(r->fatal), "the %s AP backend failed to switch %s: %s",
@@ -173,6 +177,10 @@ static int check_programs(struct run *r, char *err, size_t len)
 			 r->sc->backend);
 		return -EINVAL;
 	}
+	if (r->sc->ap_iface[0]) { /* refused before anything changes */
+		int rc = nf_hwport_check(r->sc->ap_iface, err, len);
+		return rc == -ENODEV ? -EINVAL : rc;
+	}
 	return 0;
 }
 
@@ -238,8 +246,9 @@ static void undo_fclose(void *ctx, const char *name, long x)
 
 static int start_network(struct run *r, char *err, size_t len)
 {
-	int rc = nf_topo_build(&r->topo, r->runid, (int)r->sc->count, r->sc->isolate, &r->undo,
-			       err, len);
+	/* boards (device.kind = external) bring their own stacks: no device namespaces */
+	int ndev = r->sc->kind == NF_KIND_EXTERNAL ? 0 : (int)r->sc->count;
+	int rc = nf_topo_build(&r->topo, r->runid, ndev, r->sc->isolate, &r->undo, err, len);
 
 	if (rc)
 		return rc;
@@ -252,7 +261,8 @@ static int start_network(struct run *r, char *err, size_t len)
 			       len);
 	if (rc)
 		return rc;
-	r->ap = (struct nf_ap){.ops = nf_ap_find(r->sc->backend), .topo = &r->topo};
+	r->ap = (struct nf_ap){.ops = nf_ap_find(r->sc->backend), .topo = &r->topo, .sc = r->sc,
+			       .run_dir = r->dir};
 	nf_scenario_adapters(r->sc, &r->ap.ports); /* validated with the scenario */
 	return r->ap.ops->start(&r->ap, r->dir, &r->undo, err, len);
 }
@@ -341,6 +351,12 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 	block_signals(); /* a stop from here on finishes a cycle and judges it */
 	*r = (struct run){.sc = sc, .o = o, .tty = isatty(STDERR_FILENO)};
 	r->last_fd = r->last_heap = r->last_heap_min = NF_UNSET;
+	if (geteuid() != 0 && sc->ap_iface[0]) {
+		snprintf(err, sizeof(err), "ap.iface = %s: lending a host interface needs root",
+			 sc->ap_iface);
+		code = NF_EXIT_USAGE;
+		goto out;
+	}
 	if (geteuid() != 0 && (rc = nf_enter_user_ns(err, sizeof(err))) < 0) {
 		strncat(err, "; run as root instead", sizeof(err) - strlen(err) - 1);
 		goto out;
@@ -362,7 +378,8 @@ int nf_run(const struct nf_scenario *sc, const struct nf_run_opts *o)
 	}
 	announce(r);
 	if ((rc = start_network(r, err, sizeof(err))) < 0 ||
-	    (rc = nf_devices_start(r, err, sizeof(err))) < 0 ||
+	    (rc = (sc->kind == NF_KIND_EXTERNAL ? nf_boards_start : nf_devices_start)(
+		 r, err, sizeof(err))) < 0 ||
 	    (rc = open_outputs(r, err, sizeof(err))) < 0)
 		goto out;
 	nf_engine_init(&r->eng, sc, &engine_ops, r);

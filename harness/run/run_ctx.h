@@ -29,7 +29,10 @@ struct dev_chan {
 	bool hello, gone;
 	int status;      /* its wait status once reaped, -1 before */
 	char crash[192]; /* its crash's cause (crash.h), "" none */
+	FILE *console;   /* a board's serial console log (boards.c), NULL none */
 };
+
+struct mosquitto;
 
 struct run {
 	const struct nf_scenario *sc;
@@ -55,6 +58,9 @@ struct run {
 	char v_mosq[128], v_dnsmasq[128], v_hostapd[128];
 	bool addr_alt; /* address_change: the devices' reserved other addresses are in force */
 	char device_build[24]; /* the build id the devices' HELLO gave ("-" for linux) */
+	struct mosquitto *mosq; /* device.kind = external, board.telemetry = mqtt */
+	int mosq_fd;
+	FILE *tlog; /* logs/telemetry.log: what telemetry was dropped, and why */
 };
 
 /* progress and notes on stderr (nothing with --quiet) */
@@ -70,6 +76,15 @@ int nf_run_write_json(struct run *r, const char *state);
  * channel's lines into the engine; note a device that ended */
 int nf_devices_start(struct run *r, char *err, size_t len);
 void nf_devices_read(struct run *r, int i);
+/* one line in the channel's format from device (or board) i */
+void nf_devices_line(struct run *r, int i, const char *line);
+
+/* boards.c, device.kind = external: open each board's telemetry path;
+ * read a board's console; serve the MQTT client (readable: its socket
+ * has data; else its writes and keepalive) */
+int nf_boards_start(struct run *r, char *err, size_t len);
+void nf_boards_read(struct run *r, int i);
+void nf_boards_mqtt(struct run *r, bool readable);
 /* a device process ended: its cause kept for its crash row; with
  * device.on_crash = restart it starts again. The device index restarted
  * (its channel to watch again), -1 none, -2 the pid is no device's. */

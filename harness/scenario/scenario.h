@@ -39,6 +39,14 @@ enum nf_cut_at {
 
 /* device.on_crash: what a device's crash does to the run */
 enum nf_on_crash { NF_CRASH_STOP, NF_CRASH_RESTART };
+enum nf_kind { NF_KIND_SIMULATED, NF_KIND_EXTERNAL };
+enum nf_telemetry { NF_TELEMETRY_MQTT, NF_TELEMETRY_SERIAL };
+enum nf_ap_off { NF_AP_OFF_DISABLE, NF_AP_OFF_DEAUTH };
+enum nf_ap_driver { NF_DRIVER_WIRED, NF_DRIVER_NL80211 };
+
+/* device.kind = external: board i's entry in a comma list (board.clients,
+ * board.serial) into out; -ENOENT when the list has no entry i */
+int nf_scenario_board_item(const char *list, int i, char *out, size_t len);
 
 struct nf_scenario {
 	/* [run] */
@@ -52,6 +60,17 @@ struct nf_scenario {
 	int64_t stop_on_stall; /* 0 off, 1 on */
 	/* [ap] */
 	char backend[16];
+	char ap_iface[16];                    /* IFNAMSIZ */
+	char off_command[256], on_command[256]; /* argv words */
+	int64_t command_timeout_ms;
+	int64_t ap_driver; /* 0 wired, 1 nl80211 */
+	char ssid[33], passphrase[64], country[3];
+	int64_t channel;
+	int64_t ap_off; /* enum nf_ap_off */
+	int64_t kind;   /* enum nf_kind */
+	int64_t telemetry; /* enum nf_telemetry */
+	char board_clients[512], board_serial[512];
+	int64_t board_baud;
 	char adapters[256]; /* "all" or a comma list of device indexes */
 	int64_t isolate;    /* 0 off, 1 on */
 	int64_t cut_at; /* enum nf_cut_at */

@@ -34,6 +34,86 @@ int nf_scenario_adapters(const struct nf_scenario *sc, struct nf_devset *out)
 	return 0;
 }
 
+int nf_scenario_board_item(const char *list, int i, char *out, size_t len)
+{
+	const char *p = list;
+
+	for (int k = 0; *p; k++) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, ",");
+		size_t m = n;
+		while (m && p[m - 1] == ' ')
+			m--;
+		if (k == i) {
+			if (!m || m >= len)
+				return -ENOENT;
+			memcpy(out, p, m);
+			out[m] = '\0';
+			return 0;
+		}
+		p += n + (p[n] == ',');
+	}
+	return -ENOENT;
+}
+
+/* the field lane: a port for the boards, and a way for each to report */
+static int validate_board(const struct nf_scenario *sc, const char *where, char *err,
+			  size_t errlen)
+{
+	bool ext = sc->kind == NF_KIND_EXTERNAL, nl = sc->ap_driver == NF_DRIVER_NL80211;
+	bool hw = strcmp(sc->backend, "iface") == 0 || strcmp(sc->backend, "command") == 0;
+	const char *list = sc->telemetry == NF_TELEMETRY_MQTT ? sc->board_clients : sc->board_serial;
+	char item[256];
+
+	if ((hw || nl) && !ext)
+		return nf_scenario_errf(err, errlen, "%s: ap.backend = %s%s flaps a real port: it "
+					"needs device.kind = external", where, sc->backend,
+					nl ? " (driver nl80211)" : "");
+	if (!ext)
+		return sc->ap_iface[0] ? nf_scenario_errf(err, errlen, "%s: ap.iface is for "
+							  "device.kind = external", where) : 0;
+	if (!sc->ap_iface[0])
+		return nf_scenario_errf(err, errlen, "%s: device.kind = external needs ap.iface: the "
+					"host interface the boards are on", where);
+	if (!hw && !(strcmp(sc->backend, "hostapd") == 0 && nl))
+		return nf_scenario_errf(err, errlen, "%s: device.kind = external: ap.backend = iface, "
+					"command, or hostapd with ap.driver = nl80211", where);
+	if (strcmp(sc->backend, "command") == 0 && (!sc->off_command[0] || !sc->on_command[0]))
+		return nf_scenario_errf(err, errlen, "%s: ap.backend = command needs ap.off_command "
+					"and ap.on_command", where);
+	if (strcmp(sc->fault, "flap") || sc->cut_at != NF_CUT_session || sc->tls)
+		return nf_scenario_errf(err, errlen, "%s: device.kind = external: run.fault = flap, "
+					"run.cut_at = session and device.tls = off only (a board "
+					"cannot be asked for STATUS or told where to cut)", where);
+	for (int i = 0; i < sc->count; i++)
+		if (nf_scenario_board_item(list, i, item, sizeof(item)) < 0)
+			return nf_scenario_errf(err, errlen, "%s: board.%s names no board %d (one entry "
+						"per device, device.count = %lld)", where,
+						sc->telemetry == NF_TELEMETRY_MQTT ? "clients" : "serial",
+						i, (long long)sc->count);
+	return 0;
+}
+
+static int validate_ap(const struct nf_scenario *sc, const char *where, char *err, size_t errlen)
+{
+	size_t pl = strlen(sc->passphrase);
+
+	if (sc->ap_driver == NF_DRIVER_NL80211 && strcmp(sc->backend, "hostapd"))
+		return nf_scenario_errf(err, errlen, "%s: ap.driver = nl80211 is hostapd's: set "
+					"ap.backend = hostapd", where);
+	if (pl && (pl < 8 || pl > 63))
+		return nf_scenario_errf(err, errlen, "%s: ap.passphrase: WPA2-PSK wants 8 to 63 "
+					"characters, it has %zu", where, pl);
+	if (sc->country[0] && (strlen(sc->country) != 2 || sc->country[0] < 'A' ||
+			       sc->country[0] > 'Z' || sc->country[1] < 'A' || sc->country[1] > 'Z'))
+		return nf_scenario_errf(err, errlen, "%s: ap.country = '%s': want two capital "
+					"letters (DE, US, ...)", where, sc->country);
+	if (!sc->ssid[0])
+		return nf_scenario_errf(err, errlen, "%s: ap.ssid is empty", where);
+	return validate_board(sc, where, err, errlen);
+}
+
 static int validate_tls(const struct nf_scenario *sc, const char *where, char *err, size_t errlen)
 {
 	bool tls_mode = strstr(sc->close_mode, "net_free") != NULL;
@@ -82,5 +162,6 @@ int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 	if (sc->keepalive_ms % 1000)
 		return nf_scenario_errf(err, errlen, "%s: device.keepalive must be whole seconds",
 					where);
-	return validate_tls(sc, where, err, errlen);
+	int rc = validate_tls(sc, where, err, errlen);
+	return rc ? rc : validate_ap(sc, where, err, errlen);
 }

@@ -11,7 +11,11 @@
 #include "sockopts.h"
 
 static const char *const w_pace[] = {"timed", "event", NULL};
-static const char *const w_backend[] = {"veth", "hostapd", NULL};
+static const char *const w_backend[] = {"veth", "hostapd", "iface", "command", NULL};
+static const char *const w_driver[] = {"wired", "nl80211", NULL};
+static const char *const w_ap_off[] = {"disable", "deauth", NULL}; /* enum nf_ap_off */
+static const char *const w_kind[] = {"simulated", "external", NULL}; /* enum nf_kind */
+static const char *const w_telemetry[] = {"mqtt", "serial", NULL}; /* enum nf_telemetry */
 static const char *const w_close[] = {"shutdown+close",        "close",    "close+shutdown",
 				      "close_notify+net_free", "net_free", NULL};
 static const char *const w_tls_heap[] = {"separate", "lwip", NULL};
@@ -64,12 +68,37 @@ const struct nf_key nf_scenario_keys[] = {
      "on: end the run once every device has failed verdict.stall_cycles cycles in a row (a dead device adds only timeouts)"},
     {"ap", "backend", T_TEXT, S(backend), "veth", 0, 0, w_backend,
      "veth: take the AP-side links down; hostapd: DISABLE/ENABLE a real hostapd"},
+    {"ap", "iface", T_TEXT, S(ap_iface), "", 0, 0, NULL,
+     "a host interface netflap did not create (a USB Ethernet port wired to a board, a Wi-Fi "
+     "radio): moved into the AP's bridge for the run and given back after; with backend "
+     "iface it goes down and up each cycle"},
+    {"ap", "off_command", T_TEXT, S(off_command), "", 0, 0, NULL,
+     "backend command: the AP-off command, argv words (no shell); NETFLAP_CYCLE and "
+     "NETFLAP_RUN_DIR in its environment"},
+    {"ap", "on_command", T_TEXT, S(on_command), "", 0, 0, NULL,
+     "backend command: the AP-on command, argv words (no shell)"},
+    {"ap", "command_timeout", T_DUR, F(command_timeout_ms), 0, "10s", 100, 600000, NULL,
+     "backend command: longest a command may run; longer, or a non-zero exit, ends the run"},
+    {"ap", "driver", T_WORD, F(ap_driver), 0, "wired", 0, 0, w_driver,
+     "backend hostapd: wired (on the AP bridge) or nl80211 (a Wi-Fi radio, ap.iface)"},
+    {"ap", "ssid", T_TEXT, S(ssid), "netflap", 0, 0, NULL, "nl80211: the network's name"},
+    {"ap", "passphrase", T_TEXT, S(passphrase), "", 0, 0, NULL,
+     "nl80211: WPA2-PSK passphrase (8 to 63 characters); empty: an open network"},
+    {"ap", "channel", T_INT, F(channel), 0, "6", 1, 196, NULL, "nl80211: the radio channel"},
+    {"ap", "country", T_TEXT, S(country), "", 0, 0, NULL,
+     "nl80211: two-letter regulatory country (empty: the radio's own)"},
+    {"ap", "off", T_WORD, F(ap_off), 0, "disable", 0, 0, w_ap_off,
+     "nl80211: disable (beacons stop: the hotspot goes off) or deauth (every station "
+     "deauthenticated, the AP kept up)"},
     {"ap", "adapters", T_TEXT, S(adapters), "all", 0, 0, NULL,
      "which AP ports flap: all, or device indexes (0,2,...)"},
     {"ap", "isolate", T_WORD, F(isolate), 0, "on", 0, 0, w_onoff,
      "client isolation: devices reach the AP, not each other's broadcasts"},
     {"device", "count", T_INT, F(count), 0, "1", 1, NF_MAX_DEVICES, NULL,
      "devices, each its own namespace and process"},
+    {"device", "kind", T_WORD, F(kind), 0, "simulated", 0, 0, w_kind,
+     "simulated: netflap starts each device; external: real boards netflap does not start, "
+     "reporting through board.telemetry"},
     {"device", "on_crash", T_WORD, F(on_crash), 0, "stop", 0, 0, w_on_crash,
      "a device process that dies: stop (the cycle's rows, then the run ends) or restart it "
      "as a watchdog reboot would (its next row says rebooted; reboots counted)"},
@@ -137,6 +166,15 @@ const struct nf_key nf_scenario_keys[] = {
      "mosquitto's TLS listener (device.tls = on)"},
     {"broker", "tls_cert", T_WORD, F(tls_cert), 0, "good", 0, 0, w_tls_cert,
      "the broker's certificate: good, wrong_name (another name), expired, untrusted (another CA)"},
+    {"board", "telemetry", T_WORD, F(telemetry), 0, "mqtt", 0, 0, w_telemetry,
+     "device.kind = external: how boards report; mqtt (to netflap/<client>/report on the "
+     "run's broker) or serial (lines starting NETFLAP on board.serial)"},
+    {"board", "clients", T_TEXT, S(board_clients), "", 0, 0, NULL,
+     "the boards' MQTT client ids, comma-separated, one per board in device order"},
+    {"board", "serial", T_TEXT, S(board_serial), "", 0, 0, NULL,
+     "the boards' serial consoles (/dev/ttyUSB0,...), one per board in device order"},
+    {"board", "baud", T_INT, F(board_baud), 0, "115200", 1200, 4000000, NULL,
+     "serial line speed"},
     {"verdict", "stall_cycles", T_INT, F(stall_cycles), 0, "3", 1, 1000000, NULL,
      "consecutive failed cycles that make a reconnect stall"},
     {"verdict", "settle_cycles", T_INT, F(settle_cycles), 0, "2", 0, 1000000, NULL,

@@ -31,6 +31,19 @@ static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	struct trend t;
 	int n = nf_vd_collect(s, C_AFTER_TEARDOWN, -1, settle, false, p);
 	int64_t seen = nf_vd_first_status(s, nf_status_name(NF_ST_socket_failed));
+	bool by_index = n == 0;
+
+	/* rows without the stack's slot count (a real board's: no probe reads its
+	 * table) judge the socket index it got: lwIP gives the lowest free slot,
+	 * so an index that climbs for good is slots kept */
+	if (by_index) {
+		int k = 0;
+		n = nf_vd_collect(s, C_SOCKET_FD, -1, settle, false, p);
+		for (int i = 0; i < n; i++)
+			if (p[i].value >= 0)
+				p[k++] = p[i];
+		n = k;
+	}
 
 	/* once the table is full the count stops: saturation, not a slower leak */
 	for (int i = 0; seen != NF_UNSET && i < n; i++)
@@ -43,7 +56,9 @@ static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	struct nf_finding *f = nf_vd_add_rising(v, dev, NF_SLOT_LEAK, "sockets", &t, p, n, EXACT);
 	if (!f)
 		return;
-	int64_t limit = s->v[s->n - 1][C_SOCKET_SLOTS];
+	int64_t limit = NF_UNSET; /* the last row that said it (a board's silent rows do not) */
+	for (size_t i = s->n; i-- > 0 && limit == NF_UNSET;)
+		limit = s->v[i][C_SOCKET_SLOTS];
 	if (seen != NF_UNSET) {
 		f->exhaustion = seen;
 		f->exhaustion_seen = true;
@@ -52,8 +67,9 @@ static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 		    t.last_cycle + (int64_t)((double)(limit - t.last) / t.slope + 0.999);
 	}
 	int len = snprintf(f->summary, sizeof(f->summary),
-			   "%.2g socket slot%s kept per cycle from cycle %" PRId64, t.slope,
-			   t.slope == 1 ? "" : "s", f->first_cycle);
+			   "%.2g socket slot%s kept per cycle from cycle %" PRId64 "%s", t.slope,
+			   t.slope == 1 ? "" : "s", f->first_cycle,
+			   by_index ? " (the socket index it got climbs)" : "");
 	if (f->exhaustion != NF_UNSET && limit != NF_UNSET)
 		snprintf(f->summary + len, sizeof(f->summary) - (size_t)len,
 			 "; %" PRId64 " slots %s at cycle %" PRId64, limit,
