@@ -29,6 +29,7 @@ struct nf_ap {
 	const char *run_dir;
 	int64_t cycle;          /* the cycle being switched (ap.backend = command's NETFLAP_CYCLE) */
 	struct nf_hwport hw;    /* ap.iface, lent to the run (hwport.h) */
+	char why[512];          /* a failed set()'s own words, "" none */
 };
 
 extern const struct nf_ap_ops nf_ap_veth;

@@ -106,12 +106,7 @@ static int command_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *
 
 static int command_set(struct nf_ap *ap, bool on)
 {
-	char err[700];
-	int rc = run_one(ap, on, err, sizeof(err));
-
-	if (rc)
-		fprintf(stderr, "netflap: %s\n", err);
-	return rc;
+	return run_one(ap, on, ap->why, sizeof(ap->why));
 }
 
 const struct nf_ap_ops nf_ap_command = {

@@ -183,6 +183,27 @@ static FILE *open_log(struct run *r, const char *name)
 	return f;
 }
 
+int nf_boards_check(const struct nf_scenario *sc, char *err, size_t len)
+{
+	char path[256];
+
+	for (int i = 0; sc->telemetry == NF_TELEMETRY_SERIAL && i < sc->count; i++) {
+		nf_scenario_board_item(sc->board_serial, i, path, sizeof(path)); /* validated */
+		int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		bool tty = fd >= 0 && isatty(fd);
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (!tty) {
+			snprintf(err, len, "board.serial = %s (board %d): %s", path, i,
+				 fd < 0 ? strerror(e) : "not a terminal");
+			return -EINVAL;
+		}
+	}
+	return speed_of(sc->board_baud) ? 0 : (snprintf(err, len, "board.baud = %lld: not a "
+					       "standard line speed", (long long)sc->board_baud), -EINVAL);
+}
+
 int nf_boards_start(struct run *r, char *err, size_t len)
 {
 	int rc;

@@ -10,13 +10,16 @@
 #include "run_ctx.h"
 #include "subnet.h"
 
-static int ap(struct run *r, bool on)
+int nf_run_ap_switch(struct run *r, bool on)
 {
-	int rc = r->ap.ops->set(&r->ap, on);
+	int rc;
 
+	r->ap.cycle = r->eng.cycle; /* ap.backend = command's NETFLAP_CYCLE */
+	r->ap.why[0] = '\0';
+	rc = r->ap.ops->set(&r->ap, on);
 	if (rc)
 		snprintf(r->fatal, sizeof(r->fatal), "the %s AP backend failed to switch %s: %s",
-			 r->ap.ops->name, on ? "on" : "off", strerror(-rc));
+			 r->ap.ops->name, on ? "on" : "off", r->ap.why[0] ? r->ap.why : strerror(-rc));
 	return rc;
 }
 
@@ -74,7 +77,7 @@ int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 
 	switch (f) {
 	case NF_FAULT_flap:
-		return step == NF_FS_UP_LATE ? 0 : ap(r, step == NF_FS_UP);
+		return step == NF_FS_UP_LATE ? 0 : nf_run_ap_switch(r, step == NF_FS_UP);
 	case NF_FAULT_blackhole:
 		return step == NF_FS_UP_LATE ? 0 : blackhole(r, step == NF_FS_DOWN);
 	case NF_FAULT_broker_restart:
@@ -90,15 +93,15 @@ int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 	case NF_FAULT_dns_outage: {
 		enum nf_service s = f == NF_FAULT_dhcp_outage ? NF_SVC_DHCP : NF_SVC_DNS;
 		if (step == NF_FS_DOWN)
-			return ap(r, false);
+			return nf_run_ap_switch(r, false);
 		if (step == NF_FS_UP)
-			return (rc = pause_svc(r, s, true)) ? rc : ap(r, true);
+			return (rc = pause_svc(r, s, true)) ? rc : nf_run_ap_switch(r, true);
 		return pause_svc(r, s, false);
 	}
 	case NF_FAULT_address_change:
 		if (step == NF_FS_DOWN)
-			return (rc = ap(r, false)) ? rc : change_addresses(r);
-		return step == NF_FS_UP ? ap(r, true) : 0;
+			return (rc = nf_run_ap_switch(r, false)) ? rc : change_addresses(r);
+		return step == NF_FS_UP ? nf_run_ap_switch(r, true) : 0;
 	case NF_FAULT_COUNT:
 		break;
 	}

@@ -14,6 +14,7 @@
 #include "exitcode.h"
 #include "json_read.h"
 #include "netns.h"
+#include "hwport.h"
 #include "registry.h"
 #include "rows.h"
 #include "verdict.h"
@@ -147,6 +148,13 @@ int nf_cleanup(bool quiet)
 			}
 			if (p)
 				closedir(p);
+		}
+		/* a host interface lent to the run (ap.iface) goes home first: a
+		 * deleted namespace would destroy a virtual one */
+		int nsfd = strstr(e->d_name, "-ap") ? nf_netns_open(e->d_name) : -1;
+		if (nsfd >= 0) {
+			nf_hwport_return_all(nsfd, runid, quiet);
+			close(nsfd);
 		}
 		if (nf_netns_delete(e->d_name) == 0)
 			removed++;

@@ -72,16 +72,7 @@ static int make_dir(struct run *r, char *err, size_t len)
 
 static int ap_set(void *ctx, bool on)
 {
-	struct run *r = ctx;
-	int rc;
-
-	r->ap.cycle = r->eng.cycle;
-	rc = r->ap.ops->set(&r->ap, on);
-
-	if (rc)
-		snprintf(r->fatal, sizeof(r->fatal), "the %s AP backend failed to switch %s: %s",
-			 r->ap.ops->name, on ? "on" : "off", strerror(-rc));
-	return rc;
+	return nf_run_ap_switch(ctx, on);
 }
 
 static void on_row(void *ctx, const struct nf_row *in)
@@ -177,6 +168,8 @@ static int check_programs(struct run *r, char *err, size_t len)
 			 r->sc->backend);
 		return -EINVAL;
 	}
+	if (r->sc->kind == NF_KIND_EXTERNAL && nf_boards_check(r->sc, err, len) < 0)
+		return -EINVAL;
 	if (r->sc->ap_iface[0]) { /* refused before anything changes */
 		int rc = nf_hwport_check(r->sc->ap_iface, err, len);
 		return rc == -ENODEV ? -EINVAL : rc;

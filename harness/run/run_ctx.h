@@ -83,6 +83,8 @@ void nf_devices_line(struct run *r, int i, const char *line);
  * read a board's console; serve the MQTT client (readable: its socket
  * has data; else its writes and keepalive) */
 int nf_boards_start(struct run *r, char *err, size_t len);
+/* before anything changes: each board.serial a terminal, board.baud a speed */
+int nf_boards_check(const struct nf_scenario *sc, char *err, size_t len);
 void nf_boards_read(struct run *r, int i);
 void nf_boards_mqtt(struct run *r, bool readable);
 /* a device process ended: its cause kept for its crash row; with

@@ -40,6 +40,7 @@ enum nf_cut_at {
 /* device.on_crash: what a device's crash does to the run */
 enum nf_on_crash { NF_CRASH_STOP, NF_CRASH_RESTART };
 enum nf_kind { NF_KIND_SIMULATED, NF_KIND_EXTERNAL };
+#define NF_BOARD_MIN_OFF_MS 100 /* device.kind = external: run.disable_interval at least */
 enum nf_telemetry { NF_TELEMETRY_MQTT, NF_TELEMETRY_SERIAL };
 enum nf_ap_off { NF_AP_OFF_DISABLE, NF_AP_OFF_DEAUTH };
 enum nf_ap_driver { NF_DRIVER_WIRED, NF_DRIVER_NL80211 };

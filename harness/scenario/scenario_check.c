@@ -86,6 +86,12 @@ static int validate_board(const struct nf_scenario *sc, const char *where, char 
 		return nf_scenario_errf(err, errlen, "%s: device.kind = external: run.fault = flap, "
 					"run.cut_at = session and device.tls = off only (a board "
 					"cannot be asked for STATUS or told where to cut)", where);
+	/* the AP waits for no board's word that it saw the carrier go: an off
+	 * shorter than a link's detection would be a blur the board never sees */
+	if (sc->disable_interval_ms < NF_BOARD_MIN_OFF_MS)
+		return nf_scenario_errf(err, errlen, "%s: device.kind = external: run.disable_interval "
+					"must be at least %d ms (a board must see its carrier go; a "
+					"Wi-Fi station takes seconds)", where, NF_BOARD_MIN_OFF_MS);
 	for (int i = 0; i < sc->count; i++)
 		if (nf_scenario_board_item(list, i, item, sizeof(item)) < 0)
 			return nf_scenario_errf(err, errlen, "%s: board.%s names no board %d (one entry "
