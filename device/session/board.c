@@ -4,8 +4,8 @@
  * knows (the attempt, its socket, its closes) and lwIP's public statistics,
  * never from the probe's view of lwIP's internals: what the harness judges
  * is what a real board can say. Over serial the line goes to the console
- * at once; over MQTT it waits for the next session, whose first packets
- * publish it (a board has no other way out). */
+ * at once; over MQTT the newest waits for the next session, whose first
+ * packet publishes it (a board has no other way out). */
 #include <stdio.h>
 #include <string.h>
 
@@ -56,11 +56,9 @@ static void sink(const char *line, size_t len, void *arg)
 			nf_sess_log(s, "console write failed");
 		return;
 	}
-	if (s->npending == NF_BOARD_PENDING) { /* the oldest goes: the newest says most */
-		memmove(s->pending[0], s->pending[1], sizeof(s->pending[0]) * (NF_BOARD_PENDING - 1));
-		s->npending--;
-	}
-	snprintf(s->pending[s->npending++], NF_BOARD_LINE, "%.*s", (int)len, line);
+	/* one report per connect: the newest, this session's own (a failed
+	 * attempt could not be sent when it happened; its counters say it) */
+	snprintf(s->pending, sizeof(s->pending), "%.*s", (int)len, line);
 }
 
 void nf_board_report(struct nf_session *s, const struct nf_report *r)
@@ -80,9 +78,8 @@ int nf_board_publish(struct nf_session *s)
 	if (s->cfg->telemetry != NF_TEL_MQTT)
 		return 0;
 	snprintf(topic, sizeof(topic), "netflap/%s/report", s->cfg->client_id);
-	for (int i = 0; i < s->npending; i++)
-		if (nf_mqtt_publish0(s, topic, s->pending[i], strlen(s->pending[i])) < 0)
-			return -1;
-	s->npending = 0;
+	if (s->pending[0] && nf_mqtt_publish0(s, topic, s->pending, strlen(s->pending)) < 0)
+		return -1;
+	s->pending[0] = '\0';
 	return 0;
 }

@@ -62,7 +62,6 @@ struct nf_session_cfg {
 };
 
 #define NF_INFLIGHT_MAX 64
-#define NF_BOARD_PENDING 8  /* reports kept while a board has no session */
 #define NF_BOARD_LINE 1024  /* firmware/netflap_report.h's NETFLAP_REPORT_MAX */
 #define NF_PAYLOAD_MAX 4096
 
@@ -99,9 +98,8 @@ struct nf_session {
 	 * attempt (phase 0: none open) and the last packet the broker sent in
 	 * it, the harness's evidence that a session lived through a fault */
 	int64_t open_phase, open_attempt, open_rx;
-	/* telemetry = mqtt: report lines awaiting the next session (board.c) */
-	char pending[NF_BOARD_PENDING][NF_BOARD_LINE];
-	int npending;
+	/* telemetry = mqtt: the newest report, for the next session (board.c) */
+	char pending[NF_BOARD_LINE];
 };
 
 void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,

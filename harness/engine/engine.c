@@ -232,8 +232,15 @@ void nf_engine_on_line(struct nf_engine *e, int dev, enum nf_verb verb, const st
 	 * a failure (timed pace leaves the device time to retry) */
 	if (d->cut_wait)
 		return;
-	if (!d->have || (!nf_status_is_ok(d->rep.status) && nf_status_is_ok(r->status) &&
-			 r->v[NF_R_phase] == d->rep.v[NF_R_phase])) {
+	/* a board's reports queue while it has no network and arrive together
+	 * (over MQTT): the newest attempt is the one the AP's return led to */
+	bool newer = e->boards && d->have &&
+		     (r->v[NF_R_phase] > d->rep.v[NF_R_phase] ||
+		      (r->v[NF_R_phase] == d->rep.v[NF_R_phase] &&
+		       r->v[NF_R_attempt] > d->rep.v[NF_R_attempt]));
+	if (!d->have || newer ||
+	    (!nf_status_is_ok(d->rep.status) && nf_status_is_ok(r->status) &&
+	     r->v[NF_R_phase] == d->rep.v[NF_R_phase])) {
 		/* no carrier came back: the times count from the fault's end */
 		struct nf_report rr = *r;
 		if (keeps_carrier(e))

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -273,8 +274,14 @@ void nf_boards_mqtt(struct run *r, bool readable)
 
 	if (!r->mosq)
 		return;
-	if (readable)
+	/* every packet that is here before the engine ticks: a board's kept
+	 * reports arrive together, and the newest must be seen with the rest
+	 * (libmosquitto reads a packet per call, exactly its bytes) */
+	for (int k = 0, left = 1; readable && rc == MOSQ_ERR_SUCCESS && left > 0 && k < 64; k++) {
 		rc = mosquitto_loop_read(r->mosq, 1);
+		if (ioctl(r->mosq_fd, FIONREAD, &left) < 0)
+			left = 0;
+	}
 	if (rc == MOSQ_ERR_SUCCESS && mosquitto_want_write(r->mosq))
 		rc = mosquitto_loop_write(r->mosq, 1);
 	if (rc == MOSQ_ERR_SUCCESS)

@@ -215,7 +215,7 @@ bad-input)
 	expect() { # WANT_RC WORDS-IN-THE-ERROR ARGS...
 		local want=$1 words=$2
 		shift 2
-		nf_run_quiet bad "$quick" "$@" --set run.loops=2 --set run.disable_interval=100ms
+		nf_run_quiet bad "$quick" --set run.loops=2 --set run.disable_interval=100ms "$@"
 		[ $rc = "$want" ] || nf_fail "$words: exit $rc, want $want: $(cat "$out/bad.log")"
 		grep -q -- "$words" "$out/bad.log" || nf_fail "the error does not say '$words': $(cat "$out/bad.log")"
 		[ ! -f "$out/bad/run.json" ] || nf_fail "$words: a run was started"
