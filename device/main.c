@@ -252,6 +252,29 @@ static int tls_start(struct loop *l)
 	return rc;
 }
 
+/* the channel's fd: the harness's (inherited or a unix socket), a stand-in
+ * board's console, or -1 (none); -2 when it cannot be opened (said) */
+static int open_channel(void)
+{
+	int cfd = (int)o.control_fd;
+
+	if (o.serial) { /* a stand-in board: its console is where its lines go */
+		cfd = open(o.serial, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (cfd < 0) {
+			fprintf(stderr, "netflap-device: --serial %s: %s\n", o.serial, strerror(errno));
+			return -2;
+		}
+	} else if (o.control) {
+		cfd = nf_chan_connect(o.control);
+		if (cfd < 0) {
+			fprintf(stderr, "netflap-device: control socket %s: %s\n", o.control,
+				strerror(-cfd));
+			return -2;
+		}
+	}
+	return cfd;
+}
+
 int main(int argc, char **argv)
 {
 	struct nf_stack_cfg sc;
@@ -280,21 +303,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	int cfd = (int)o.control_fd;
-	if (o.serial) { /* a stand-in board: its console is where its lines go */
-		cfd = open(o.serial, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-		if (cfd < 0) {
-			fprintf(stderr, "netflap-device: --serial %s: %s\n", o.serial, strerror(errno));
-			return NF_EXIT_ENV;
-		}
-	} else if (o.control) {
-		cfd = nf_chan_connect(o.control);
-		if (cfd < 0) {
-			fprintf(stderr, "netflap-device: control socket %s: %s\n", o.control,
-				strerror(-cfd));
-			return NF_EXIT_ENV;
-		}
-	}
+	int cfd = open_channel();
+	if (cfd == -2)
+		return NF_EXIT_ENV;
 	nf_chan_init(&chan, cfd);
 	nf_shared_init(&sh);
 
