@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "plot.h"
 #include "hwport.h"
+#include "wiphy.h"
 #include "proc.h"
 #include "registry.h"
 #include "report.h"
@@ -172,6 +173,12 @@ static int check_programs(struct run *r, char *err, size_t len)
 		return -EINVAL;
 	if (r->sc->ap_iface[0]) { /* refused before anything changes */
 		int rc = nf_hwport_check(r->sc->ap_iface, err, len);
+		if (rc == 0 && r->sc->ap_driver == NF_DRIVER_NL80211 &&
+		    nf_wiphy_of(r->sc->ap_iface) < 0) {
+			snprintf(err, len, "ap.iface = %s: ap.driver = nl80211 wants a Wi-Fi interface "
+				 "(one with a phy80211; `iw dev` lists them)", r->sc->ap_iface);
+			rc = -EINVAL;
+		}
 		return rc == -ENODEV ? -EINVAL : rc;
 	}
 	return 0;

@@ -76,9 +76,9 @@ static int validate_board(const struct nf_scenario *sc, const char *where, char 
 	if (!sc->ap_iface[0])
 		return nf_scenario_errf(err, errlen, "%s: device.kind = external needs ap.iface: the "
 					"host interface the boards are on", where);
-	if (!hw)
-		return nf_scenario_errf(err, errlen, "%s: device.kind = external: ap.backend = iface "
-					"or command", where);
+	if (!hw && !nl)
+		return nf_scenario_errf(err, errlen, "%s: device.kind = external: ap.backend = iface, "
+					"command, or hostapd with ap.driver = nl80211", where);
 	if (strcmp(sc->backend, "command") == 0 && (!sc->off_command[0] || !sc->on_command[0]))
 		return nf_scenario_errf(err, errlen, "%s: ap.backend = command needs ap.off_command "
 					"and ap.on_command", where);
@@ -101,14 +101,44 @@ static int validate_board(const struct nf_scenario *sc, const char *where, char 
 	return 0;
 }
 
+/* keys that only mean something beside another: set elsewhere, refused */
+static int validate_scope(const struct nf_scenario *sc, const char *where, char *err,
+			  size_t errlen)
+{
+	bool cmd = strcmp(sc->backend, "command") == 0, ext = sc->kind == NF_KIND_EXTERNAL;
+	const struct {
+		bool set, applies;
+		const char *key, *needs;
+	} scope[] = {
+	    {sc->off_command[0], cmd, "ap.off_command", "ap.backend = command"},
+	    {sc->on_command[0], cmd, "ap.on_command", "ap.backend = command"},
+	    {strcmp(sc->ssid, "netflap") != 0, sc->ap_driver == NF_DRIVER_NL80211, "ap.ssid",
+	     "ap.driver = nl80211"},
+	    {sc->board_clients[0], ext, "board.clients", "device.kind = external"},
+	    {sc->board_serial[0], ext, "board.serial", "device.kind = external"},
+	};
+
+	for (size_t i = 0; i < sizeof(scope) / sizeof(scope[0]); i++)
+		if (scope[i].set && !scope[i].applies)
+			return nf_scenario_errf(err, errlen, "%s: %s is for %s", where, scope[i].key,
+						scope[i].needs);
+	return 0;
+}
+
 static int validate_ap(const struct nf_scenario *sc, const char *where, char *err, size_t errlen)
 {
+	int rc = validate_scope(sc, where, err, errlen);
+
+	if (rc)
+		return rc;
 	size_t pl = strlen(sc->passphrase);
 
-	if (sc->ap_driver == NF_DRIVER_NL80211)
-		return nf_scenario_errf(err, errlen, "%s: ap.driver = nl80211 is not built yet: its "
-					"keys are checked, the radio is not driven (docs/real-board.md); "
-					"a Wi-Fi AP can be switched with ap.backend = command", where);
+	if (sc->ap_driver == NF_DRIVER_NL80211 && strcmp(sc->backend, "hostapd"))
+		return nf_scenario_errf(err, errlen, "%s: ap.driver = nl80211 is hostapd's: set "
+					"ap.backend = hostapd", where);
+	if (sc->ap_off == NF_AP_OFF_DEAUTH && sc->ap_driver != NF_DRIVER_NL80211)
+		return nf_scenario_errf(err, errlen, "%s: ap.off = deauth needs a radio: ap.driver = "
+					"nl80211", where);
 	if (pl && (pl < 8 || pl > 63))
 		return nf_scenario_errf(err, errlen, "%s: ap.passphrase: WPA2-PSK wants 8 to 63 "
 					"characters, it has %zu", where, pl);

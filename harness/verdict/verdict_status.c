@@ -209,9 +209,34 @@ static void crash(struct nf_verdict *v, int dev, const struct nf_series *s)
 	}
 }
 
+/* A device that never had a session in the run, in fewer cycles than a
+ * stall needs (or all before the settle): never a clean verdict */
+static void never_ok(struct nf_verdict *v, int dev, const struct nf_series *s, int first)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (nf_status_is_ok(s->status[i]))
+			return;
+	for (int k = first; k < v->n; k++)
+		if (v->f[k].device == dev &&
+		    (v->f[k].cls == NF_STALL || v->f[k].cls == NF_CRASH))
+			return; /* said already, with its cause */
+	if (!s->n)
+		return;
+	struct nf_finding *f = nf_vd_add(v, dev, NF_STALL, "reconnect");
+	if (!f)
+		return;
+	f->first_cycle = s->v[0][C_CYCLE];
+	status_evidence(f, s, f->first_cycle, NULL);
+	snprintf(f->summary, sizeof(f->summary),
+		 "no session in any of its %zu cycle%s (first: %s)", s->n, s->n == 1 ? "" : "s",
+		 s->status[0]);
+}
+
 void nf_vd_status(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		  int64_t stall_cycles)
 {
+	int first = v->n;
+
 	bool *counts = malloc(s->n + 1); /* the stalling rows, for both */
 
 	crash(v, dev, s);
@@ -221,4 +246,5 @@ void nf_vd_status(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 		slow(v, dev, s, settle, counts);
 	}
 	free(counts);
+	never_ok(v, dev, s, first);
 }

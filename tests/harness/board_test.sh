@@ -23,8 +23,11 @@
 #                  `netflap cleanup`: the port back, up
 #   silent         a board that never reports: no_report rows, a stall, exit 1
 #   bad-input      ap.iface missing or lo (exit 2), carrying an address or in
-#                  a bridge (exit 3), board.serial not a tty (exit 2); the
-#                  port untouched
+#                  a bridge (exit 3), board.serial not a tty (exit 2), nl80211
+#                  on a port that is no radio (exit 2); the port untouched
+#   wifi           hostapd driver=nl80211 on mac80211_hwsim's first radio, the
+#                  board a station on the second: ap.off disable and deauth,
+#                  clean; skipped (4) without hwsim
 # Usage: board_test.sh BUILD_DIR CASE
 set -uo pipefail
 build=$1 case=$2
@@ -239,7 +242,48 @@ bad-input)
 	expect 2 "disable_interval must be at least" "${b[@]}" --set ap.iface="$host" \
 		--set run.disable_interval=0ms
 	expect 2 "needs device.kind = external" --set ap.backend=iface
+	expect 2 "wants a Wi-Fi interface" "${ext[@]}" --set ap.backend=hostapd --set ap.driver=nl80211
 	port_back bad-input down
+	;;
+wifi)
+	# a real nl80211 AP on mac80211_hwsim's first radio, the board a station on
+	# the second (wpa_supplicant, in the board's namespace): ap.off = disable
+	# (beacons stop) and deauth (stations sent away, the AP kept up). Skipped
+	# where the kernel has no hwsim (this workplace: no loadable modules).
+	[ -d /sys/module/mac80211_hwsim ] || { echo "SKIP: no mac80211_hwsim"; exit $NF_SKIP; }
+	for p in iw wpa_supplicant; do
+		command -v $p >/dev/null || { echo "SKIP: $p not installed"; exit $NF_SKIP; }
+	done
+	radios=()
+	for n in /sys/class/net/*; do
+		[ "$(basename "$(readlink -f "$n/device/driver" 2>/dev/null)")" = mac80211_hwsim ] &&
+			radios+=("$(basename "$n")")
+	done
+	[ ${#radios[@]} -ge 2 ] || { echo "SKIP: fewer than two hwsim radios"; exit $NF_SKIP; }
+	apif=${radios[0]} staif=${radios[1]}
+	phy=$(cat "/sys/class/net/$staif/phy80211/name")
+	iw phy "$phy" set netns name "$ns" || nf_fail "wifi: moving $phy into $ns"
+	nf_defer "ip netns exec $ns iw phy $phy set netns 1"
+	printf 'network={\n ssid="nf-bench"\n psk="netflap-bench"\n}\n' >"$out/wpa.conf"
+	ip netns exec "$ns" wpa_supplicant -i "$staif" -c "$out/wpa.conf" -B -P "$out/wpa.pid" \
+		>"$out/wpa.log" 2>&1 || nf_fail "wifi: wpa_supplicant"
+	nf_defer "kill \$(cat $out/wpa.pid)"
+	for off in disable deauth; do
+		ip netns exec "$ns" "$build/netflap-device" --interface "$staif" --stack fixed \
+			--client-id board0 --telemetry mqtt >"$out/board-$off.log" 2>&1 &
+		bpid=$!
+		nf_run_quiet $off "$quick" --set device.kind=external --set ap.backend=hostapd \
+			--set ap.driver=nl80211 --set ap.iface="$apif" --set ap.ssid=nf-bench \
+			--set ap.passphrase=netflap-bench --set ap.channel=1 --set ap.off=$off \
+			--set board.clients=board0 --set run.disable_interval=2s \
+			--set run.reconnect_timeout=30s --set run.loops=5
+		stop_board
+		[ $rc = 0 ] && nf_clean "$out/$off" || nf_fail "wifi $off: exit $rc: $(cat "$out/$off.log")"
+		[ "$(nf_col_count status "$out/$off/cycles.csv" ok)" = 5 ] || nf_fail "wifi $off: not 5 ok rows"
+		[ -e "/sys/class/net/$apif/phy80211" ] || nf_fail "wifi $off: the AP radio is not back"
+		nf_nothing_left "$out/$off"
+		echo "wifi $off: 5 cycles ok"
+	done
 	;;
 *)
 	nf_fail "unknown case $case"

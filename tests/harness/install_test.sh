@@ -55,11 +55,11 @@ for page in "$work/root/usr/share/man/man1/netflap.1" "$man5"; do
 	[ -s "$work/page.txt" ] && ! grep -q . "$work/man.err" || nf_fail "man -l $page: $(head -3 "$work/man.err")"
 done
 MANWIDTH=100 man -l "$work/root/usr/share/man/man1/netflap.1" | grep -q "netflap merge" || nf_fail "netflap(1) lacks the merge command"
-# the installed page against the key table's source (harness/scenario.c),
+# the installed page against the key table's source (harness/scenario/scenario_keys.c),
 # not against the binary that wrote it: a key the page generation drops or
 # a table row it misses shows here
 diff <(sed -n 's/^\.B \([a-z]*\.[a-z_0-9]*\)$/\1/p' "$man5") \
-	<(sed -n 's/^ *{"\([a-z]*\)", "\([a-z_0-9]*\)", T_.*/\1.\2/p' "$here/../harness/scenario/scenario.c") ||
+	<(sed -n 's/^ *{"\([a-z]*\)", "\([a-z_0-9]*\)", T_.*/\1.\2/p' "$here/../harness/scenario/scenario_keys.c") ||
 	nf_fail "netflap-scenario(5)'s keys are not the key table's"
 echo "man pages render; netflap-scenario(5) lists the $(grep -c '^\.B [a-z]*\.' "$man5") keys of the key table"
 echo "PASS: install"
