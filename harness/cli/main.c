@@ -13,6 +13,7 @@
 #include "run.h"
 #include "scenario.h"
 #include "matrix.h"
+#include "night.h"
 #include "matrix_int.h"
 #include "merge.h"
 #include "plot.h"
@@ -234,6 +235,15 @@ static const struct cmd {
     {"merge", "DIR... --out DIR [--quiet]",
      "a matrix's cells run apart (--cell) into one matrix.csv, matrix.md, junit.xml, report.html",
      nf_merge},
+    {"history", "RUN_DIR... [--csv FILE] [--json FILE]",
+     "runs in one table: when, stack build, scenario fingerprint, cycles, failure rate, "
+     "CONNACK p50/p95/p99, heap floor, findings with slopes",
+     nf_history},
+    {"compare", "BASELINE_DIR... RUN_DIR [--threshold PCT] [--out DIR]",
+     "a run against one past run or a window of them (same scenario, else exit 2): a new "
+     "finding or a figure beyond the baselines' spread and threshold is a regression (exit 1); "
+     "compare.json, junit.xml",
+     nf_compare},
     {"status", "RUN_DIR", "a run\'s state: pid, cycle, ok/failed, findings so far", cmd_status},
     {"stop", "RUN_DIR", "end a background run: it finishes its cycle, judges and tears down",
      cmd_stop},
