@@ -71,15 +71,12 @@ void nf_board_report(struct nf_session *s, const struct nf_report *r)
 		nf_sess_log(s, "netflap_report: the line did not fit");
 }
 
-int nf_board_publish(struct nf_session *s)
+bool nf_board_take(struct nf_session *s, char *topic, size_t tlen, char *line, size_t llen)
 {
-	char topic[160];
-
-	if (s->cfg->telemetry != NF_TEL_MQTT)
-		return 0;
-	snprintf(topic, sizeof(topic), "netflap/%s/report", s->cfg->client_id);
-	if (s->pending[0] && nf_mqtt_publish0(s, topic, s->pending, strlen(s->pending)) < 0)
-		return -1;
+	if (s->cfg->telemetry != NF_TEL_MQTT || !s->pending[0])
+		return false;
+	snprintf(topic, tlen, "netflap/%s/report", s->cfg->client_id);
+	snprintf(line, llen, "%s", s->pending);
 	s->pending[0] = '\0';
-	return 0;
+	return true;
 }

@@ -2,6 +2,9 @@
 #ifndef NETFLAP_BOARD_H
 #define NETFLAP_BOARD_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "report.h"
 #include "session.h"
 
@@ -9,7 +12,8 @@
  * (the newest only) for the next MQTT session */
 void nf_board_report(struct nf_session *s, const struct nf_report *r);
 
-/* in a session just opened: publish the kept line (QoS 0). 0 or -1. */
-int nf_board_publish(struct nf_session *s);
+/* in a session just opened: the kept line and its topic
+ * (netflap/<client id>/report), taken; false when there is none */
+bool nf_board_take(struct nf_session *s, char *topic, size_t tlen, char *line, size_t llen);
 
 #endif

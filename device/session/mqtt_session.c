@@ -185,12 +185,16 @@ static int publish(struct nf_session *s, struct loop *l, int64_t now)
 	return 0;
 }
 
-int nf_mqtt_publish0(struct nf_session *s, const char *topic, const char *payload, size_t len)
+/* a stand-in board's kept report, first in its session (QoS 0) */
+static int publish_report(struct nf_session *s)
 {
 	uint8_t pkt[NF_BOARD_LINE + 256];
+	char topic[160], line[NF_BOARD_LINE];
 
-	return send_packet(s, pkt,
-			   nf_mqtt_encode_publish(pkt, sizeof(pkt), topic, payload, len, 0, 0));
+	if (!nf_board_take(s, topic, sizeof(topic), line, sizeof(line)))
+		return 0;
+	return send_packet(s, pkt, nf_mqtt_encode_publish(pkt, sizeof(pkt), topic, line,
+							  strlen(line), 0, 0));
 }
 
 static void acked(struct nf_session *s, struct loop *l, uint16_t id)
@@ -242,7 +246,7 @@ enum nf_status nf_mqtt_connected(struct nf_session *s, struct nf_rx *rx)
 
 	s->inflight = 0;
 	nf_sess_enter(s, NF_PH_session);
-	if (nf_board_publish(s) < 0) /* a stand-in board's reports, first */
+	if (publish_report(s) < 0)
 		return NF_ST_send_failed;
 	for (;;) {
 		now = nf_now_ms();

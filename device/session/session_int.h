@@ -31,8 +31,6 @@ enum nf_status nf_mqtt_connected(struct nf_session *s, struct nf_rx *rx);
 /* the open session for STATUS: phase 0 none; rx the last broker packet */
 void nf_sess_set_open(struct nf_session *s, int64_t phase, int64_t attempt);
 void nf_sess_heard(struct nf_session *s);
-/* one QoS 0 PUBLISH on the open session. 0 or -errno. */
-int nf_mqtt_publish0(struct nf_session *s, const char *topic, const char *payload, size_t len);
 /* DISCONNECT, on the way out */
 void nf_mqtt_disconnect(struct nf_session *s);
 
