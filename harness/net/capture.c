@@ -140,3 +140,12 @@ void nf_capture_take(struct nf_capture *c, int i, struct nf_wire *out)
 	*out = c->count[i];
 	memset(&c->count[i], 0, sizeof(c->count[i]));
 }
+
+long long nf_capture_dropped(struct nf_capture *c)
+{
+	struct pcap_stat st;
+
+	if (!c || !c->p || pcap_stats(c->p, &st) < 0)
+		return -1;
+	return (long long)st.ps_drop + (long long)st.ps_ifdrop;
+}

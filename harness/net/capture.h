@@ -15,6 +15,8 @@ struct nf_capture;
 int nf_capture_open(struct nf_capture **out, int nsfd, const char *pcap_path, int64_t limit,
 		    int port, const uint8_t (*macs)[6], int ndev, char *err, unsigned errlen);
 void nf_capture_close(struct nf_capture *c);
+/* frames the kernel dropped before the capture read them (pcap_stats), -1 unknown */
+long long nf_capture_dropped(struct nf_capture *c);
 int nf_capture_fd(const struct nf_capture *c);
 /* Reads what is pending. */
 void nf_capture_read(struct nf_capture *c);

@@ -267,6 +267,7 @@ void nf_devices_line(struct run *r, int i, const char *line)
 	if (verb != NF_VERB_REPORT && verb != NF_VERB_TEARDOWN && verb != NF_VERB_STATUS)
 		return;
 	if (nf_report_parse(line, verb, &rep, &bad) < 0) {
+		r->lines_refused++;
 		fprintf(r->tlog ? r->tlog : stderr,
 			"netflap: device %d sent a malformed line at byte %zu: %.80s\n", i, bad, line);
 		return;

@@ -61,6 +61,7 @@ struct run {
 	struct mosquitto *mosq; /* device.kind = external, board.telemetry = mqtt */
 	int mosq_fd;
 	FILE *tlog; /* logs/telemetry.log: what telemetry was dropped, and why */
+	int64_t lines_refused; /* device or board lines that did not parse: no row came of them */
 };
 
 /* progress and notes on stderr (nothing with --quiet) */

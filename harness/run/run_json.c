@@ -66,6 +66,8 @@ int nf_run_write_json(struct run *r, const char *state)
 	fprintf(
 	    f, "  \"cycles_done\": %lld,\n  \"csv_version\": 1,\n",
 	    (long long)(r->eng.cycle && nf_engine_done(&r->eng) ? r->eng.cycle : r->eng.cycle - 1));
+	fprintf(f, "  \"lines_refused\": %lld,\n  \"capture_dropped\": %lld,\n",
+		(long long)r->lines_refused, r->cap ? nf_capture_dropped(r->cap) : -1LL);
 	fprintf(f, "  \"stack\": ");
 	if (nf_stack_write_json(r->sc->stack, f, "  ") < 0)
 		nf_put_json_string(f, r->sc->stack);

@@ -160,8 +160,10 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		const struct nf_series *s = &rows->dev[d];
 		struct pt *p = malloc((s->n + 1) * sizeof(*p));
 		int first = v->n;
-		if (!p)
+		if (!p) { /* said, and the run is not called clean for it */
+			v->unjudged++;
 			continue;
+		}
 		if (s->n && s->v[s->n - 1][C_CYCLE] > v->cycles)
 			v->cycles = s->v[s->n - 1][C_CYCLE];
 		slot_leak(v, d, s, cfg->settle_cycles, p);

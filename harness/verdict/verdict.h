@@ -66,6 +66,8 @@ struct nf_verdict {
 	int64_t planned; /* run.loops, NF_UNSET unknown (rows without run.json) */
 	char end_state[16]; /* run.json's state: done, stopped, crashed, stalled, aborted, running; "" unknown */
 	size_t rows_dropped; /* torn or malformed lines of cycles.csv not judged */
+	int64_t lines_refused, capture_dropped; /* run.json's: device lines that made no row; frames the capture lost (-1 unknown) */
+	int unjudged; /* devices the verdict could not judge (memory): never clean, exit 3 */
 	int n; /* findings: any makes the run's verdict 1 */
 	struct nf_finding f[NF_MAX_FINDINGS];
 	int nnotes; /* notes: said, never a failure */

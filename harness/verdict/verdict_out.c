@@ -60,14 +60,18 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 	fprintf(f,
 		"{\n  \"version\": 1,\n  \"clean\": %s,\n  \"devices\": %d,\n  \"cycles\": %" PRId64
 		",\n  \"planned_cycles\": ",
-		v->n ? "false" : "true", v->ndev, v->cycles);
+		v->n || v->unjudged ? "false" : "true", v->ndev, v->cycles);
 	json_int_or_null(f, v->planned);
 	fputs(",\n  \"end_state\": ", f);
 	if (v->end_state[0])
 		nf_put_json_string(f, v->end_state);
 	else
 		fputs("null", f);
-	fprintf(f, ",\n  \"rows_dropped\": %zu,\n  \"findings\": [", v->rows_dropped);
+	fprintf(f, ",\n  \"rows_dropped\": %zu,\n  \"lines_refused\": ", v->rows_dropped);
+	json_int_or_null(f, v->lines_refused);
+	fputs(",\n  \"capture_dropped\": ", f);
+	json_int_or_null(f, v->capture_dropped);
+	fprintf(f, ",\n  \"devices_judged\": %d,\n  \"findings\": [", v->ndev - v->unjudged);
 	for (int i = 0; i < v->n; i++) {
 		fputs(i ? "," : "", f);
 		json_finding(f, &v->f[i], false);
@@ -134,7 +138,10 @@ void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
 	for (int i = 0; i < v->nnotes; i++)
 		fprintf(f, "device %d: note: %s (%s): %s\n", v->notes[i].device,
 			nf_class_name(v->notes[i].cls), v->notes[i].what, v->notes[i].summary);
-	if (!v->n)
+	if (v->unjudged)
+		fprintf(f, "verdict: %d of %d devices could not be judged (out of memory): not clean\n",
+			v->unjudged, v->ndev);
+	if (!v->n && !v->unjudged)
 		fprintf(f, "verdict: clean (%d device%s, %" PRId64 " cycles)\n", v->ndev,
 			v->ndev == 1 ? "" : "s", v->cycles);
 	else
@@ -169,6 +176,10 @@ int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t e
 		nf_verdict_compute(&rows, &cfg, v);
 		v->rows_dropped = rows.bad_lines;
 		v->planned = nf_json_int(run, "loops", NF_UNSET);
+		v->lines_refused = nf_json_int(run, "lines_refused", NF_UNSET);
+		v->capture_dropped = nf_json_int(run, "capture_dropped", NF_UNSET);
+		if (v->capture_dropped < 0)
+			v->capture_dropped = NF_UNSET;
 		nf_json_str(run, "state", v->end_state, sizeof(v->end_state));
 		nf_rows_free(&rows);
 	}
@@ -182,9 +193,10 @@ int nf_verdict_run_dir(const char *dir, bool quiet)
 	char tmp[PATH_MAX + 16], dst[PATH_MAX + 16], err[PATH_MAX + 64];
 	FILE *f;
 
-	if (nf_verdict_of_dir(dir, &v, err, sizeof(err)) < 0) {
+	int rc = nf_verdict_of_dir(dir, &v, err, sizeof(err));
+	if (rc < 0) { /* no such run folder is the caller's; rows that cannot be read, ours */
 		fprintf(stderr, "netflap: %s\n", err);
-		return 2;
+		return rc == -ENOENT || rc == -EINVAL ? 2 : 3;
 	}
 	static const struct {
 		const char *name;
@@ -206,5 +218,5 @@ int nf_verdict_run_dir(const char *dir, bool quiet)
 	}
 	if (!quiet)
 		nf_verdict_summary(&v, stdout);
-	return v.n ? 1 : 0;
+	return v.unjudged ? 3 : v.n ? 1 : 0;
 }

@@ -137,6 +137,7 @@ serial-vendor | serial-fixed)
 		[ "$(nf_col_count status "$csv" ok)" = 60 ] || nf_fail "serial-fixed: not 60 ok rows"
 	fi
 	grep -q 'malformed line' "$out/run/logs/telemetry.log" || nf_fail "$case: the malformed report not logged"
+	grep -q '"lines_refused": [1-9]' "$out/run/verdict.json" || nf_fail "$case: verdict.json does not count the refused line"
 	grep -q 'hello from the board' "$out/run/logs/board-0.log" || nf_fail "$case: the console's log lost"
 	grep -q 'NETFLAP junk' "$out/run/logs/board-0.log" && nf_fail "$case: telemetry junk in the console log"
 	nf_well_formed "$csv"
