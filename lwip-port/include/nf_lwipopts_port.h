@@ -90,6 +90,12 @@
 #define MEMP_STATS 1
 #define NF_ADDED_MEMP_STATS "MEMP_STATS 1 (pool use per cycle)"
 #endif
+/* 32-bit counters: a night's allocation failures pass 65,535 (16-bit ones wrap) */
+#if !defined(LWIP_STATS_LARGE) || LWIP_STATS_LARGE != 1
+#undef LWIP_STATS_LARGE
+#define LWIP_STATS_LARGE 1
+#define NF_ADDED_LWIP_STATS_LARGE "LWIP_STATS_LARGE 1 (32-bit counters: *_err columns do not wrap)"
+#endif
 #if !defined(LWIP_STATS_DISPLAY) || LWIP_STATS_DISPLAY != 1
 #undef LWIP_STATS_DISPLAY
 #define LWIP_STATS_DISPLAY 1

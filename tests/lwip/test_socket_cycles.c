@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "lwip/mem.h"
+#include "lwip/stats.h"
 #include "lwip/sockets.h"
 #include "lwip/tcp.h"
 #include "lwip/tcpip.h"
@@ -359,6 +360,15 @@ START_TEST(test_probe_largest_free)
 }
 END_TEST
 
+/* every stack counts in 32 bits: a night's allocation failures pass
+ * 65,535, and a 16-bit counter would wrap back to small numbers */
+START_TEST(test_stats_counters_32bit)
+{
+	ck_assert_uint_eq(sizeof(lwip_stats.memp[0]->err), 4);
+	ck_assert_uint_eq(sizeof(lwip_stats.tcp.xmit), 4);
+}
+END_TEST
+
 static Suite *socket_cycles_suite(void)
 {
 	Suite *s = suite_create("socket_cycles");
@@ -373,6 +383,7 @@ static Suite *socket_cycles_suite(void)
 		printf("skipped: limit bounds (no LWIP_NETCONN_FULLDUPLEX)\n");
 	tcase_add_test(tc, test_probe_figures);
 	tcase_add_test(tc, test_probe_largest_free);
+	tcase_add_test(tc, test_stats_counters_32bit);
 	suite_add_tcase(s, tc);
 	return s;
 }
