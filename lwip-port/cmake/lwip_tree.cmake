@@ -159,6 +159,9 @@ function(_netflap_write_manifest gen name version src origin opts hooks)
   string(SHA256 id "${m}${port_text}")
   string(SUBSTRING "${id}" 0 16 id)
   string(APPEND m "build_id=${id}\n")
+  if(unittests_note) # the caller's (netflap_lwip_stack): not part of the build id
+    string(APPEND m "unittests=${unittests_note}\n")
+  endif()
   _netflap_write_if_changed("${CMAKE_BINARY_DIR}/stacks/${name}.info" "${m}")
   _netflap_write_if_changed("${gen}/nf_stack_info.h"
     "#define NF_STACK_LWIP_VERSION \"${version}\"\n#define NF_STACK_BUILD_ID \"${id}\"\n")

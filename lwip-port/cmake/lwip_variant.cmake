@@ -99,7 +99,7 @@ function(_netflap_unittests name tree)
 endfunction()
 
 function(netflap_lwip_stack name)
-  cmake_parse_arguments(V "" "TREE;OPTIONS;HOOKS;ORIGIN" "PATCHES" ${ARGN})
+  cmake_parse_arguments(V "" "TREE;OPTIONS;HOOKS;ORIGIN;UNITTESTS" "PATCHES" ${ARGN})
   if(NOT name MATCHES "^[a-z0-9][a-z0-9_-]*$" OR name STREQUAL "linux")
     message(FATAL_ERROR "netflap: stack name '${name}': want lower-case letters, digits, - "
                         "and _ (and not 'linux', the kernel stack)")
@@ -129,6 +129,15 @@ function(netflap_lwip_stack name)
   set(gen "${CMAKE_BINARY_DIR}/lwip/${name}-port")
   _netflap_write_opts("${gen}" "${name}" "${opts}" "${hooks}")
   _netflap_check_opts("${gen}" "${tree}" "${name}")
+  # lwIP's own unit tests: built, absent from the tree, or skipped (they did
+  # not compile against it: add-stack says why); the manifest says which
+  if(V_UNITTESTS)
+    set(unittests_note "skipped: ${V_UNITTESTS}")
+  elseif(NOT EXISTS "${tree}/test/unit/Filelists.cmake")
+    set(unittests_note "none: the tree has no test/unit/Filelists.cmake")
+  else()
+    set(unittests_note "built")
+  endif()
   _netflap_write_manifest("${gen}" "${name}" "${version}" "${V_TREE}" "${V_ORIGIN}"
                           "${opts}" "${hooks}" ${abs_patches})
 
@@ -147,7 +156,9 @@ function(netflap_lwip_stack name)
     TARGET_DIRECTORY lwip_${name} PROPERTIES COMPILE_OPTIONS "${NETFLAP_WARNINGS}")
   set_property(GLOBAL APPEND PROPERTY NETFLAP_STACKS ${name})
 
-  if(NOT NETFLAP_LWIP_ONLY)
+  if(NOT NETFLAP_LWIP_ONLY AND unittests_note STREQUAL "built")
     _netflap_unittests(${name} "${tree}")
+  elseif(V_UNITTESTS)
+    message(STATUS "netflap: stack '${name}': lwIP's own unit tests skipped: ${V_UNITTESTS}")
   endif()
 endfunction()

@@ -14,6 +14,9 @@
 #   a vendor tree (--lwip DIR) with the firmware's lwipopts.h and hooks:
 #     netflap says what it adds, 8 slots exhaust at cycle 9, the hook's
 #     refusal of SO_KEEPALIVE is in the rows
+#   lwIP 2.1.2 and 2.2.0 from ../shared/lwip-trees (skipped without it):
+#     add-stack exit 0 with their own unit tests skipped and why, 200 clean
+#   a tree that does not compile: exit 3, not registered, the folder builds
 #   netflap matrix --stacks upstream,NAME
 #
 # Usage: add_stack_test.sh SOURCE_DIR LWIP_DIR WORK_DIR   (root; exit 4 otherwise)
@@ -119,6 +122,39 @@ check "firmware options: its 8 slots exhaust at cycle 9 (exit $rc)" \
 	test "$rc" = 1 -a "$(first_failed "$work/run-fw/cycles.csv")" = 9
 check "firmware hooks: SO_KEEPALIVE refused (EACCES) in every connected row, TCP_NODELAY set" \
 	test "$(nf_col so_keepalive "$work/run-fw/cycles.csv" | head -8 | sort -u | tr '\n' ' ')$(nf_col so_nodelay "$work/run-fw/cycles.csv" | head -8 | sort -u)" = "13 0"
+
+# --- release trees Debian lacks (../shared/lwip-trees): their own unit tests
+# do not compile against them (written for another Check, or another
+# release's options); add-stack skips them, says why, and the stack runs ---
+shared=$src/../shared/lwip-trees
+if [ -d "$shared" ]; then
+	for v in 2.1.2 2.2.0; do
+		n=r${v//./}
+		mkdir -p "$work/t$v" && tar -xJf "$shared/lwip-$v.tar.xz" -C "$work/t$v"
+		tree=$(dirname "$(find "$work/t$v" -maxdepth 3 -type d -name src | head -1)")
+		add $n --lwip "$tree"
+		rc=$?
+		check "lwIP $v: add-stack exit 0 (got $rc)" test "$rc" = 0
+		check "lwIP $v: its info file says what became of its unit tests" \
+			grep -q '^unittests=\(built\|skipped: .\)' "$build/stacks/$n.info"
+		run $n "$src/scenarios/fixed-quick.scn" --set device.stack=$n --set run.loops=200
+		check "lwIP $v: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
+			"$(oks "$work/run-$n/cycles.csv")" = 200
+	done
+else
+	echo "skipped: release trees (no $shared)"
+fi
+
+# --- a tree that does not build: exit 3, the build folder as it was ---
+mkdir -p "$work/broken-tree"
+cp -r "$lwip/src" "$work/broken-tree/"
+echo '#error netflap test: a tree that does not build' >>"$work/broken-tree/src/core/def.c"
+add broken --lwip "$work/broken-tree"
+rc=$?
+check "a tree that does not build: exit 3 (got $rc)" test "$rc" = 3
+check "after it the stack is not registered and the build folder builds" \
+	bash -c "[ ! -e '$work/stacks/broken' ] && ! '$nf' keys | grep -q broken &&
+	cmake --build '$build' -j '$(nproc)' >'$work/rebuild.log' 2>&1"
 
 # --- the matrix takes the names ---
 "$nf" matrix "$src/scenarios/fixed-quick.scn" --stacks upstream,s221 --close-modes shutdown+close \
