@@ -21,7 +21,9 @@
 #                  run's error names it, the port given back
 #   stops          SIGTERM mid-run: exit 0/1, the port back; SIGKILL +
 #                  `netflap cleanup`: the port back, up
-#   silent         a board that never reports: no_report rows, a stall, exit 1
+#   silent         a board that never reports: no_report rows, a stall, exit 1;
+#                  reports under another client id (mosquitto_pub from the
+#                  board's network) logged in telemetry.log, no row from them
 #   bad-input      ap.iface missing or lo (exit 2), carrying an address or in
 #                  a bridge (exit 3), board.serial not a tty (exit 2), nl80211
 #                  on a port that is no radio (exit 2); the port untouched
@@ -207,13 +209,26 @@ stops)
 	stop_board
 	;;
 silent)
+	# nobody reports as ghost; an intruder on the board's network publishes
+	# reports under another client id: logged, never a row
+	ip -n "$ns" addr add 10.213.250.250/16 dev "$dev"
+	(for i in $(seq 1 40); do
+		ip netns exec "$ns" mosquitto_pub -h 10.213.0.1 -t netflap/intruder/report \
+			-m "REPORT phase=$i attempt=1 status=ok" 2>/dev/null
+		sleep 0.1
+	done) &
+	ppid=$!
+	nf_defer "kill $ppid 2>/dev/null"
 	nf_run_quiet run "$quick" "${ext[@]}" --set ap.backend=iface --set board.clients=ghost \
-		--set run.loops=6 --set run.reconnect_timeout=300ms
+		--set run.loops=6 --set run.reconnect_timeout=300ms --set run.enable_interval=300ms
+	wait $ppid 2>/dev/null
 	[ $rc = 1 ] || nf_fail "silent: exit $rc, want 1"
 	[ "$(nf_col_count status "$out/run/cycles.csv" no_report)" = 6 ] || nf_fail "silent: not 6 no_report rows"
 	grep -q '"class": "reconnect stall"' "$out/run/verdict.json" || nf_fail "silent: no stall finding"
+	grep -q 'unknown client intruder' "$out/run/logs/telemetry.log" ||
+		nf_fail "silent: the intruder's reports were not logged: $(head -3 "$out/run/logs/telemetry.log")"
 	nf_nothing_left "$out/run"
-	echo "silent: 6 no_report rows, a stall"
+	echo "silent: 6 no_report rows, a stall; $(grep -c intruder "$out/run/logs/telemetry.log") intruder reports logged"
 	;;
 bad-input)
 	expect() { # WANT_RC WORDS-IN-THE-ERROR ARGS...
