@@ -41,6 +41,10 @@ extern const struct nf_ap_ops nf_ap_command;
  * 0 or the first -errno. */
 int nf_ap_ports_set(struct nf_ap *ap, bool on);
 
+/* An undo step (undo.h) that frees ap->priv (ctx: the struct nf_ap):
+ * registered first by a backend with state, before anything uses it. */
+void nf_ap_undo_free_priv(void *ctx, const char *name, long x);
+
 /* The backend named name, or NULL. */
 const struct nf_ap_ops *nf_ap_find(const char *name);
 

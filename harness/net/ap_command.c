@@ -37,15 +37,6 @@ static int split(const char *text, char *buf, size_t len, char **argv)
 	return n;
 }
 
-static void undo_free(void *ctx, const char *name, long x)
-{
-	struct nf_ap *ap = ctx;
-
-	(void)name;
-	(void)x;
-	free(ap->priv);
-	ap->priv = NULL;
-}
 
 static int run_one(struct nf_ap *ap, bool on, char *err, size_t len)
 {
@@ -81,7 +72,7 @@ static int command_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *
 	const char *text[2] = {ap->sc->off_command, ap->sc->on_command};
 	int rc;
 
-	if (!c || (rc = nf_undo_push(u, undo_free, ap, "ap command", 0)) < 0) {
+	if (!c || (rc = nf_undo_push(u, nf_ap_undo_free_priv, ap, "ap command", 0)) < 0) {
 		free(c);
 		return -ENOMEM;
 	}

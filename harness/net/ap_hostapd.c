@@ -84,16 +84,6 @@ static void undo_hostapd(void *ctx, const char *name, long pid)
 	}
 }
 
-/* registered first: everything after it may still use ap->priv */
-static void undo_free(void *ctx, const char *name, long x)
-{
-	struct nf_ap *ap = ctx;
-
-	(void)name;
-	(void)x;
-	free(ap->priv);
-	ap->priv = NULL;
-}
 
 static int hostapd_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *u, char *err,
 			 unsigned errlen)
@@ -103,7 +93,7 @@ static int hostapd_start(struct nf_ap *ap, const char *run_dir, struct nf_undo *
 	FILE *f;
 	int rc;
 
-	if (!h || nf_undo_push(u, undo_free, ap, "hostapd state", 0) < 0) {
+	if (!h || nf_undo_push(u, nf_ap_undo_free_priv, ap, "hostapd state", 0) < 0) {
 		free(h);
 		return -ENOMEM;
 	}

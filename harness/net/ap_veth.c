@@ -1,6 +1,7 @@
 /* AP backend "veth": the AP-side veth ends go down and up over netlink; the
  * device-side ends lose carrier as a station loses its AP. */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ap.h"
@@ -31,6 +32,16 @@ int nf_ap_ports_set(struct nf_ap *ap, bool on)
 			rc = r;
 	}
 	return rc;
+}
+
+void nf_ap_undo_free_priv(void *ctx, const char *name, long x)
+{
+	struct nf_ap *ap = ctx;
+
+	(void)name;
+	(void)x;
+	free(ap->priv);
+	ap->priv = NULL;
 }
 
 const struct nf_ap_ops nf_ap_veth = {.name = "veth", .start = veth_start, .set = nf_ap_ports_set};

@@ -90,23 +90,15 @@ int nf_hwport_check(const char *name, char *err, size_t len)
 	return rc;
 }
 
+static void set_ns(struct rtnl_link *chg, long nsfd)
+{
+	rtnl_link_set_ns_fd(chg, (int)nsfd);
+}
+
 /* moves link ifindex (seen through sk) into the namespace nsfd; 0 or -errno */
 static int move_to(struct nl_sock *sk, int ifindex, int nsfd)
 {
-	struct rtnl_link *orig = NULL, *chg = rtnl_link_alloc();
-	int rc;
-
-	if (!chg)
-		return -ENOMEM;
-	rc = rtnl_link_get_kernel(sk, ifindex, NULL, &orig);
-	if (rc >= 0) {
-		rtnl_link_set_ns_fd(chg, nsfd);
-		rc = rtnl_link_change(sk, orig, chg, 0);
-	}
-	rtnl_link_put(chg);
-	if (orig)
-		rtnl_link_put(orig);
-	return rc < 0 ? nf_nl_err(rc) : 0;
+	return nf_nl_change(sk, ifindex, set_ns, nsfd);
 }
 
 /* out of the bridge, down, into home_nsfd (found by name there), up when

@@ -44,7 +44,8 @@ int nf_nl_ifindex(struct nl_sock *sk, const char *name)
 	return idx;
 }
 
-int nf_nl_set_up(struct nl_sock *sk, int ifindex, bool up)
+int nf_nl_change(struct nl_sock *sk, int ifindex, void (*set)(struct rtnl_link *chg, long arg),
+		 long arg)
 {
 	struct rtnl_link *orig = NULL, *chg = rtnl_link_alloc();
 	int rc;
@@ -53,15 +54,25 @@ int nf_nl_set_up(struct nl_sock *sk, int ifindex, bool up)
 		return -ENOMEM;
 	rc = rtnl_link_get_kernel(sk, ifindex, NULL, &orig);
 	if (rc >= 0) {
-		if (up)
-			rtnl_link_set_flags(chg, IFF_UP);
-		else
-			rtnl_link_unset_flags(chg, IFF_UP);
+		set(chg, arg);
 		rc = rtnl_link_change(sk, orig, chg, 0);
 	}
 	rtnl_link_put(chg);
 	if (orig)
 		rtnl_link_put(orig);
 	return rc < 0 ? nf_nl_err(rc) : 0;
+}
+
+static void set_flags(struct rtnl_link *chg, long up)
+{
+	if (up)
+		rtnl_link_set_flags(chg, IFF_UP);
+	else
+		rtnl_link_unset_flags(chg, IFF_UP);
+}
+
+int nf_nl_set_up(struct nl_sock *sk, int ifindex, bool up)
+{
+	return nf_nl_change(sk, ifindex, set_flags, up);
 }
 

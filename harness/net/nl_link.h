@@ -13,6 +13,11 @@ int nf_nl_err(int rc);
 struct nl_sock *nf_nl_in(int nsfd);
 /* the index of link name, or -ENODEV */
 int nf_nl_ifindex(struct nl_sock *sk, const char *name);
+struct rtnl_link;
+
+/* one change to link ifindex: set() fills the change from arg. 0 or -errno. */
+int nf_nl_change(struct nl_sock *sk, int ifindex, void (*set)(struct rtnl_link *chg, long arg),
+		 long arg);
 /* link ifindex administratively up or down. 0 or -errno. */
 int nf_nl_set_up(struct nl_sock *sk, int ifindex, bool up);
 
