@@ -35,13 +35,17 @@ static const struct figure {
 	const char *name;
 	double (*of)(const struct nf_night *);
 	enum dir dir;
-	double slack; /* absolute: below it no change is a regression (one ms, one row in 1000) */
+	/* absolute: a change below it is noise, never a regression. Two runs of
+	 * one build on a loaded 2-core host differed by 2 ms at CONNACK p99 (80
+	 * rows: p99 is the worst row or two); a row caught with a frame in
+	 * flight lowers the heap floor by a pbuf */
+	double slack;
 } figures[] = {
-    {"reconnect_fail_rate", fig_fail, UP_IS_WORSE, 0.001},
-    {"connack_p50_ms", fig_p50, UP_IS_WORSE, 1},
-    {"connack_p95_ms", fig_p95, UP_IS_WORSE, 1},
-    {"connack_p99_ms", fig_p99, UP_IS_WORSE, 1},
-    {"heap_floor", fig_heap, DOWN_IS_WORSE, 16},
+    {"reconnect_fail_rate", fig_fail, UP_IS_WORSE, 0.02},
+    {"connack_p50_ms", fig_p50, UP_IS_WORSE, 5},
+    {"connack_p95_ms", fig_p95, UP_IS_WORSE, 10},
+    {"connack_p99_ms", fig_p99, UP_IS_WORSE, 20},
+    {"heap_floor", fig_heap, DOWN_IS_WORSE, 512},
     {"findings", fig_findings, UP_IS_WORSE, 0},
 };
 #define NFIG (sizeof(figures) / sizeof(figures[0]))
