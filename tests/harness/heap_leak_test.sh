@@ -10,9 +10,10 @@
 # Then the same leak under blackholes that leave closing connections
 # holding heap: the leak is judged on the heap nobody holds, the held heap
 # is a late release.
-# On this port it fails between cycles 262 and 290 (seen; where depends on
-# what else sits in the heap at each leak): run.stop_on_stall ends the run
-# three failed cycles later (each a 2 s timeout), 400 bounds it.
+# On this port it fails between cycles 252 and 291 (seen; where depends on
+# what else sits in the heap at each leak, and how the leaked blocks cut it
+# into holes): run.stop_on_stall ends the run three failed cycles later
+# (each a 2 s timeout), 400 bounds it.
 # Usage: heap_leak_test.sh SOURCE_DIR LWIP_DIR WORK_DIR
 set -uo pipefail
 src=$1 lwip=$2 work=$3
@@ -49,6 +50,17 @@ row=$(awk -F, -v c="$failed" 'NR == 1 {for (i = 1; i <= NF; i++) k[$i] = i; next
 read -r free largest <<<"$row"
 [ -n "$free" ] && [ -n "$largest" ] || nf_fail "the failing row has no heap figures: '$row'"
 echo "its row: $free B free, the largest block $largest B"
+# The prediction is of the heap running empty. A heap the leak has cut into
+# holes can refuse a reconnect's allocation earlier, with kilobytes still
+# free: seen, the device stopped at cycle 252 with 9240 B free and no block
+# over 280 B (and at 287-291, 1.4 KB free, in most runs). An early end is
+# that, not a wrong prediction, only when the failing row shows it: at
+# least 4 KB free beyond its largest block, and within 20 %.
+frag_early() { # AT PRED ERR
+	[ "$2" -gt "$failed" ] && [ $((free - largest)) -ge 4096 ] &&
+		awk -v e="$3" 'BEGIN {exit !(e <= 20)}' &&
+		echo "  at cycle $1: the heap fragmented: $free B free, no block over $largest B, $3 % before the prediction"
+}
 for at in 30 60 120; do
 	d=$work/at$at
 	mkdir -p "$d"
@@ -59,7 +71,7 @@ for at in 30 60 120; do
 	[ -n "$pred" ] || nf_fail "no prediction at cycle $at"
 	err=$(awk -v p="$pred" -v a="$failed" 'BEGIN {e = (p - a) / a * 100; printf "%.1f", e < 0 ? -e : e}')
 	echo "predicted at cycle $at: empty at $pred (actual $failed, off by $err %)"
-	[ "$at" = 30 ] || awk -v e="$err" 'BEGIN {exit !(e <= 10)}' ||
+	[ "$at" = 30 ] || awk -v e="$err" 'BEGIN {exit !(e <= 10)}' || frag_early "$at" "$pred" "$err" ||
 		nf_fail "prediction at cycle $at off by $err %"
 done
 nf_nothing_left "$work/run"
