@@ -43,13 +43,9 @@ static void to_attempt(const struct nf_session *s, const struct nf_report *r,
 		a->socket_limit = s->cfg->socket_limit;
 }
 
-struct sink_ctx {
-	struct nf_session *s;
-};
-
 static void sink(const char *line, size_t len, void *arg)
 {
-	struct nf_session *s = ((struct sink_ctx *)arg)->s;
+	struct nf_session *s = arg;
 
 	if (s->cfg->telemetry == NF_TEL_SERIAL) {
 		if (nf_chan_printf(s->chan, "NETFLAP %.*s\n", (int)len, line) < 0)
@@ -64,10 +60,9 @@ static void sink(const char *line, size_t len, void *arg)
 void nf_board_report(struct nf_session *s, const struct nf_report *r)
 {
 	struct netflap_attempt a;
-	struct sink_ctx c = {s};
 
 	to_attempt(s, r, &a);
-	if (netflap_report_send(&a, sink, &c) < 0)
+	if (netflap_report_send(&a, sink, s) < 0)
 		nf_sess_log(s, "netflap_report: the line did not fit");
 }
 

@@ -142,8 +142,6 @@ int nf_night_differs(const struct nf_night *a, const struct nf_night *b, char *w
 		int j = 0;
 		while (j < b->nkeys && strcmp(a->key[i], b->key[j]))
 			j++;
-		if (strcmp(a->key[i], "run.loops") == 0)
-			continue;
 		if (j == b->nkeys || strcmp(a->val[i], b->val[j])) {
 			snprintf(what, len, "%s: '%s' vs '%s'", a->key[i], a->val[i],
 				 j == b->nkeys ? "(absent)" : b->val[j]);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mosquitto.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,17 @@
 #define TELEMETRY_PREFIX "NETFLAP "
 #define TOPIC_FILTER "netflap/+/report"
 
-static void telemetry_log(struct run *r, const char *fmt, const char *a, const char *b)
+static void telemetry_log(struct run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void telemetry_log(struct run *r, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (!r->tlog)
 		return;
-	fprintf(r->tlog, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(r->tlog, fmt, ap);
+	va_end(ap);
 	fputc('\n', r->tlog);
 	fflush(r->tlog);
 }
@@ -51,22 +58,19 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 {
 	struct run *r = arg;
 	char id[128], line[NF_LINE_MAX];
-	const char *t = msg->topic;
+	int end = -1;
 
 	(void)m;
-	/* netflap/<client id>/report */
-	size_t n = strlen(t) > 15 ? strlen(t) - 15 : 0;
-	if (strncmp(t, "netflap/", 8) || strlen(t) < 16 || strcmp(t + strlen(t) - 7, "/report") ||
-	    n >= sizeof(id) || msg->payloadlen <= 0 || msg->payloadlen >= (int)sizeof(line)) {
-		telemetry_log(r, "dropped a message on %s%s", t, ": not a report");
+	/* netflap/<client id>/report, nothing after it */
+	sscanf(msg->topic, "netflap/%127[^/]/report%n", id, &end);
+	if (end < 0 || msg->topic[end] || msg->payloadlen <= 0 ||
+	    msg->payloadlen >= (int)sizeof(line)) {
+		telemetry_log(r, "dropped a message on %s: not a report", msg->topic);
 		return;
 	}
-	memcpy(id, t + 8, n);
-	id[n] = '\0';
 	int i = board_of(r, id);
 	if (i < 0) {
-		telemetry_log(r, "dropped a report from unknown client %s%s", id,
-			      " (not in board.clients)");
+		telemetry_log(r, "dropped a report from unknown client %s (not in board.clients)", id);
 		return;
 	}
 	memcpy(line, msg->payload, (size_t)msg->payloadlen);
@@ -139,7 +143,7 @@ static int open_serial(struct run *r, int i, char *err, size_t len)
 {
 	char path[256];
 	struct termios tio;
-	speed_t sp = speed_of(r->sc->board_baud);
+	speed_t sp = speed_of(r->sc->board_baud); /* a standard speed: nf_boards_check */
 
 	nf_scenario_board_item(r->sc->board_serial, i, path, sizeof(path)); /* validated */
 	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -147,9 +151,8 @@ static int open_serial(struct run *r, int i, char *err, size_t len)
 		snprintf(err, len, "board.serial = %s (board %d): %s", path, i, strerror(errno));
 		return errno == ENOENT ? -EINVAL : -errno;
 	}
-	if (!isatty(fd) || tcgetattr(fd, &tio) < 0 || !sp) {
-		snprintf(err, len, "board.serial = %s (board %d): %s", path, i,
-			 !sp ? "board.baud is not a standard line speed" : "not a terminal");
+	if (tcgetattr(fd, &tio) < 0) { /* a terminal a moment ago: nf_boards_check */
+		snprintf(err, len, "board.serial = %s (board %d): %s", path, i, strerror(errno));
 		close(fd);
 		return -EINVAL;
 	}
@@ -265,7 +268,7 @@ void nf_boards_read(struct run *r, int i)
 		if (buf[k] == '\r')
 			buf[k] = '\n';
 	if (nf_lines_feed(&d->in, buf, (size_t)n, on_console_line, &ctx) == -EMSGSIZE)
-		telemetry_log(r, "board console %s%s: a line over 4096 bytes dropped", "", "");
+		telemetry_log(r, "board %d's console: a line over %d bytes dropped", i, NF_LINE_MAX);
 }
 
 void nf_boards_mqtt(struct run *r, bool readable)
@@ -274,9 +277,10 @@ void nf_boards_mqtt(struct run *r, bool readable)
 
 	if (!r->mosq)
 		return;
-	/* every packet that is here before the engine ticks: a board's kept
-	 * reports arrive together, and the newest must be seen with the rest
-	 * (libmosquitto reads a packet per call, exactly its bytes) */
+	/* every packet that is here before the engine ticks: reports that
+	 * arrive together (a firmware may send several per connect) are seen
+	 * together, so the engine takes the newest (libmosquitto reads a
+	 * packet per call, exactly its bytes) */
 	for (int k = 0, left = 1; readable && rc == MOSQ_ERR_SUCCESS && left > 0 && k < 64; k++) {
 		rc = mosquitto_loop_read(r->mosq, 1);
 		if (ioctl(r->mosq_fd, FIONREAD, &left) < 0)

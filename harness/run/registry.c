@@ -151,7 +151,9 @@ int nf_cleanup(bool quiet)
 		}
 		/* a host interface lent to the run (ap.iface) goes home first: a
 		 * deleted namespace would destroy a virtual one */
-		int nsfd = strstr(e->d_name, "-ap") ? nf_netns_open(e->d_name) : -1;
+		size_t len = strlen(e->d_name);
+		int nsfd = len > 3 && strcmp(e->d_name + len - 3, "-ap") == 0 ? nf_netns_open(e->d_name)
+									       : -1;
 		if (nsfd >= 0) {
 			nf_hwport_return_all(nsfd, runid, quiet);
 			close(nsfd);

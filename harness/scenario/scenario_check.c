@@ -71,8 +71,7 @@ static int validate_board(const struct nf_scenario *sc, const char *where, char 
 					"needs device.kind = external", where, sc->backend,
 					nl ? " (driver nl80211)" : "");
 	if (!ext)
-		return sc->ap_iface[0] ? nf_scenario_errf(err, errlen, "%s: ap.iface is for "
-							  "device.kind = external", where) : 0;
+		return 0;
 	if (!sc->ap_iface[0])
 		return nf_scenario_errf(err, errlen, "%s: device.kind = external needs ap.iface: the "
 					"host interface the boards are on", where);
@@ -116,6 +115,7 @@ static int validate_scope(const struct nf_scenario *sc, const char *where, char 
 	     "ap.driver = nl80211"},
 	    {sc->board_clients[0], ext, "board.clients", "device.kind = external"},
 	    {sc->board_serial[0], ext, "board.serial", "device.kind = external"},
+	    {sc->ap_iface[0], ext, "ap.iface", "device.kind = external"},
 	};
 
 	for (size_t i = 0; i < sizeof(scope) / sizeof(scope[0]); i++)
