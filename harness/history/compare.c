@@ -112,7 +112,9 @@ static int new_findings(struct nf_night *const *base, int nb, const struct nf_ni
 		struct result *r = &out[k++];
 		*r = (struct result){.known = true, .regressed = true, .run = f->slope};
 		snprintf(r->name, sizeof(r->name), "new finding: %s", nf_class_name(f->cls));
-		snprintf(r->why, sizeof(r->why), "device %d: %s", f->device, f->summary);
+		char who[24];
+		snprintf(r->why, sizeof(r->why), "%s: %s",
+			 nf_verdict_who(f->device, who, sizeof(who)), f->summary);
 	}
 	return k;
 }
@@ -237,7 +239,7 @@ static int read_all(char **argv, const struct args *a, struct nf_night **n)
 	char err[600];
 
 	for (int i = a->first; i <= a->last; i++) {
-		n[i - a->first] = malloc(sizeof(struct nf_night));
+		n[i - a->first] = calloc(1, sizeof(struct nf_night));
 		if (!n[i - a->first] || nf_night_read(argv[i], n[i - a->first], err, sizeof(err)) < 0) {
 			fprintf(stderr, "netflap compare: %s\n", n[i - a->first] ? err : "out of memory");
 			return NF_EXIT_ENV;
@@ -276,7 +278,10 @@ int nf_compare(int argc, char **argv)
 		rc = write_outputs(a.out ? a.out : n[nb]->dir, r, nr, nb, reg) < 0 ? NF_EXIT_ENV
 			: reg ? NF_EXIT_FINDING : NF_EXIT_CLEAN;
 	}
-	for (int i = 0; i <= MAX_NIGHTS; i++)
+	for (int i = 0; i <= MAX_NIGHTS; i++) {
+		if (n[i])
+			nf_verdict_free(&n[i]->v);
 		free(n[i]);
+	}
 	return rc;
 }

@@ -128,7 +128,7 @@ int nf_history(int argc, char **argv)
 	}
 	FILE *csv = csv_path ? open_out(csv_path) : stdout;
 	FILE *js = json_path ? open_out(json_path) : NULL;
-	struct nf_night *n = malloc(sizeof(*n));
+	struct nf_night *n = calloc(1, sizeof(*n));
 	if (!csv || (json_path && !js) || !n) {
 		rc = NF_EXIT_ENV;
 		goto out;
@@ -148,6 +148,7 @@ int nf_history(int argc, char **argv)
 			continue;
 		}
 		row(csv, js, n, first);
+		nf_verdict_free(&n->v);
 		first = 0;
 	}
 	if (js)

@@ -124,7 +124,7 @@ int nf_night_read(const char *dir, struct nf_night *n, char *err, size_t len)
 	scenario_keys(json, n);
 	free(json);
 	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
-	rc = nf_rows_load(rows, path, err, len);
+	rc = nf_rows_load_run(rows, dir, err, len);
 	if (rc == 0 && (rc = figures(rows, n)) < 0)
 		snprintf(err, len, "%s: out of memory", path);
 	nf_rows_free(rows);

@@ -77,6 +77,11 @@ static int wait_exit(pid_t pid, int ms, int *status)
 	return r == pid ? 0 : (r < 0 ? -errno : -ETIMEDOUT);
 }
 
+int nf_proc_wait(pid_t pid, int timeout_ms, int *status)
+{
+	return wait_exit(pid, timeout_ms, status);
+}
+
 int nf_proc_run(const struct nf_spawn *s, int timeout_ms, int *status)
 {
 	pid_t pid;

@@ -26,6 +26,10 @@ int nf_spawn(const struct nf_spawn *s, pid_t *pid);
  * -ETIMEDOUT (it was stopped, as nf_proc_stop) or -errno. */
 int nf_proc_run(const struct nf_spawn *s, int timeout_ms, int *status);
 
+/* Waits at most timeout_ms for pid to end and reaps it: its wait status
+ * in *status, 0; -ETIMEDOUT (left running) or -errno. */
+int nf_proc_wait(pid_t pid, int timeout_ms, int *status);
+
 /* SIGTERM, a wait of at most grace_ms, then SIGKILL; reaps it. Returns the
  * wait status, or -errno (-ECHILD when it was already reaped). */
 int nf_proc_stop(pid_t pid, int grace_ms);

@@ -86,6 +86,7 @@ void nf_mx_summarize(const char *dir, struct nf_cell *c)
 
 	c->first_failure = c->connack_median = NF_UNSET;
 	snprintf(c->verdict, sizeof(c->verdict), "no rows");
+	nf_verdict_free(&v); /* the last cell's */
 	if (nf_verdict_load(dir, &v, err, sizeof(err)) < 0) /* the verdict the cell wrote */
 		return;
 	c->verdict[0] = '\0';
@@ -100,7 +101,7 @@ void nf_mx_summarize(const char *dir, struct nf_cell *c)
 	if (!c->verdict[0])
 		snprintf(c->verdict, sizeof(c->verdict), "clean");
 	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
-	if (nf_rows_load(&rows, path, err, sizeof(err)) < 0)
+	if (nf_rows_load_run(&rows, dir, err, sizeof(err)) < 0)
 		return;
 	size_t total = 0;
 	for (int d = 0; d < rows.ndev; d++)

@@ -117,7 +117,7 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 		return 3;
 	}
 	snprintf(csv, sizeof(csv), "%s/cycles.csv", dir);
-	if (nf_rows_load(&rows, csv, err, sizeof(err)) < 0) {
+	if (nf_rows_load_run(&rows, dir, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netflap: plot: %s\n", err);
 		return 2;
 	}

@@ -65,7 +65,9 @@ static void findings(FILE *f, const struct nf_verdict *v)
 		const struct nf_finding *x = &v->f[i];
 		fprintf(f, "<tr class=\"finding\"><td>");
 		text(f, nf_class_name(x->cls));
-		fprintf(f, "</td><td>%d</td><td>", x->device);
+		char who[24];
+		fprintf(f, "</td><td>%s</td><td>",
+			x->device == NF_FLEET ? "fleet" : (snprintf(who, sizeof(who), "%d", x->device), who));
 		text(f, x->what);
 		fprintf(f, "</td><td>%lld</td><td>%.3g</td><td>", (long long)x->first_cycle, x->slope);
 		exhaustion(f, x);
@@ -82,7 +84,8 @@ static void findings(FILE *f, const struct nf_verdict *v)
 		const struct nf_finding *x = &v->f[i];
 		fprintf(f, "<p id=\"ev%d\" class=\"ev\">Evidence %d (", i, i);
 		text(f, nf_class_name(x->cls));
-		fprintf(f, ", device %d): ", x->device);
+		char who[24];
+		fprintf(f, ", %s): ", nf_verdict_who(x->device, who, sizeof(who)));
 		for (int k = 0; k < x->nev; k++)
 			fprintf(f, "%scycle %lld: %lld", k ? "; " : "", (long long)x->ev_cycle[k],
 				(long long)x->ev_value[k]);
@@ -135,8 +138,9 @@ static const char style[] =
 
 int nf_report_html(const char *dir, const struct nf_report_plot *plots, int nplots)
 {
-	static struct nf_verdict v;
+	static struct nf_verdict v; /* the last one read stays: freed before the next */
 	char path[PATH_MAX + 32], tmp[PATH_MAX + 32], err[PATH_MAX + 64];
+	nf_verdict_free(&v);
 	int have = nf_verdict_load(dir, &v, err, sizeof(err)) == 0;
 	FILE *f;
 
@@ -191,6 +195,7 @@ void nf_report_marks(const char *dir, char *buf, size_t len)
 	char err[PATH_MAX + 64];
 	int64_t first = NF_UNSET, out = NF_UNSET;
 
+	nf_verdict_free(&v);
 	if (nf_verdict_load(dir, &v, err, sizeof(err)) == 0)
 		for (int i = 0; i < v.n; i++) {
 			if (first == NF_UNSET || v.f[i].first_cycle < first)

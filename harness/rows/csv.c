@@ -42,6 +42,15 @@ int nf_csv_header(FILE *f)
 	return finish(f);
 }
 
+size_t nf_csv_header_len(void)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < NCOLS; i++)
+		n += strlen(cols[i].name) + 1; /* its comma, the last one's newline */
+	return n;
+}
+
 static void put_int(FILE *f, int64_t v)
 {
 	if (v != NF_UNSET)
@@ -78,13 +87,16 @@ static void put_col(FILE *m, int i, const struct nf_row *row, const struct nf_wi
 		put_int(m, r->v[cols[i].f]);
 		break;
 	case S_SYN:
-		put_int(m, w ? w->syn : NF_UNSET);
+		put_int(m, w && w->syn >= 0 ? w->syn : NF_UNSET);
 		break;
 	case S_FIN:
-		put_int(m, w ? w->fin : NF_UNSET);
+		put_int(m, w && w->fin >= 0 ? w->fin : NF_UNSET);
 		break;
 	case S_RST:
-		put_int(m, w ? w->rst : NF_UNSET);
+		put_int(m, w && w->rst >= 0 ? w->rst : NF_UNSET);
+		break;
+	case S_PRESSURE:
+		put_int(m, w ? w->cpu_pressure : NF_UNSET);
 		break;
 	case S_STATUS:
 		fputs(row->status[0] ? row->status : "-", m);

@@ -26,7 +26,8 @@ enum nf_csv_src {
 	S_ADDR,  /* a report field holding an IPv4 address, dotted */
 	S_PROGRESS, /* a failed row: 1 the device was still on its way, 0 not */
 	S_REBOOTS,  /* device.on_crash = restart: restarts so far */
-	S_CRASH     /* a crash row: its cause (no commas: they become ';') */
+	S_CRASH,    /* a crash row: its cause (no commas: they become ';') */
+	S_PRESSURE  /* the machine's CPU pressure since the device's last row (nf_wire) */
 };
 
 /* The columns of cycles.csv, in file order: X(name, source, report field).
@@ -110,7 +111,8 @@ enum nf_csv_src {
 	X(crash, S_CRASH, 0) \
 	X(heap_closing, S_REPORT, NF_R_heap_closing) \
 	X(closing_queued, S_REPORT, NF_R_closing_queued) \
-	X(tcp_xmit, S_REPORT, NF_R_tcp_xmit)
+	X(tcp_xmit, S_REPORT, NF_R_tcp_xmit) \
+	X(cpu_pressure, S_PRESSURE, 0)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,
@@ -120,11 +122,14 @@ enum nf_csv_col {
 };
 
 struct nf_wire {
-	long syn, fin, rst; /* broker-port segments seen on the AP bridge */
+	long syn, fin, rst; /* broker-port segments seen on the AP bridge, -1 no capture */
+	int64_t cpu_pressure; /* per mille, NF_UNSET unknown (pressure.h) */
 };
 
 /* Writes the header. 0 or -errno. */
 int nf_csv_header(FILE *f);
+/* the header line's length in bytes, newline included */
+size_t nf_csv_header_len(void);
 /* Writes and flushes one row. 0 or -errno (-ENOSPC on a full disk: the
  * rows before it stay whole). */
 int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w);

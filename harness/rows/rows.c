@@ -1,12 +1,17 @@
 /* cycles.csv reader (see rows.h). */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "csv.h"
 #include "faults.h"
 #include "rows.h"
+#include "segments.h"
 
 /* the columns the reader keeps, by their id in the one column list */
 static const enum nf_csv_col col_ids[C_NCOLS] = {
@@ -40,6 +45,7 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_HEAP_CLOSING] = NF_COL_heap_closing,
     [C_UP_MS] = NF_COL_up_ms,
     [C_T_START] = NF_COL_t_start_ms,
+    [C_PRESSURE] = NF_COL_cpu_pressure,
 };
 
 /* the columns that hold a word, read as its index in their list */
@@ -82,81 +88,136 @@ static int push(struct nf_series *s)
 	return 0;
 }
 
-int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096], *fld[MAX_FIELDS];
-	int idx[C_NCOLS], status_idx = -1, crash_idx = -1, nhead, lineno = 1;
+/* the header's columns: idx[c] for each kept column, the status and crash
+ * columns; nhead fields; -EINVAL when it is no cycles.csv header */
+struct head {
+	int idx[C_NCOLS], status, crash, n;
+};
 
-	memset(rows, 0, sizeof(*rows));
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		snprintf(err, errlen, "%s: empty, no header", path);
-		return -EINVAL;
-	}
-	nhead = split(line, fld);
+static int read_head(char *line, struct head *h)
+{
+	char *fld[MAX_FIELDS];
+
+	h->n = split(line, fld);
+	h->status = h->crash = -1;
 	for (int c = 0; c < C_NCOLS; c++) {
-		idx[c] = -1;
-		for (int i = 0; col_ids[c] != NF_COL_COUNT && i < nhead; i++)
+		h->idx[c] = -1;
+		for (int i = 0; col_ids[c] != NF_COL_COUNT && i < h->n; i++)
 			if (strcmp(fld[i], nf_csv_col(col_ids[c])) == 0)
-				idx[c] = i;
+				h->idx[c] = i;
 	}
-	for (int i = 0; i < nhead; i++) {
+	for (int i = 0; i < h->n; i++) {
 		if (strcmp(fld[i], nf_csv_col(NF_COL_status)) == 0)
-			status_idx = i;
+			h->status = i;
 		if (strcmp(fld[i], nf_csv_col(NF_COL_crash)) == 0)
-			crash_idx = i;
+			h->crash = i;
 	}
-	if (idx[C_CYCLE] < 0 || idx[C_DEVICE] < 0 || status_idx < 0) {
-		fclose(f);
+	return h->idx[C_CYCLE] < 0 || h->idx[C_DEVICE] < 0 || h->status < 0 ? -EINVAL : 0;
+}
+
+/* one line of the file: a row of its device, or a line skipped */
+static int add_line(struct nf_rows *rows, const struct head *h, char *line)
+{
+	char *fld[MAX_FIELDS], *end;
+
+	/* a line cut short (a full disk, a kill) has no newline or too few fields */
+	if (!strchr(line, '\n') || split(line, fld) != h->n) {
+		rows->bad_lines++;
+		return 0;
+	}
+	long dev = strtol(fld[h->idx[C_DEVICE]], &end, 10);
+	if (*end || dev < 0 || dev >= NF_MAX_DEVICES) {
+		rows->bad_lines++;
+		return 0;
+	}
+	struct nf_series *s = &rows->dev[dev];
+	if (push(s) < 0)
+		return -ENOMEM;
+	for (int c = 0; c < C_NCOLS; c++) {
+		const char *t = h->idx[c] >= 0 ? fld[h->idx[c]] : "";
+		long long x = strtoll(t, &end, 10);
+		s->v[s->n][c] = c == C_CUT || c == C_FAULT ? word_value(c, t)
+			      : (*t && !*end)	       ? x
+						       : NF_UNSET;
+	}
+	int64_t *v = s->v[s->n];
+	v[C_LINGER] = v[C_TIME_WAIT] == NF_UNSET ? NF_UNSET
+		      : v[C_TIME_WAIT] + (v[C_CLOSING] == NF_UNSET ? 0 : v[C_CLOSING]);
+	snprintf(s->status[s->n], NF_STATUS_MAX, "%s", fld[h->status]);
+	if (nf_status_parse(fld[h->status]) == NF_ST_device_crashed) {
+		if (!s->crashes++ && h->crash >= 0)
+			snprintf(s->crash, sizeof(s->crash), "%s", fld[h->crash]);
+	}
+	s->n++;
+	if (dev + 1 > rows->ndev)
+		rows->ndev = (int)dev + 1;
+	return 0;
+}
+
+/* appends path's rows (plain or gzip: zlib reads both) */
+static int load_file(struct nf_rows *rows, const char *path, char *err, size_t errlen)
+{
+	gzFile f = gzopen(path, "rb");
+	char line[4096];
+	struct head h;
+	int rc = 0, lineno = 1;
+
+	if (!f) {
+		rc = errno ? -errno : -ENOMEM;
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	gzbuffer(f, 1 << 17);
+	if (!gzgets(f, line, sizeof(line))) {
+		snprintf(err, errlen, "%s: empty, no header", path);
+		rc = -EINVAL;
+	} else if (read_head(line, &h) < 0) {
 		snprintf(err, errlen,
 			 "%s:1: not a netflap cycles.csv (no cycle/device/status columns)", path);
-		return -EINVAL;
+		rc = -EINVAL;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	bool whole = true; /* the last line read ended in a newline */
+	while (rc == 0 && gzgets(f, line, sizeof(line))) {
 		lineno++;
-		/* a line cut short (a full disk, a kill) has no newline or too few fields */
-		if (!strchr(line, '\n') || split(line, fld) != nhead) {
-			rows->bad_lines++;
-			continue;
-		}
-		char *end;
-		long dev = strtol(fld[idx[C_DEVICE]], &end, 10);
-		if (*end || dev < 0 || dev >= NF_MAX_DEVICES) {
-			rows->bad_lines++;
-			continue;
-		}
-		struct nf_series *s = &rows->dev[dev];
-		if (push(s) < 0) {
-			fclose(f);
+		whole = strchr(line, '\n') != NULL;
+		if ((rc = add_line(rows, &h, line)) < 0)
 			snprintf(err, errlen, "%s:%d: out of memory", path, lineno);
-			return -ENOMEM;
-		}
-		for (int c = 0; c < C_NCOLS; c++) {
-			const char *t = idx[c] >= 0 ? fld[idx[c]] : "";
-			long long x = strtoll(t, &end, 10);
-			s->v[s->n][c] = c == C_CUT || c == C_FAULT ? word_value(c, t)
-				      : (*t && !*end)	       ? x
-							       : NF_UNSET;
-		}
-		int64_t *v = s->v[s->n];
-		v[C_LINGER] = v[C_TIME_WAIT] == NF_UNSET ? NF_UNSET
-			      : v[C_TIME_WAIT] + (v[C_CLOSING] == NF_UNSET ? 0 : v[C_CLOSING]);
-		snprintf(s->status[s->n], NF_STATUS_MAX, "%s", fld[status_idx]);
-		if (nf_status_parse(fld[status_idx]) == NF_ST_device_crashed) {
-			if (!s->crashes++ && crash_idx >= 0)
-				snprintf(s->crash, sizeof(s->crash), "%s", fld[crash_idx]);
-		}
-		s->n++;
-		if (dev + 1 > rows->ndev)
-			rows->ndev = (int)dev + 1;
 	}
-	fclose(f);
-	return 0;
+	/* a compressed segment cut short (its compressor stopped) ends in an
+	 * error: the rows before it are kept; a last line not yet counted as
+	 * torn is counted */
+	int zerr;
+	gzerror(f, &zerr);
+	if (rc == 0 && zerr != Z_OK && whole)
+		rows->bad_lines++;
+	gzclose(f);
+	return rc;
+}
+
+int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen)
+{
+	memset(rows, 0, sizeof(*rows));
+	int rc = load_file(rows, path, err, errlen);
+	if (rc < 0)
+		nf_rows_free(rows);
+	return rc;
+}
+
+int nf_rows_load_run(struct nf_rows *rows, const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	int rc = 0, k = 1;
+
+	memset(rows, 0, sizeof(*rows));
+	for (; rc == 0 && nf_segment_find(path, sizeof(path), dir, "cycles", ".csv", k); k++)
+		rc = load_file(rows, path, err, errlen);
+	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
+	/* the live segment; after a rotation it may not exist yet */
+	if (rc == 0 && (k == 1 || access(path, F_OK) == 0))
+		rc = load_file(rows, path, err, errlen);
+	if (rc < 0)
+		nf_rows_free(rows);
+	return rc;
 }
 
 void nf_rows_free(struct nf_rows *rows)

@@ -41,6 +41,7 @@ enum nf_col {
 	C_HEAP_CLOSING, /* heap_closing: what connections already closed hold */
 	C_UP_MS,
 	C_T_START,
+	C_PRESSURE, /* cpu_pressure: the machine's, per mille */
 	C_NCOLS
 };
 
@@ -60,8 +61,11 @@ struct nf_rows {
 	size_t bad_lines; /* lines skipped: torn or malformed */
 };
 
-/* Reads path. 0 or -errno with a message ("file:line: ..."). */
+/* Reads path (plain or gzip). 0 or -errno with a message ("file:line: ..."). */
 int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen);
+/* Reads a run folder's rows: run.rotate's segments in order (segments.h),
+ * then cycles.csv. 0 or -errno with a message. */
+int nf_rows_load_run(struct nf_rows *rows, const char *dir, char *err, size_t errlen);
 void nf_rows_free(struct nf_rows *rows);
 
 #endif

@@ -1,13 +1,16 @@
 /* A crash's cause from the device's log tail (see crash.h). */
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "crash.h"
+#include "segments.h"
 
 #define TAIL 16384
 
@@ -32,6 +35,56 @@ static size_t read_tail(const char *path, char *buf, size_t cap)
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	return n > 0 ? (size_t)n : 0;
+}
+
+/* The last cap - 1 bytes of the newest segment of the log at path
+ * (run.rotate emptied the live log, perhaps a moment before the crash:
+ * its last lines are there). Read through zlib: plain or compressed. */
+static size_t segment_tail(const char *path, char *buf, size_t cap)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	char dir[PATH_MAX], stem[NAME_MAX + 1], seg[PATH_MAX + NAME_MAX + 16], chunk[4096];
+	size_t have = 0;
+	int n, k;
+
+	if (!slash || !dot || dot < slash || cap < 2)
+		return 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	snprintf(stem, sizeof(stem), "%.*s", (int)(dot - slash - 1), slash + 1);
+	k = nf_segment_count(dir, stem, ".log");
+	gzFile f = k ? (nf_segment_find(seg, sizeof(seg), dir, stem, ".log", k) ? gzopen(seg, "rb")
+									      : NULL)
+		     : NULL;
+	if (!f)
+		return 0;
+	while ((n = gzread(f, chunk, sizeof(chunk))) > 0) {
+		size_t m = (size_t)n < cap - 1 ? (size_t)n : cap - 1;
+		if (have + m > cap - 1) { /* keep the newest bytes */
+			size_t drop = have + m - (cap - 1);
+			memmove(buf, buf + drop, have - drop);
+			have -= drop;
+		}
+		memcpy(buf + have, chunk + (size_t)n - m, m);
+		have += m;
+	}
+	gzclose(f);
+	buf[have] = '\0';
+	return have;
+}
+
+/* the live log's tail, after its newest segment's when it holds little */
+static size_t log_tail(const char *path, char *buf, size_t cap)
+{
+	char live[TAIL];
+	size_t n = read_tail(path, live, sizeof(live) < cap ? sizeof(live) : cap);
+
+	if (n >= cap / 2) {
+		memcpy(buf, live, n + 1);
+		return n;
+	}
+	size_t m = segment_tail(path, buf, cap - n);
+	memcpy(buf + m, live, n + 1);
+	return m + n;
 }
 
 /* the last line of buf holding mark, without its end of line, or NULL */
@@ -86,7 +139,7 @@ void nf_crash_words(const char *log_path, int status, char *out, size_t cap)
 	else if (status >= 0)
 		snprintf(how, sizeof(how), "exit %d", WEXITSTATUS(status));
 	append(out, cap, "", how, strlen(how));
-	if (!read_tail(log_path, buf, sizeof(buf)))
+	if (!log_tail(log_path, buf, sizeof(buf)))
 		return;
 	for (size_t i = 0; i < sizeof(cause_marks) / sizeof(cause_marks[0]); i++) {
 		size_t n;

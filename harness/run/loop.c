@@ -53,6 +53,8 @@ static void reap(struct run *r, int ep)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (nf_rotate_reaped(r, pid, status))
+			continue;
 		const char *svc = nf_services_name(&r->svc, pid);
 		if (!svc && pid == r->ap.daemon) {
 			svc = r->ap.ops->name;

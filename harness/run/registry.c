@@ -213,7 +213,7 @@ int nf_status(const char *dir)
 	int64_t last = 0, ok = 0, failed = 0;
 
 	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
-	if (nf_rows_load(&rows, path, err, sizeof(err)) < 0) {
+	if (nf_rows_load_run(&rows, dir, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netflap: %s\n", err);
 		return NF_EXIT_USAGE;
 	}
@@ -238,6 +238,7 @@ int nf_status(const char *dir)
 		printf("  findings so far:\n");
 		nf_verdict_summary(&v, stdout);
 	}
+	nf_verdict_free(&v);
 	return NF_EXIT_CLEAN;
 }
 

@@ -89,12 +89,14 @@ static void on_row(void *ctx, const struct nf_row *in)
 		row = &crash_row;
 	}
 
+	w.syn = w.fin = w.rst = -1;
 	if (r->cap) {
 		nf_capture_read(r->cap);
 		nf_capture_take(r->cap, row->device, &w);
 	}
+	w.cpu_pressure = nf_pressure_row(&r->pressure, row->device);
 	if (!r->csv_err) {
-		int rc = nf_csv_row(r->csv, row, r->cap ? &w : NULL);
+		int rc = nf_csv_row(r->csv, row, &w);
 		if (rc) {
 			r->csv_err = rc;
 			snprintf(r->fatal, sizeof(r->fatal),
@@ -103,6 +105,7 @@ static void on_row(void *ctx, const struct nf_row *in)
 			nf_engine_request_stop(&r->eng);
 		}
 	}
+	nf_rotate_after_row(r);
 	if (nf_status_is_ok(row->status))
 		r->ok_rows++;
 	else
@@ -237,13 +240,6 @@ static void undo_capture(void *ctx, const char *name, long x)
 	nf_capture_close(ctx);
 }
 
-static void undo_fclose(void *ctx, const char *name, long x)
-{
-	(void)name;
-	(void)x;
-	fclose(ctx);
-}
-
 static int start_network(struct run *r, char *err, size_t len)
 {
 	/* boards (device.kind = external) bring their own stacks: no device namespaces */
@@ -278,15 +274,10 @@ static int open_outputs(struct run *r, char *err, size_t len)
 			     len);
 	if (rc || (rc = nf_undo_push(&r->undo, undo_capture, r->cap, "capture", 0)) < 0)
 		return rc;
-	r->csv = nf_run_open(r, "cycles.csv");
-	if (!r->csv) {
-		rc = -errno;
-		snprintf(err, len, "%s/cycles.csv: %s", r->dir, strerror(-rc));
+	if ((rc = nf_pressure_open(&r->pressure, &r->undo)) < 0 ||
+	    (rc = nf_rotate_open_rows(r, err, len)) < 0)
 		return rc;
-	}
-	if ((rc = nf_undo_push(&r->undo, undo_fclose, r->csv, "cycles.csv", 0)) < 0)
-		return rc;
-	if ((rc = nf_csv_header(r->csv)) < 0 || (rc = nf_run_write_json(r, "running")) < 0)
+	if ((rc = nf_run_write_json(r, "running")) < 0)
 		snprintf(err, len, "writing to %s: %s", r->dir, strerror(-rc));
 	return rc;
 }
@@ -311,7 +302,9 @@ static int finish(struct run *r, int rc)
 			     : r->eng.stop		? "stopped"
 			     : r->eng.stalled		? "stalled"
 						: "done");
-	fflush(r->csv);
+	if (r->csv)
+		fflush(r->csv);
+	nf_rotate_finish(r);
 	int verdict = nf_verdict_run_dir(r->dir, r->o->quiet);
 	if (nf_have_program("gnuplot")) /* plots are a view: a failure here is only said */
 		nf_plot_run_dir(r->dir, true);

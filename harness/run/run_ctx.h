@@ -16,7 +16,9 @@
 #include "capture.h"
 #include "certs.h"
 #include "engine.h"
+#include "pressure.h"
 #include "proto.h"
+#include "rotate.h"
 #include "run.h"
 #include "services.h"
 #include "topo.h"
@@ -62,6 +64,8 @@ struct run {
 	int mosq_fd;
 	FILE *tlog; /* logs/telemetry.log: what telemetry was dropped, and why */
 	int64_t lines_refused; /* device or board lines that did not parse: no row came of them */
+	struct nf_rotate rot;  /* run.rotate: cycles.csv and the logs in segments */
+	struct nf_pressure pressure; /* the machine's CPU pressure, per device's row */
 };
 
 /* progress and notes on stderr (nothing with --quiet) */

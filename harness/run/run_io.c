@@ -24,8 +24,9 @@ void nf_run_say(const struct run *r, const char *fmt, ...)
 
 FILE *nf_run_open(const struct run *r, const char *name)
 {
+	/* appended to: run.rotate empties a log under its writer (rotate.h) */
 	char path[PATH_MAX + 64];
 	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	return fd < 0 ? NULL : fdopen(fd, "w");
 }

@@ -58,6 +58,7 @@ struct nf_scenario {
 	int64_t jitter_ms;
 	int64_t seed;
 	int64_t pcap_limit_mib;
+	int64_t rotate_mib; /* run.rotate: segments past this size, 0 off */
 	int64_t stop_on_stall; /* 0 off, 1 on */
 	/* [ap] */
 	char backend[16];

@@ -64,6 +64,8 @@ const struct nf_key nf_scenario_keys[] = {
      "dns_outage, address_change, or a weighted list (flap:6,blackhole:2; seeded)"},
     {"run", "pcap_limit", T_INT, F(pcap_limit_mib), 0, "256", 0, 1 << 20, NULL,
      "MiB of ap.pcap at most (a soak's capture stops there; counts go on); 0 = no file"},
+    {"run", "rotate", T_INT, F(rotate_mib), 0, "0", 0, 1 << 20, NULL,
+     "MiB: cycles.csv and each log go on in numbered gzip segments past this size (a night in bounded disk); 0 = one file each"},
     {"run", "stop_on_stall", T_WORD, F(stop_on_stall), 0, "off", 0, 0, w_onoff,
      "on: end the run once every device has failed verdict.stall_cycles cycles in a row (a dead device adds only timeouts)"},
     {"ap", "backend", T_TEXT, S(backend), "veth", 0, 0, w_backend,

@@ -25,6 +25,24 @@ const char *nf_class_name(enum nf_class c)
 	return class_names[c];
 }
 
+static const struct {
+	const char *name, *why;
+} exemptions[NF_NEXEMPT] = {
+#define NF_X(name, why) {#name, why},
+    NF_EXEMPTIONS(NF_X)
+#undef NF_X
+};
+
+const char *nf_exempt_name(enum nf_exempt e)
+{
+	return exemptions[e].name;
+}
+
+const char *nf_exempt_why(enum nf_exempt e)
+{
+	return exemptions[e].why;
+}
+
 static void slot_leak(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		      struct pt *p)
 {
@@ -100,8 +118,12 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 	for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++) {
 		struct trend t;
 		int n = nf_vd_collect(s, pools[k].col, pools[k].minus, settle, false, p);
-		if (!nf_vd_rising(p, n, NOISY, &t) || t.top - t.base <= pools[k].in_flight)
+		if (!nf_vd_rising(p, n, NOISY, &t))
 			continue;
+		if (t.top - t.base <= pools[k].in_flight) {
+			v->exempt[NF_EX_pbuf_in_flight]++;
+			continue;
+		}
 		struct nf_finding *f =
 		    nf_vd_add_rising(v, dev, NF_POOL_LEAK, pools[k].name, &t, p, n, NOISY);
 		if (!f)
@@ -143,6 +165,15 @@ static void tls_heap_leak(struct nf_verdict *v, int dev, const struct nf_series 
 		 f->exhaustion_seen ? "; its heap refused an allocation" : "");
 }
 
+/* what device d's rows hold: rows, ok rows, its last cycle */
+static void seen(const struct nf_series *s, struct nf_dev_seen *out)
+{
+	out->rows = (int64_t)s->n;
+	out->last_cycle = s->n ? s->v[s->n - 1][C_CYCLE] : NF_UNSET;
+	for (size_t i = 0; i < s->n; i++)
+		out->ok += nf_status_is_ok(s->status[i]);
+}
+
 void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
 			struct nf_verdict *v)
 {
@@ -152,14 +183,21 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 	memset(v, 0, sizeof(*v));
 	v->planned = NF_UNSET;
 	v->ndev = rows->ndev;
+	v->seen = calloc((size_t)rows->ndev + 1, sizeof(*v->seen));
+	if (!v->seen) { /* said, and the run is not called clean for it */
+		v->unjudged = rows->ndev;
+		return;
+	}
 	for (int d = 0; d < rows->ndev; d++)
 		for (size_t i = 0; i < rows->dev[d].n; i++)
 			last = rows->dev[d].v[i][C_CYCLE] > last ? rows->dev[d].v[i][C_CYCLE] : last;
-	nf_vd_connack_thirds(rows, NULL, cfg->settle_cycles, last, &fleet);
+	nf_vd_connack_thirds(rows, NULL, cfg->settle_cycles, last, &fleet,
+			     &v->exempt[NF_EX_connack_after_carrier_kept]);
 	for (int d = 0; d < rows->ndev; d++) {
 		const struct nf_series *s = &rows->dev[d];
 		struct pt *p = malloc((s->n + 1) * sizeof(*p));
 		int first = v->n;
+		seen(s, &v->seen[d]);
 		if (!p) { /* said, and the run is not called clean for it */
 			v->unjudged++;
 			continue;
@@ -174,6 +212,8 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		nf_vd_slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		nf_verdict_link(v, d, s, first);
 		nf_verdict_paths(v, d, s, first);
+		v->seen[d].judged = true;
 		free(p);
 	}
+	nf_vd_fleet_slowdown(v, rows, cfg->settle_cycles, last, &fleet);
 }

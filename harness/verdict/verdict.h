@@ -41,8 +41,31 @@ enum nf_class {
 };
 
 #define NF_EVIDENCE 8
-#define NF_MAX_FINDINGS 128
-#define NF_MAX_NOTES 64
+
+/* What the verdict saw and chose not to call a finding, each counted in
+ * verdict.json so a clean run says what it let pass. */
+#define NF_EXEMPTIONS(X) \
+	X(pbuf_in_flight, "a PBUF_POOL rise within the one entry a sound stack holds in flight at the row's moment") \
+	X(folded_into_cause, "a finding said in the finding of its cause (a stall where a leak ran out; NETCONN or PBUF_POOL growing with kept slots)") \
+	X(heap_held_by_closing_pcbs, "a heap fall no larger than the send buffers of closing pcbs piling up with it (rows without heap_closing)") \
+	X(connack_after_carrier_kept, "CONNACK times after a fault that kept the carrier (keepalive and backoff, not the stack), left out of the slowdown") \
+	X(slowed_with_fleet, "a device's slowdown that the whole fleet shared: judged once, for the fleet")
+enum nf_exempt {
+#define NF_X(name, why) NF_EX_##name,
+	NF_EXEMPTIONS(NF_X)
+#undef NF_X
+	NF_NEXEMPT
+};
+const char *nf_exempt_name(enum nf_exempt e);
+const char *nf_exempt_why(enum nf_exempt e);
+
+/* what the rows of one device held */
+struct nf_dev_seen {
+	int64_t rows, ok, last_cycle; /* last_cycle NF_UNSET: no row */
+	bool judged;
+};
+
+#define NF_FLEET (-1) /* a finding's device when the whole fleet shows it */
 
 struct nf_finding {
 	int device;
@@ -68,11 +91,19 @@ struct nf_verdict {
 	size_t rows_dropped; /* torn or malformed lines of cycles.csv not judged */
 	int64_t lines_refused, capture_dropped; /* run.json's: device lines that made no row; frames the capture lost (-1 unknown) */
 	int unjudged; /* devices the verdict could not judge (memory): never clean, exit 3 */
-	int n; /* findings: any makes the run's verdict 1 */
-	struct nf_finding f[NF_MAX_FINDINGS];
-	int nnotes; /* notes: said, never a failure */
-	struct nf_finding notes[NF_MAX_NOTES];
+	size_t lost;  /* findings or notes that could not be kept (memory): never clean, exit 3 */
+	int n, cap;   /* findings (no cap but memory): any makes the run's verdict 1 */
+	struct nf_finding *f;
+	int nnotes, capnotes; /* notes: said, never a failure */
+	struct nf_finding *notes;
+	struct nf_dev_seen *seen; /* ndev of them, NULL when read back */
+	int64_t exempt[NF_NEXEMPT]; /* how often each exemption was applied */
 };
+
+/* a new finding or note slot, zeroed (NULL and v->lost counted: memory) */
+struct nf_finding *nf_verdict_slot(struct nf_verdict *v, bool note);
+/* frees what compute or load allocated; v is empty after */
+void nf_verdict_free(struct nf_verdict *v);
 
 struct nf_verdict_cfg {
 	int64_t settle_cycles, stall_cycles;
@@ -80,9 +111,12 @@ struct nf_verdict_cfg {
 
 const char *nf_class_name(enum nf_class c);
 
+/* v is overwritten (free it first if it held a verdict) */
 void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
 			struct nf_verdict *v);
 void nf_verdict_json(const struct nf_verdict *v, FILE *f);
+/* "device N", or "fleet" for a finding of the whole fleet (NF_FLEET) */
+const char *nf_verdict_who(int device, char *buf, size_t len);
 void nf_verdict_junit(const struct nf_verdict *v, FILE *f);
 void nf_verdict_summary(const struct nf_verdict *v, FILE *f);
 

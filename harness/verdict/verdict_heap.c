@@ -86,8 +86,10 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	 * below that in the block statistic is noise, not anything lost */
 	if (!nf_vd_rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
 		return;
-	if (lingering_explains(s, settle, n ? p[n - 1].cycle : 0, t.slope))
+	if (lingering_explains(s, settle, n ? p[n - 1].cycle : 0, t.slope)) {
+		v->exempt[NF_EX_heap_held_by_closing_pcbs]++;
 		return;
+	}
 	struct nf_finding *f = nf_vd_add(v, dev, NF_HEAP_LEAK, "heap");
 	if (!f)
 		return;

@@ -58,9 +58,13 @@ struct thirds {
 	int64_t q1[3], m[3], q3[3]; /* quartiles and median */
 	int64_t from[3];            /* each third's first cycle */
 };
+/* left_out, when given, counts the CONNACK times a fault that kept the
+ * carrier made (not the stack's) */
 void nf_vd_connack_thirds(const struct nf_rows *rows, const struct nf_series *only,
-			  int64_t settle, int64_t last, struct thirds *t);
+			  int64_t settle, int64_t last, struct thirds *t, int64_t *left_out);
 void nf_vd_slowdown(struct nf_verdict *v, int dev, const struct nf_rows *rows, int64_t settle,
 		    int64_t last, const struct thirds *fleet);
+void nf_vd_fleet_slowdown(struct nf_verdict *v, const struct nf_rows *rows, int64_t settle,
+			  int64_t last, const struct thirds *fleet);
 
 #endif

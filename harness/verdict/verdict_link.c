@@ -85,6 +85,7 @@ static void link_stall(struct nf_verdict *v, int dev, const struct nf_series *s,
 		f->exhaustion_seen = true;
 		memmove(&v->f[k], &v->f[k + 1], (size_t)(v->n - k - 1) * sizeof(v->f[0]));
 		v->n--;
+		v->exempt[NF_EX_folded_into_cause]++;
 		return;
 	}
 }
@@ -121,6 +122,7 @@ static void link_pools(struct nf_verdict *v, int dev, int from)
 			snprintf(slot->summary + len, sizeof(slot->summary) - len, "; %s", held[h].says);
 			memmove(&v->f[k], &v->f[k + 1], (size_t)(v->n - k - 1) * sizeof(v->f[0]));
 			v->n--;
+			v->exempt[NF_EX_folded_into_cause]++;
 			if (slot > f) /* the slot finding moved down one */
 				slot--;
 			break;

@@ -55,12 +55,45 @@ static void json_finding(FILE *f, const struct nf_finding *x, bool note)
 	fputs("]}", f);
 }
 
+const char *nf_verdict_who(int device, char *buf, size_t len)
+{
+	if (device == NF_FLEET)
+		snprintf(buf, len, "fleet");
+	else
+		snprintf(buf, len, "device %d", device);
+	return buf;
+}
+
+/* what each device's rows held, and the exemptions applied: what a clean
+ * verdict let pass is said too */
+static void json_seen(const struct nf_verdict *v, FILE *f)
+{
+	fputs(",\n  \"per_device\": [", f);
+	for (int d = 0; v->seen && d < v->ndev; d++) {
+		const struct nf_dev_seen *x = &v->seen[d];
+		fprintf(f, "%s\n    {\"device\": %d, \"planned\": ", d ? "," : "", d);
+		json_int_or_null(f, v->planned);
+		fputs(", \"done\": ", f);
+		json_int_or_null(f, x->last_cycle);
+		fprintf(f, ", \"rows\": %" PRId64 ", \"ok_rows\": %" PRId64 ", \"judged\": %s}",
+			x->rows, x->ok, x->judged ? "true" : "false");
+	}
+	fprintf(f, "%s],\n  \"exemptions\": [", v->seen && v->ndev ? "\n  " : "");
+	for (int e = 0; e < NF_NEXEMPT; e++) {
+		fprintf(f, "%s\n    {\"exemption\": \"%s\", \"count\": %" PRId64 ", \"why\": ",
+			e ? "," : "", nf_exempt_name((enum nf_exempt)e), v->exempt[e]);
+		nf_put_json_string(f, nf_exempt_why((enum nf_exempt)e));
+		fputc('}', f);
+	}
+	fputs("\n  ]", f);
+}
+
 void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 {
 	fprintf(f,
 		"{\n  \"version\": 1,\n  \"clean\": %s,\n  \"devices\": %d,\n  \"cycles\": %" PRId64
 		",\n  \"planned_cycles\": ",
-		v->n || v->unjudged ? "false" : "true", v->ndev, v->cycles);
+		v->n || v->unjudged || v->lost ? "false" : "true", v->ndev, v->cycles);
 	json_int_or_null(f, v->planned);
 	fputs(",\n  \"end_state\": ", f);
 	if (v->end_state[0])
@@ -71,7 +104,10 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 	json_int_or_null(f, v->lines_refused);
 	fputs(",\n  \"capture_dropped\": ", f);
 	json_int_or_null(f, v->capture_dropped);
-	fprintf(f, ",\n  \"devices_judged\": %d,\n  \"findings\": [", v->ndev - v->unjudged);
+	fprintf(f, ",\n  \"devices_judged\": %d,\n  \"findings_lost\": %zu", v->ndev - v->unjudged,
+		v->lost);
+	json_seen(v, f);
+	fputs(",\n  \"findings\": [", f);
 	for (int i = 0; i < v->n; i++) {
 		fputs(i ? "," : "", f);
 		json_finding(f, &v->f[i], false);
@@ -84,64 +120,85 @@ void nf_verdict_json(const struct nf_verdict *v, FILE *f)
 	fprintf(f, "%s]\n}\n", v->nnotes ? "\n  " : "");
 }
 
+/* one testsuite: device d's, or the fleet's (NF_FLEET) */
+static void junit_suite(const struct nf_verdict *v, int d, FILE *f)
+{
+	char who[24];
+	int fails = 0;
+
+	for (int i = 0; i < v->n; i++)
+		fails += v->f[i].device == d;
+	nf_verdict_who(d, who, sizeof(who));
+	if (d != NF_FLEET)
+		snprintf(who, sizeof(who), "device%d", d);
+	fprintf(f, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\">\n", who,
+		NF_NCLASSES, fails);
+	for (int c = 0; c < NF_NCLASSES; c++) {
+		fprintf(f, "    <testcase classname=\"netflap.%s\" name=\"%s\"", who,
+			nf_class_name((enum nf_class)c));
+		bool any = false;
+		for (int i = 0; i < v->n; i++) {
+			const struct nf_finding *x = &v->f[i];
+			if (x->device != d || x->cls != (enum nf_class)c)
+				continue;
+			if (!any)
+				fputs(">\n", f);
+			any = true;
+			fputs("      <failure message=\"", f);
+			nf_put_xml_text(f, x->summary, strlen(x->summary));
+			fputs("\">", f);
+			for (int k = 0; k < x->nev; k++) {
+				fprintf(f, "cycle %" PRId64 ": %s ", x->ev_cycle[k], x->what);
+				if (x->ev_value[k] != NF_UNSET)
+					fprintf(f, "%" PRId64 " ", x->ev_value[k]);
+				fprintf(f, "%s\n", x->ev_status[k]);
+			}
+			fputs("</failure>\n", f);
+		}
+		fputs(any ? "    </testcase>\n" : "/>\n", f);
+	}
+	fputs("  </testsuite>\n", f);
+}
+
 void nf_verdict_junit(const struct nf_verdict *v, FILE *f)
 {
-	int tests = v->ndev * NF_NCLASSES;
+	bool fleet = false;
 
+	for (int i = 0; i < v->n; i++)
+		fleet |= v->f[i].device == NF_FLEET;
 	fprintf(f,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites name=\"netflap\" tests=\"%d\" failures=\"%d\">\n",
-		tests, v->n);
-	for (int d = 0; d < v->ndev; d++) {
-		int fails = 0;
-		for (int i = 0; i < v->n; i++)
-			fails += v->f[i].device == d;
-		fprintf(f, "  <testsuite name=\"device%d\" tests=\"%d\" failures=\"%d\">\n", d,
-			NF_NCLASSES, fails);
-		for (int c = 0; c < NF_NCLASSES; c++) {
-			fprintf(f, "    <testcase classname=\"netflap.device%d\" name=\"%s\"", d,
-				nf_class_name((enum nf_class)c));
-			bool any = false;
-			for (int i = 0; i < v->n; i++) {
-				const struct nf_finding *x = &v->f[i];
-				if (x->device != d || x->cls != (enum nf_class)c)
-					continue;
-				if (!any)
-					fputs(">\n", f);
-				any = true;
-				fputs("      <failure message=\"", f);
-				nf_put_xml_text(f, x->summary, strlen(x->summary));
-				fputs("\">", f);
-				for (int k = 0; k < x->nev; k++) {
-					fprintf(f, "cycle %" PRId64 ": %s ", x->ev_cycle[k], x->what);
-					if (x->ev_value[k] != NF_UNSET)
-						fprintf(f, "%" PRId64 " ", x->ev_value[k]);
-					fprintf(f, "%s\n", x->ev_status[k]);
-				}
-				fputs("</failure>\n", f);
-			}
-			fputs(any ? "    </testcase>\n" : "/>\n", f);
-		}
-		fputs("  </testsuite>\n", f);
-	}
+		(v->ndev + fleet) * NF_NCLASSES, v->n);
+	for (int d = 0; d < v->ndev; d++)
+		junit_suite(v, d, f);
+	if (fleet)
+		junit_suite(v, NF_FLEET, f);
 	fputs("</testsuites>\n", f);
 }
 
 void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
 {
+	char who[24];
+
 	for (int i = 0; i < v->n; i++) {
-		fprintf(f, "device %d: %s (%s): %s\n", v->f[i].device, nf_class_name(v->f[i].cls),
-			v->f[i].what, v->f[i].summary);
+		nf_verdict_who(v->f[i].device, who, sizeof(who));
+		fprintf(f, "%s: %s (%s): %s\n", who, nf_class_name(v->f[i].cls), v->f[i].what,
+			v->f[i].summary);
 		if (v->f[i].paths[0])
-			fprintf(f, "device %d:   %s\n", v->f[i].device, v->f[i].paths);
+			fprintf(f, "%s:   %s\n", who, v->f[i].paths);
 	}
 	for (int i = 0; i < v->nnotes; i++)
-		fprintf(f, "device %d: note: %s (%s): %s\n", v->notes[i].device,
+		fprintf(f, "%s: note: %s (%s): %s\n",
+			nf_verdict_who(v->notes[i].device, who, sizeof(who)),
 			nf_class_name(v->notes[i].cls), v->notes[i].what, v->notes[i].summary);
 	if (v->unjudged)
 		fprintf(f, "verdict: %d of %d devices could not be judged (out of memory): not clean\n",
 			v->unjudged, v->ndev);
-	if (!v->n && !v->unjudged)
+	if (v->lost)
+		fprintf(f, "verdict: %zu findings could not be kept (out of memory): not clean\n",
+			v->lost);
+	if (!v->n && !v->unjudged && !v->lost)
 		fprintf(f, "verdict: clean (%d device%s, %" PRId64 " cycles)\n", v->ndev,
 			v->ndev == 1 ? "" : "s", v->cycles);
 	else
@@ -167,11 +224,10 @@ int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t e
 	    .settle_cycles = nf_json_int(run, "settle_cycles", 2),
 	    .stall_cycles = nf_json_int(run, "stall_cycles", 3),
 	};
-	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
-	rc = nf_rows_load(&rows, path, err, errlen);
+	rc = nf_rows_load_run(&rows, dir, err, errlen);
 	if (rc == 0) {
 		if (rows.bad_lines)
-			fprintf(stderr, "netflap: %s: %zu torn or malformed line%s skipped\n", path,
+			fprintf(stderr, "netflap: %s/cycles.csv: %zu torn or malformed line%s skipped\n", dir,
 				rows.bad_lines, rows.bad_lines == 1 ? "" : "s");
 		nf_verdict_compute(&rows, &cfg, v);
 		v->rows_dropped = rows.bad_lines;
@@ -189,7 +245,7 @@ int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t e
 
 int nf_verdict_run_dir(const char *dir, bool quiet)
 {
-	static struct nf_verdict v;
+	struct nf_verdict v = {0};
 	char tmp[PATH_MAX + 16], dst[PATH_MAX + 16], err[PATH_MAX + 64];
 	FILE *f;
 
@@ -202,21 +258,26 @@ int nf_verdict_run_dir(const char *dir, bool quiet)
 		const char *name;
 		void (*write)(const struct nf_verdict *, FILE *);
 	} outs[] = {{"verdict.json", nf_verdict_json}, {"junit.xml", nf_verdict_junit}};
+	rc = v.unjudged || v.lost ? 3 : v.n ? 1 : 0;
 	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
 		f = create(dir, outs[i].name, tmp, sizeof(tmp));
 		if (!f) {
 			fprintf(stderr, "netflap: %s: %s\n", tmp, strerror(errno));
-			return 3;
+			rc = 3;
+			goto out;
 		}
 		outs[i].write(&v, f);
 		snprintf(dst, sizeof(dst), "%s/%s", dir, outs[i].name);
 		if (fclose(f) || rename(tmp, dst) < 0) {
 			fprintf(stderr, "netflap: %s: %s\n", dst, strerror(errno));
 			unlink(tmp);
-			return 3;
+			rc = 3;
+			goto out;
 		}
 	}
 	if (!quiet)
 		nf_verdict_summary(&v, stdout);
-	return v.unjudged ? 3 : v.n ? 1 : 0;
+out:
+	nf_verdict_free(&v);
+	return rc;
 }

@@ -47,20 +47,22 @@ static int finding(struct nf_verdict *v, const char *line)
 	struct nf_finding *f;
 	bool note = strstr(line, "\"note\": true") != NULL;
 
-	if (note ? v->nnotes == NF_MAX_NOTES : v->n == NF_MAX_FINDINGS)
-		return 0;
-	f = note ? &v->notes[v->nnotes] : &v->f[v->n];
-	memset(f, 0, sizeof(*f));
+	if (!(f = nf_verdict_slot(v, note)))
+		return -ENOMEM;
 	if (json_str(line, "class", cls, sizeof(cls)) < 0 ||
 	    json_str(line, "what", f->what, sizeof(f->what)) < 0 ||
-	    json_str(line, "summary", f->summary, sizeof(f->summary)) < 0)
+	    json_str(line, "summary", f->summary, sizeof(f->summary)) < 0) {
+		(*(note ? &v->nnotes : &v->n))--;
 		return -EINVAL;
+	}
 	f->cls = NF_NCLASSES;
 	for (int c = 0; c < NF_NCLASSES; c++)
 		if (strcmp(cls, nf_class_name((enum nf_class)c)) == 0)
 			f->cls = (enum nf_class)c;
-	if (f->cls == NF_NCLASSES)
+	if (f->cls == NF_NCLASSES) {
+		(*(note ? &v->nnotes : &v->n))--;
 		return -EINVAL;
+	}
 	f->device = (int)json_int(line, "device", 0);
 	f->first_cycle = json_int(line, "first_cycle", NF_UNSET);
 	f->exhaustion = json_int(line, "exhaustion_cycle", NF_UNSET);
@@ -87,10 +89,6 @@ static int finding(struct nf_verdict *v, const char *line)
 		f->nev++;
 		ev++;
 	}
-	if (note)
-		v->nnotes++;
-	else
-		v->n++;
 	return 0;
 }
 
@@ -101,6 +99,7 @@ int nf_verdict_load(const char *dir, struct nf_verdict *v, char *err, size_t err
 	FILE *f;
 
 	memset(v, 0, sizeof(*v));
+	v->planned = NF_UNSET;
 	snprintf(path, sizeof(path), "%s/verdict.json", dir);
 	f = fopen(path, "r");
 	if (!f) {
@@ -116,8 +115,11 @@ int nf_verdict_load(const char *dir, struct nf_verdict *v, char *err, size_t err
 		else if (strstr(line, "\"cycles\": ") && !strstr(line, "\"class\""))
 			v->cycles = json_int(line, "cycles", 0);
 		else if (strstr(line, "\"class\": ") && (rc = finding(v, line)) < 0)
-			snprintf(err, errlen, "%s:%d: not a finding netflap wrote", path, lineno);
+			snprintf(err, errlen, "%s:%d: %s", path, lineno,
+				 rc == -ENOMEM ? "out of memory" : "not a finding netflap wrote");
 	}
 	fclose(f);
+	if (rc < 0)
+		nf_verdict_free(v);
 	return rc;
 }

@@ -124,20 +124,49 @@ static void init_finding(struct nf_finding *f, int dev, enum nf_class c, const c
 	f->predictable_from = NF_UNSET;
 }
 
+struct nf_finding *nf_verdict_slot(struct nf_verdict *v, bool note)
+{
+	struct nf_finding **a = note ? &v->notes : &v->f;
+	int *n = note ? &v->nnotes : &v->n, *cap = note ? &v->capnotes : &v->cap;
+
+	if (*n == *cap) {
+		int c = *cap ? *cap * 2 : 16;
+		void *p = realloc(*a, (size_t)c * sizeof(**a));
+		if (!p) { /* said: the verdict is then not clean */
+			v->lost++;
+			return NULL;
+		}
+		*a = p;
+		*cap = c;
+	}
+	memset(&(*a)[*n], 0, sizeof(**a));
+	return &(*a)[(*n)++];
+}
+
+void nf_verdict_free(struct nf_verdict *v)
+{
+	free(v->f);
+	free(v->notes);
+	free(v->seen);
+	memset(v, 0, sizeof(*v));
+}
+
 struct nf_finding *nf_vd_add(struct nf_verdict *v, int dev, enum nf_class c, const char *what)
 {
-	if (v->n == NF_MAX_FINDINGS)
-		return NULL;
-	init_finding(&v->f[v->n], dev, c, what);
-	return &v->f[v->n++];
+	struct nf_finding *f = nf_verdict_slot(v, false);
+
+	if (f)
+		init_finding(f, dev, c, what);
+	return f;
 }
 
 struct nf_finding *nf_vd_note(struct nf_verdict *v, int dev, enum nf_class c, const char *what)
 {
-	if (v->nnotes == NF_MAX_NOTES)
-		return NULL;
-	init_finding(&v->notes[v->nnotes], dev, c, what);
-	return &v->notes[v->nnotes++];
+	struct nf_finding *f = nf_verdict_slot(v, true);
+
+	if (f)
+		init_finding(f, dev, c, what);
+	return f;
 }
 
 /* evidence: a few rows spread over the trend, values as in the CSV */

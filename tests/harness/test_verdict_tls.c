@@ -50,6 +50,7 @@ static void judge_status(int cycles, tls_gen gen, int fail_from, struct nf_verdi
 	}
 	fclose(f);
 	ck_assert_int_eq(nf_rows_load(&rows, path, err, sizeof(err)), 0);
+	nf_verdict_free(v); /* the last test's */
 	nf_verdict_compute(&rows, &cfg, v);
 	nf_rows_free(&rows);
 	unlink(path);
@@ -77,7 +78,7 @@ static void flat(int cycle, unsigned *rng, long *after, long *fails)
 
 START_TEST(test_flat_is_clean)
 {
-	struct nf_verdict v;
+	static struct nf_verdict v; /* the last one judged stays reachable */
 
 	judge(500, flat, &v);
 	ck_assert_msg(v.n == 0, "a flat TLS heap gave %d findings (%s)", v.n,
@@ -95,7 +96,7 @@ static void leaks(int cycle, unsigned *rng, long *after, long *fails)
 
 START_TEST(test_growth_is_a_leak)
 {
-	struct nf_verdict v;
+	static struct nf_verdict v; /* the last one judged stays reachable */
 
 	judge(80, leaks, &v);
 	const struct nf_finding *f = tls_finding(&v);
@@ -118,7 +119,7 @@ static void slow_then_refused(int cycle, unsigned *rng, long *after, long *fails
 
 START_TEST(test_refusal_is_exhaustion_seen)
 {
-	struct nf_verdict v;
+	static struct nf_verdict v; /* the last one judged stays reachable */
 
 	judge(70, slow_then_refused, &v);
 	const struct nf_finding *f = tls_finding(&v);
@@ -141,7 +142,7 @@ static void exhausted_at_once(int cycle, unsigned *rng, long *after, long *fails
 
 START_TEST(test_stall_says_tls_refused)
 {
-	struct nf_verdict v;
+	static struct nf_verdict v; /* the last one judged stays reachable */
 
 	judge_status(20, exhausted_at_once, 1, &v);
 	ck_assert_int_ge(v.n, 1);

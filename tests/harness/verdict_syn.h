@@ -15,6 +15,7 @@ struct syn {
 	const char *status;
 	int heap_tw; /* heap_time_wait: heap held by TIME_WAIT pcbs */
 	int closing; /* tcp_closing: pcbs closed by the app that lwIP still finishes */
+	int pressure; /* cpu_pressure, per mille; -1 (the default) empty */
 };
 
 typedef void (*gen_fn)(int cycle, unsigned *rng, struct syn *r);
@@ -40,10 +41,10 @@ static inline void write_csv(int cycles, int ndev, gen_fn gen)
 	f = fdopen(fd, "w");
 	fprintf(f, "cycle,device,connack_ms,socket_fd,sockets_in_use,socket_slots,heap_free,"
 		   "heap_min_free,memp_netconn_used,memp_tcp_pcb_used,memp_pbuf_pool_used,"
-		   "tcp_time_wait,slots_after_teardown,status,heap_time_wait,tcp_closing\n");
+		   "tcp_time_wait,slots_after_teardown,status,heap_time_wait,tcp_closing,cpu_pressure\n");
 	for (int c = 1; c <= cycles; c++)
 		for (int d = 0; d < ndev; d++) {
-			struct syn r = {0, 0, 1, 1, 1, 0, 0, 60000, 59000, 5, "ok", 0, 0};
+			struct syn r = {0, 0, 1, 1, 1, 0, 0, 60000, 59000, 5, "ok", 0, 0, -1};
 			cur_dev = d;
 			gen(c, &rng, &r);
 			fprintf(f, "%d,%d,", c, d);
@@ -53,7 +54,10 @@ static inline void write_csv(int cycles, int ndev, gen_fn gen)
 				r.heap_min, r.netconn, r.tcp_pcb, r.pbuf, r.time_wait);
 			if (c > 1) /* cycle 1 had no teardown */
 				fprintf(f, "%d", r.after_teardown);
-			fprintf(f, ",%s,%d,%d\n", r.status, r.heap_tw, r.closing);
+			fprintf(f, ",%s,%d,%d,", r.status, r.heap_tw, r.closing);
+			if (r.pressure >= 0)
+				fprintf(f, "%d", r.pressure);
+			fputc('\n', f);
 		}
 	fclose(f);
 }
