@@ -2,9 +2,12 @@
 # Nightly soak: set up, run a long flap, plot, and exit with the verdict.
 # Usage: scripts/soak.sh [SCENARIO] [netflap run options...]
 #   SCENARIO defaults to scenarios/soak-nightly.scn; the run folder is
-#   results/soak-<UTC stamp>/ (override with --out), kept as the job's artifact.
-# After the run: results/history.csv (`netflap history` of every soak run
-# here), and the run compared with the last 7 nights of the same scenario
+#   $NETFLAP_SOAK_DIR/soak-<UTC stamp>/ (NETFLAP_SOAK_DIR defaults to
+#   results/; a CI job whose checkout is cleaned each time points it at a
+#   folder that stays), kept as the job's artifact.
+# After the run: $NETFLAP_SOAK_DIR/history.csv (`netflap history` of every
+# soak run there), the run's report.html re-drawn with a trend panel over
+# them, and the run compared with the last 7 nights of the same scenario
 # (`netflap compare`; compare.json and junit.xml in its folder): a
 # regression fails the soak as a finding does. NETFLAP_SOAK_WINDOW=N sets
 # the window (0: no compare).
@@ -20,7 +23,9 @@ if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
 fi
 "$here/scripts/setup.sh"
 cd "$here"
-out=results/soak-$(date -u +%Y%m%dT%H%M%SZ)
+soaks=${NETFLAP_SOAK_DIR:-results}
+mkdir -p "$soaks"
+out=$soaks/soak-$(date -u +%Y%m%dT%H%M%SZ)
 # A stop (systemctl stop, a cancelled job) reaches this script: pass it on
 # to netflap, which finishes its cycle, judges and tears down, and wait for
 # that; netflap's own children never see it (they have process groups of
@@ -39,11 +44,13 @@ trap - TERM INT HUP
 [ -f "$out/verdict.json" ] || exit $rc
 # the nights before, of the same scenario (fingerprint), newest last
 window=${NETFLAP_SOAK_WINDOW:-7}
-mapfile -t runs < <(ls -d results/soak-*/ 2>/dev/null | sed 's#/$##' | sort)
-build/netflap history "${runs[@]}" --csv results/history.csv 2>/dev/null || true
-fp=$(awk -F, -v d="$out" 'NR > 1 && $3 == d {print $5}' results/history.csv)
+mapfile -t runs < <(ls -d "$soaks"/soak-*/ 2>/dev/null | sed 's#/$##' | sort)
+build/netflap history "${runs[@]}" --csv "$soaks/history.csv" 2>/dev/null || true
+build/netflap plot "$out" --history "$soaks/history.csv" >/dev/null 2>&1 ||
+	say "soak: the trend panel could not be drawn (the report stays as the run wrote it)"
+fp=$(awk -F, -v d="$out" 'NR > 1 && $3 == d {print $5}' "$soaks/history.csv")
 mapfile -t prev < <(awk -F, -v d="$out" -v fp="$fp" 'NR > 1 && $3 != d && $5 == fp {print $3}' \
-	results/history.csv | tail -n "$window")
+	"$soaks/history.csv" | tail -n "$window")
 if [ "$window" -gt 0 ] && [ ${#prev[@]} -gt 0 ] && [ -n "$fp" ]; then
 	crc=0
 	build/netflap compare "${prev[@]}" "$out" || crc=$?

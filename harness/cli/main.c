@@ -1,4 +1,5 @@
 /* netflap: the flap harness's command line. */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
@@ -159,7 +160,7 @@ static int cmd_verdict(int argc, char **argv)
 
 static int plot_cell(const char *cell, void *arg)
 {
-	int *worst = arg, rc = nf_plot_run_dir(cell, false);
+	int *worst = arg, rc = nf_plot_run_dir(cell, false, NULL);
 	if (rc > *worst)
 		*worst = rc;
 	return 0;
@@ -171,14 +172,22 @@ static int cmd_plot(int argc, char **argv)
 	char csv[PATH_MAX + 16];
 	int worst = 0;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: netflap plot RUN_DIR|CELLS_DIR\n");
+	const char *history = NULL;
+	if (argc == 4 && strcmp(argv[2], "--history") == 0) {
+		history = argv[3];
+		if (access(history, R_OK) < 0) {
+			fprintf(stderr, "netflap plot: --history %s: %s\n", history,
+				strerror(errno));
+			return NF_EXIT_USAGE;
+		}
+	} else if (argc != 2) {
+		fprintf(stderr, "usage: netflap plot RUN_DIR|CELLS_DIR [--history HISTORY.csv]\n");
 		return NF_EXIT_USAGE;
 	}
 	snprintf(csv, sizeof(csv), "%s/cycles.csv", argv[1]);
 	if (access(csv, R_OK) < 0 && nf_mx_each_cell(argv[1], 2, plot_cell, &worst) > 0)
 		return worst;
-	return nf_plot_run_dir(argv[1], false);
+	return nf_plot_run_dir(argv[1], false, history);
 }
 
 static int cmd_status(int argc, char **argv)

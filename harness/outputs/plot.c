@@ -98,7 +98,7 @@ static int gnuplot(const char *dir, char *const a[7], const char *log)
 	return rc;
 }
 
-int nf_plot_run_dir(const char *dir, bool quiet)
+int nf_plot_run_dir(const char *dir, bool quiet, const char *history)
 {
 	struct nf_rows rows;
 	char csv[PATH_MAX + 16], out[PATH_MAX + 16], ndev[16], err[PATH_MAX + 64],
@@ -162,7 +162,7 @@ int nf_plot_run_dir(const char *dir, bool quiet)
 	struct nf_report_plot shown[NPANELS];
 	for (size_t i = 0; i < NPANELS; i++)
 		shown[i] = (struct nf_report_plot){panels[i].name, drawn[i]};
-	rc = nf_report_html(dir, shown, (int)NPANELS);
+	rc = nf_report_html(dir, shown, (int)NPANELS, history);
 	nf_rows_free(&rows);
 	if (rc) {
 		fprintf(stderr, "netflap: plot: %s/report.html: %s\n", dir, strerror(-rc));

@@ -27,7 +27,9 @@ extern const int nf_plot_nseries;
 int nf_plot_data(const struct nf_rows *rows, const char *path, int *nlines, char *titles,
 		 size_t tlen);
 
-/* Returns an exit code: 0, 2 (no rows), 3 (gnuplot missing or failed). */
-int nf_plot_run_dir(const char *dir, bool quiet);
+/* Plots dir and writes its report.html (with a trend panel from history,
+ * a `netflap history` CSV, when not NULL). Returns an exit code: 0, 2 (no
+ * rows), 3 (gnuplot missing or failed). */
+int nf_plot_run_dir(const char *dir, bool quiet, const char *history);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "escape.h"
 #include "report_html.h"
+#include "report_trend.h"
 #include "verdict.h"
 
 static void text(FILE *f, const char *s)
@@ -134,9 +135,11 @@ static const char style[] =
     "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;"
     "vertical-align:top;text-align:left}th{background:#eee}pre{background:#f4f4f4;padding:8px;"
     "overflow-x:auto}.bad{color:#a00}.good{color:#070}.ev{font-size:90%}svg{max-width:100%;"
-    "height:auto}";
+    "height:auto}figure.trend{display:inline-block;margin:0.5em}figure.trend p{margin:0;"
+    "font-size:85%}";
 
-int nf_report_html(const char *dir, const struct nf_report_plot *plots, int nplots)
+int nf_report_html(const char *dir, const struct nf_report_plot *plots, int nplots,
+		   const char *history)
 {
 	static struct nf_verdict v; /* the last one read stays: freed before the next */
 	char path[PATH_MAX + 32], tmp[PATH_MAX + 32], err[PATH_MAX + 64];
@@ -166,6 +169,8 @@ int nf_report_html(const char *dir, const struct nf_report_plot *plots, int nplo
 		text(f, err);
 		fprintf(f, "</p>\n");
 	}
+	if (history)
+		nf_report_trend(f, history, dir);
 	fprintf(f, "<h2>Plots</h2>\n<p>Dotted red: the first finding's cycle; dashed: the cycle "
 		   "the stack ran out (seen or predicted).</p>\n");
 	for (int i = 0; i < nplots; i++) {

@@ -14,8 +14,10 @@ struct nf_report_plot {
 	bool drawn;       /* false: no data for it (said on the page) */
 };
 
-/* Writes dir/report.html (through a temporary file). 0 or -errno. */
-int nf_report_html(const char *dir, const struct nf_report_plot *plots, int nplots);
+/* Writes dir/report.html (through a temporary file), with a trend panel
+ * when history (a `netflap history` CSV) is given. 0 or -errno. */
+int nf_report_html(const char *dir, const struct nf_report_plot *plots, int nplots,
+		   const char *history);
 
 /* "FIRST EXHAUSTION" cycles for the plots' marks, -1 for none */
 void nf_report_marks(const char *dir, char *buf, size_t len);

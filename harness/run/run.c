@@ -307,7 +307,7 @@ static int finish(struct run *r, int rc)
 	nf_rotate_finish(r);
 	int verdict = nf_verdict_run_dir(r->dir, r->o->quiet);
 	if (nf_have_program("gnuplot")) /* plots are a view: a failure here is only said */
-		nf_plot_run_dir(r->dir, true);
+		nf_plot_run_dir(r->dir, true, NULL);
 	nf_run_say(r, "netflap: rows in %s/cycles.csv", r->dir);
 	return r->fatal[0] || rc < 0 ? NF_EXIT_ENV : verdict;
 }

@@ -65,5 +65,18 @@ fps=$(nf_col fingerprint "$out/h.csv" | sort -u | wc -l)
 [ "$fps" = 2 ] || nf_fail "history: $fps fingerprints for two scenarios"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d) == 3" "$out/h.json" ||
 	nf_fail "history: h.json is not 3 runs of JSON"
+# the trend panel: run b among the fixed runs (a, b, slow), red; v apart
+"$nf" history "$out/a" "$out/slow" "$out/b" "$out/v" >"$out/h2.csv" || nf_fail "history: exit $?"
+"$nf" plot "$out/b" --history "$out/h2.csv" >/dev/null 2>&1 || nf_fail "plot --history: exit $?"
+grep -q '<h2>Trend</h2>' "$out/b/report.html" || nf_fail "report.html has no trend panel"
+grep -q 'among 3 runs of its scenario' "$out/b/report.html" || nf_fail "the trend panel is not over the 3 fixed runs"
+[ "$(grep -o '<figure class="trend">' "$out/b/report.html" | wc -l)" = 6 ] || nf_fail "not 6 trend charts"
+[ "$(grep -o 'r="5" fill="#c00"' "$out/b/report.html" | wc -l)" = 6 ] || nf_fail "run b not marked on each chart"
+"$nf" history "$out/a" >"$out/h3.csv"
+"$nf" plot "$out/b" --history "$out/h3.csv" >/dev/null 2>&1 || nf_fail "plot --history without the run: exit $?"
+grep -q 'this run is not in it' "$out/b/report.html" || nf_fail "a history without the run is not said"
+"$nf" plot "$out/b" --history "$out/none.csv" >/dev/null 2>&1
+[ $? = 2 ] || nf_fail "plot --history of a missing file: not exit 2"
+echo "trend: run b marked among 3 runs on 6 charts"
 nf_nothing_left "$out/a"
 echo "PASS: compare"
