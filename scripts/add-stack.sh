@@ -3,18 +3,23 @@
 # can flap, under a name of yours.
 #
 # Usage: scripts/add-stack.sh NAME --lwip VERSION|DIR [--patch FILE]...
-#                             [--lwipopts static|heap|FILE] [--hooks FILE] [--build DIR]
+#                             [--lwipopts static|heap|FILE] [--hooks FILE]
+#                             [--include DIR]... [--build DIR]
 #        scripts/add-stack.sh --remove NAME [--build DIR]
 #
 #   --lwip 2.1.3|2.2.1  Debian's pristine lwIP of that release (fetched once,
 #                       sha256 checked); DIR: any unpacked lwIP tree with
-#                       lwIP's src/ layout (a vendor fork)
+#                       lwIP's src/ layout (a vendor fork; CRLF files are
+#                       taken as LF)
 #   --patch FILE        a unified diff against that tree (patch -p1; LF or
 #                       CRLF), applied in the order given; repeatable
 #   --lwipopts          static (netflap's fixed pools, the default), heap
 #                       (pools on the heap, MEMP_MEM_MALLOC 1, as ESP-IDF
 #                       builds lwIP) or your firmware's lwipopts.h
 #   --hooks FILE        a header compiled in as LWIP_HOOK_FILENAME
+#   --include DIR       a folder of headers the fork expects from its
+#                       platform (an RTOS header its netif.c, dns.c or
+#                       sockets.c includes); repeatable, searched in order
 #   --build DIR         the build folder (default: build)
 #
 # Then: build/netflap run SCENARIO --set device.stack=NAME. The same
@@ -27,14 +32,14 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
 abs() { [ -e "$1" ] || die 2 "add-stack: $2 $1 does not exist"; (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); }
 
 name="" lwip="" opts=static hooks="" build="$here/build" remove=0
-patches=()
+patches=() includes=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--lwip | --patch | --lwipopts | --hooks | --build)
+	--lwip | --patch | --lwipopts | --hooks | --include | --build)
 		[ $# -ge 2 ] || die 2 "add-stack: $1 needs a value (try --help)" ;;
 	esac
 	case "$1" in
@@ -42,6 +47,11 @@ while [ $# -gt 0 ]; do
 	--patch) patches+=("$(abs "$2" "patch")"); shift ;;
 	--lwipopts) opts=$2; shift ;;
 	--hooks) hooks=$(abs "$2" "hooks file"); shift ;;
+	--include)
+		[ -d "$2" ] || die 2 "add-stack: --include $2 is not a folder"
+		includes+=("$(abs "$2" "include folder")")
+		shift
+		;;
 	--build) build=$2; shift ;;
 	--remove) remove=1 ;;
 	-h | --help) usage; exit 0 ;;
@@ -100,6 +110,9 @@ text=$(
 	for p in "${patches[@]}"; do printf ' [==[%s]==]' "$p"; done
 	printf ')\nset(NF_STACK_OPTIONS [==[%s]==])\n' "$opts"
 	printf 'set(NF_STACK_HOOKS [==[%s]==])\n' "$hooks"
+	printf 'set(NF_STACK_INCLUDES'
+	for i in "${includes[@]}"; do printf ' [==[%s]==]' "$i"; done
+	printf ')\n'
 )
 # the descriptor as it was before this call, put back when a step fails:
 # the build folder builds and tests as before (a stack it cannot build

@@ -1,7 +1,6 @@
 /* cycles.csv reader (see rows.h). */
 #include <errno.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,20 +175,21 @@ static int load_file(struct nf_rows *rows, const char *path, char *err, size_t e
 			 "%s:1: not a netflap cycles.csv (no cycle/device/status columns)", path);
 		rc = -EINVAL;
 	}
-	bool whole = true; /* the last line read ended in a newline */
 	while (rc == 0 && gzgets(f, line, sizeof(line))) {
 		lineno++;
-		whole = strchr(line, '\n') != NULL;
 		if ((rc = add_line(rows, &h, line)) < 0)
 			snprintf(err, errlen, "%s:%d: out of memory", path, lineno);
 	}
-	/* a compressed segment cut short (its compressor stopped) ends in an
-	 * error: the rows before it are kept; a last line not yet counted as
-	 * torn is counted */
+	/* a compressed segment that ends in an error is damaged: a stopped
+	 * compressor leaves its plain segment whole beside it (read instead),
+	 * so this one lost rows no one can count: not judged as if whole */
 	int zerr;
-	gzerror(f, &zerr);
-	if (rc == 0 && zerr != Z_OK && whole)
-		rows->bad_lines++;
+	const char *why = gzerror(f, &zerr);
+	if (rc == 0 && zerr != Z_OK) {
+		snprintf(err, errlen, "%s:%d: damaged (%s): the rows after it cannot be read", path,
+			 lineno, why);
+		rc = -EIO;
+	}
 	gzclose(f);
 	return rc;
 }

@@ -1,11 +1,13 @@
 # netflap_lwip_stack(NAME TREE dir [PATCHES file...] [OPTIONS static|heap|file]
-#                    [HOOKS file] [ORIGIN text])
+#                    [HOOKS file] [INCLUDES dir...] [ORIGIN text])
 #
 # One stack: copies the lwIP tree's src/ and test/ to
-# ${CMAKE_BINARY_DIR}/lwip/NAME, applies the patches in order (patch -p1;
-# CRLF or LF patches alike, the tree is LF), puts the options (a shipped
+# ${CMAKE_BINARY_DIR}/lwip/NAME (a CRLF tree's text files made LF), applies
+# the patches in order (patch -p1; CRLF or LF patches alike), puts the
+# options (a shipped
 # profile from lwip-port/profiles/ or the firmware's lwipopts.h) and the
-# hooks behind netflap's port checks, and defines:
+# hooks behind netflap's port checks, the INCLUDES folders (headers a fork
+# expects from its platform) on every include path of the stack, and defines:
 #   lwip_NAME            static library: lwIP + netflap's port + the probe
 #   lwip_unittests_NAME  lwIP's own test/unit suite, from this tree's list
 # It writes ${CMAKE_BINARY_DIR}/stacks/NAME.info (what the harness records
@@ -32,9 +34,13 @@ endfunction()
 # of the port checks stops here, with its message; each NF_ADDED_* note
 # is printed, so the build output says what netflap set.
 function(_netflap_check_opts gen tree name)
+  set(extra)
+  foreach(d IN LISTS stack_includes) # the caller's (netflap_lwip_stack)
+    list(APPEND extra -I${d})
+  endforeach()
   execute_process(
     COMMAND ${CMAKE_C_COMPILER} -E -dM -x c -I${gen} -I${NETFLAP_PORT_DIR}/include
-            -I${tree}/src/include ${gen}/lwipopts.h
+            -I${tree}/src/include ${extra} ${gen}/lwipopts.h
     RESULT_VARIABLE rc OUTPUT_VARIABLE defs ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     string(REGEX MATCHALL "netflap: [^\"\n]*" why "${err}")
@@ -84,7 +90,8 @@ function(_netflap_unittests name tree)
   add_executable(lwip_unittests_${name}
     ${LWIP_TESTFILES} ${lwipnoapps_SRCS} ${lwipmdns_SRCS} ${lwipmqtt_SRCS})
   target_include_directories(lwip_unittests_${name} PRIVATE
-    ${tree}/test/unit ${NETFLAP_PORT_DIR}/unittest ${NETFLAP_PORT_DIR}/include ${tree}/src/include)
+    ${tree}/test/unit ${NETFLAP_PORT_DIR}/unittest ${NETFLAP_PORT_DIR}/include ${tree}/src/include
+    ${stack_includes})
   # lwIP's test lwipopts.h leaves MEM_ALIGNMENT at 1; on a 64-bit host that
   # misaligns pool elements (UBSan says so). Ports set it: so do we.
   target_compile_definitions(lwip_unittests_${name} PRIVATE _GNU_SOURCE MEM_ALIGNMENT=8)
@@ -99,7 +106,7 @@ function(_netflap_unittests name tree)
 endfunction()
 
 function(netflap_lwip_stack name)
-  cmake_parse_arguments(V "" "TREE;OPTIONS;HOOKS;ORIGIN;UNITTESTS" "PATCHES" ${ARGN})
+  cmake_parse_arguments(V "" "TREE;OPTIONS;HOOKS;ORIGIN;UNITTESTS" "PATCHES;INCLUDES" ${ARGN})
   if(NOT name MATCHES "^[a-z0-9][a-z0-9_-]*$" OR name STREQUAL "linux")
     message(FATAL_ERROR "netflap: stack name '${name}': want lower-case letters, digits, - "
                         "and _ (and not 'linux', the kernel stack)")
@@ -121,6 +128,14 @@ function(netflap_lwip_stack name)
       message(FATAL_ERROR "netflap: stack '${name}': hooks file ${V_HOOKS} does not exist")
     endif()
   endif()
+  set(stack_includes)
+  foreach(d IN LISTS V_INCLUDES)
+    get_filename_component(a "${d}" ABSOLUTE BASE_DIR "${CMAKE_SOURCE_DIR}")
+    if(NOT IS_DIRECTORY "${a}")
+      message(FATAL_ERROR "netflap: stack '${name}': include folder ${d} does not exist")
+    endif()
+    list(APPEND stack_includes "${a}")
+  endforeach()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${opts} ${hooks})
 
   set(tree "${CMAKE_BINARY_DIR}/lwip/${name}")
@@ -149,7 +164,7 @@ function(netflap_lwip_stack name)
   target_include_directories(lwip_${name} BEFORE PUBLIC ${gen})
   target_include_directories(lwip_${name} PUBLIC ${NETFLAP_PORT_DIR}/include)
   target_include_directories(lwip_${name} PRIVATE ${NETFLAP_PORT_DIR}/../common) # clock.h
-  target_include_directories(lwip_${name} SYSTEM PUBLIC ${tree}/src/include)
+  target_include_directories(lwip_${name} SYSTEM PUBLIC ${tree}/src/include ${stack_includes})
   target_compile_definitions(lwip_${name} PRIVATE NETFLAP_VARIANT="${name}" _GNU_SOURCE)
   target_link_libraries(lwip_${name} PUBLIC Threads::Threads)
   set_source_files_properties(${NETFLAP_PORT_DIR}/sys_arch.c ${NETFLAP_PORT_DIR}/probe.c

@@ -9,7 +9,7 @@
 #   killed    the same run SIGKILLed after its second segment, cleaned up:
 #             judged (every whole row, at most one torn) and plotted; a
 #             segment whose compressor was stopped (plain and a cut .gz
-#             beside it) reads as before
+#             beside it) reads as before; a cut .gz alone: exit 3, named
 #   split     a vendor run (a slot leak) cut by hand into three segments,
 #             two of them compressed: the same findings as the one file
 #   linux, upstream  6,000 cycles at run.rotate = 1: clean, segments made
@@ -97,7 +97,13 @@ killed)
 	cp "$out/k/verdict.json" "$out/kv1.json"
 	"$nf" verdict "$out/k" >/dev/null 2>&1 || nf_fail "verdict with a cut .gz beside its plain segment"
 	cmp -s "$out/kv1.json" "$out/k/verdict.json" || nf_fail "the cut .gz changed the verdict: $(diff "$out/kv1.json" "$out/k/verdict.json")"
-	echo "killed: $segs segments, $n rows judged ($dropped torn), plotted; a stopped compressor's segment read whole"
+	# a damaged segment with no plain copy: never judged as if whole
+	rm "$out/k/cycles-0001.csv"
+	"$nf" verdict "$out/k" >"$out/kd.txt" 2>&1
+	rc=$?
+	[ $rc = 3 ] && grep -q 'cycles-0001.csv.gz:.*damaged' "$out/kd.txt" ||
+		nf_fail "a damaged segment: exit $rc, want 3 naming it: $(cat "$out/kd.txt")"
+	echo "killed: $segs segments, $n rows judged ($dropped torn), plotted; a stopped compressor's segment read whole; a damaged one exit 3"
 	;;
 split)
 	nf_run_quiet v "$root/scenarios/seed-quick.scn" --set run.loops=45

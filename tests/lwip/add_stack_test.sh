@@ -16,6 +16,10 @@
 #     refusal of SO_KEEPALIVE is in the rows
 #   lwIP 2.1.2 and 2.2.0 from ../shared/lwip-trees (skipped without it):
 #     add-stack exit 0 with their own unit tests skipped and why, 200 clean
+#   an RTOS fork in CRLF whose netif.c, dns.c and sockets.c include its
+#     platform's header: without --include exit 3 (the header named), the
+#     folder as it was; with it and the vendor patch (LF) the leak at 39;
+#     with it and the fix, 200 clean cycles
 #   a tree that does not compile: exit 3, not registered, the folder builds
 #   netflap matrix --stacks upstream,NAME
 #
@@ -144,6 +148,38 @@ if [ -d "$shared" ]; then
 else
 	echo "skipped: release trees (no $shared)"
 fi
+
+# --- an RTOS fork: CRLF files, a platform header from core files ---
+mkdir -p "$work/rtos-tree" "$work/rtos-inc"
+cp -r "$lwip/src" "$lwip/test" "$work/rtos-tree/"
+printf '#ifndef NF_TEST_RTOS_H\n#define NF_TEST_RTOS_H\n#define NF_TEST_RTOS_TICK 1000\n#endif\n' \
+	>"$work/rtos-inc/nf_test_rtos.h"
+for f in src/core/netif.c src/core/dns.c src/api/sockets.c; do
+	sed -i '1i #include "nf_test_rtos.h"\n#if NF_TEST_RTOS_TICK != 1000\n#error the platform header is not the one given\n#endif' \
+		"$work/rtos-tree/$f"
+done
+find "$work/rtos-tree" -name '*.[ch]' -exec sed -i 's/$/\r/' {} +
+file_crlf=$(grep -c $'\r$' "$work/rtos-tree/src/api/sockets.c")
+keys_before=$("$nf" keys | grep 'device.stack =')
+add rtos --lwip "$work/rtos-tree"
+rc=$?
+check "an RTOS fork without --include: exit 3 (got $rc), the header named, nothing registered" \
+	bash -c "[ $rc = 3 ] && grep -q 'nf_test_rtos.h' '$work/add-rtos.log' && [ ! -e '$work/stacks/rtos' ] &&
+	[ \"\$('$nf' keys | grep 'device.stack =')\" = '$keys_before' ]"
+add rtos --lwip "$work/rtos-tree" --include "$work/rtos-inc" \
+	--patch "$src/lwip-port/patches/vendor-sockets.patch" ||
+	nf_fail "add rtos: $(tail -5 "$work/add-rtos.log")"
+check "the RTOS fork's files were CRLF ($file_crlf lines of sockets.c) and its info file names the include folder" \
+	bash -c "[ $file_crlf -gt 100 ] && grep -q '^include=[0-9a-f]* $work/rtos-inc\$' '$build/stacks/rtos.info'"
+run rtos "$src/scenarios/seed-quick.scn" --set device.stack=rtos
+check "RTOS fork + the vendor patch (LF on a CRLF tree): first socket_failed at 39 (exit $rc)" \
+	test "$rc" = 1 -a "$(first_failed "$work/run-rtos/cycles.csv")" = 39
+add rtosfix --lwip "$work/rtos-tree" --include "$work/rtos-inc" \
+	--patch "$src/lwip-port/patches/fixed-sockets.patch" ||
+	nf_fail "add rtosfix: $(tail -5 "$work/add-rtosfix.log")"
+run rtosfix "$src/scenarios/fixed-quick.scn" --set device.stack=rtosfix --set run.loops=200
+check "RTOS fork + the fix: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
+	"$(oks "$work/run-rtosfix/cycles.csv")" = 200
 
 # --- a tree that does not build: exit 3, the build folder as it was ---
 mkdir -p "$work/broken-tree"
