@@ -1,6 +1,6 @@
 /* The verdict on synthetic cycles.csv files: one per class, and the traps:
  * TIME_WAIT noise, a slow heap leak, a pool leak under a constant socket
- * index, a stall, a clean 1000-cycle run. */
+ * index, a stall, a clean 1000-cycle run (fleets: test_verdict_fleet.c). */
 #include <check.h>
 #include <inttypes.h>
 #include <math.h>
@@ -38,17 +38,6 @@ static void dump(void)
 
 /* generators */
 
-static void g_clean(int c, unsigned *s, struct syn *r)
-{
-	(void)c;
-	r->pbuf = (int)(rnd(s) % 4);
-	r->heap = 60000 - (int)(rnd(s) % 100); /* in-flight buffers come and go */
-	r->heap_min = 58000;
-	r->connack = 3 + (int)(rnd(s) % 6);
-	r->time_wait = (int)(rnd(s) % 5);
-	r->tcp_pcb = 1 + r->time_wait;
-}
-
 /* a buffer the stack normally holds, let go for one cycle now and then
  * (free heap up 136 bytes, as a 100-device fleet showed): no leak */
 static void g_heap_upspikes(int c, unsigned *s, struct syn *r)
@@ -57,44 +46,6 @@ static void g_heap_upspikes(int c, unsigned *s, struct syn *r)
 	r->heap = (c == 7 || c == 50 || c == 81) ? 65464 : 65328;
 	r->heap_min = 64960;
 	r->connack = 4;
-}
-
-/* every device of the fleet slowing, a third at a time (each alone would
- * be a slowdown by the device rule) */
-static void g_loaded_fleet(int c, unsigned *s, struct syn *r)
-{
-	g_clean(c, s, r);
-	r->connack = c < 100 ? 5 + (int)(rnd(s) % 10)
-		     : c < 200 ? 60 + (int)(rnd(s) % 20) : 150 + (int)(rnd(s) % 100);
-}
-
-/* the same, the machine's CPU pressure rising with it (a loaded machine) */
-static void g_loaded_machine(int c, unsigned *s, struct syn *r)
-{
-	g_loaded_fleet(c, s, r);
-	r->pressure = c < 200 ? 300 + (int)(rnd(s) % 50) : 700 + (int)(rnd(s) % 50);
-}
-
-/* the same slowdown with the machine as busy as before: the stack */
-static void g_stack_fleet(int c, unsigned *s, struct syn *r)
-{
-	g_loaded_fleet(c, s, r);
-	r->pressure = 300 + (int)(rnd(s) % 50);
-}
-
-/* one device's stack slowing steadily while the fleet stays fast */
-static void g_one_slowing(int c, unsigned *s, struct syn *r)
-{
-	g_clean(c, s, r);
-	if (cur_dev == 2)
-		r->connack = 5 + c + (int)(rnd(s) % 10);
-}
-
-/* a reconnect now and then 250 ms slower (an echo resent): noise */
-static void g_bimodal(int c, unsigned *s, struct syn *r)
-{
-	g_clean(c, s, r);
-	r->connack = rnd(s) % 3 == 0 ? 250 + (int)(rnd(s) % 20) : 10 + (int)(rnd(s) % 20);
 }
 
 static void g_time_wait(int c, unsigned *s, struct syn *r)
@@ -118,17 +69,6 @@ static void g_pool_under_stable_index(int c, unsigned *s, struct syn *r)
 	r->socket_fd = 0;
 	r->after_teardown = 0;
 	r->netconn = 1 + c / 10; /* one netconn lost every ten cycles, slots fine */
-}
-
-static void g_vendor(int c, unsigned *s, struct syn *r)
-{
-	g_clean(c, s, r);
-	r->after_teardown = c - 1 < 38 ? c - 1 : 38;
-	r->slots = c < 39 ? c : 38;
-	r->socket_fd = c < 39 ? c - 1 : -1;
-	r->netconn = r->slots;
-	if (c >= 39)
-		r->status = "socket_failed";
 }
 
 /* under load a kept netconn may still hold a received segment */
@@ -477,48 +417,6 @@ START_TEST(test_stall_from_settle)
 }
 END_TEST
 
-START_TEST(test_slowdown_fleet)
-{
-	/* all slow together, no pressure figures: one finding, the fleet's,
-	 * saying it is the stack or the machine; none per device */
-	write_csv(300, 5, g_loaded_fleet);
-	judge();
-	dump();
-	ck_assert_int_eq(v.n, 1);
-	ck_assert_int_eq(v.f[0].device, NF_FLEET);
-	ck_assert_int_eq(v.f[0].cls, NF_SLOWDOWN);
-	ck_assert_ptr_nonnull(strstr(v.f[0].summary, "the stack or this machine"));
-	ck_assert_int_eq(v.exempt[NF_EX_slowed_with_fleet], 5);
-	/* the machine's pressure rose with it: load, a note, no finding */
-	write_csv(300, 5, g_loaded_machine);
-	judge();
-	dump();
-	ck_assert_int_eq(v.n, 0);
-	ck_assert_int_eq(v.nnotes, 1);
-	ck_assert_int_eq(v.notes[0].device, NF_FLEET);
-	ck_assert_ptr_nonnull(strstr(v.notes[0].summary, "the machine was loaded"));
-	/* the machine as busy as before: the stack */
-	write_csv(300, 5, g_stack_fleet);
-	judge();
-	dump();
-	ck_assert_int_eq(v.n, 1);
-	ck_assert_int_eq(v.f[0].device, NF_FLEET);
-	ck_assert_ptr_nonnull(strstr(v.f[0].summary, "the stack every device runs"));
-	write_csv(300, 5, g_one_slowing); /* one slows alone: its stack */
-	judge();
-	dump();
-	ck_assert_int_eq(v.n, 1);
-	ck_assert_int_eq(v.f[0].device, 2);
-	ck_assert_int_eq(v.f[0].cls, NF_SLOWDOWN);
-	for (int cycles = 20; cycles <= 2000; cycles *= 10) { /* noise, short and long */
-		write_csv_full(cycles, g_bimodal);
-		judge();
-		dump();
-		ck_assert_int_eq(v.n, 0);
-	}
-}
-END_TEST
-
 START_TEST(test_heap_upspikes)
 {
 	write_csv_full(100, g_heap_upspikes);
@@ -534,45 +432,6 @@ START_TEST(test_slowdown)
 	judge();
 	dump();
 	ck_assert_ptr_nonnull(find(NF_SLOWDOWN, NULL));
-}
-END_TEST
-
-/* no cap: 200 leaking devices are 200 findings, each in junit.xml; what
- * each device's rows held and the exemptions applied are in verdict.json */
-START_TEST(test_many_findings)
-{
-	static char buf[1 << 20];
-	FILE *m;
-	int fails = 0;
-
-	write_csv(60, 200, g_vendor);
-	judge();
-	ck_assert_int_eq(v.ndev, 200);
-	ck_assert_int_eq(v.n, 200);
-	ck_assert_int_eq(v.lost, 0);
-	for (int i = 0; i < v.n; i++)
-		ck_assert_int_eq(v.f[i].cls, NF_SLOT_LEAK);
-	/* the stall where the slots ran out and NETCONN with them, per device */
-	ck_assert_int_ge(v.exempt[NF_EX_folded_into_cause], 400);
-	ck_assert_int_eq(v.seen[199].rows, 60);
-	ck_assert_int_eq(v.seen[199].ok, 38);
-	ck_assert_int_eq(v.seen[199].last_cycle, 60);
-	ck_assert(v.seen[199].judged);
-	m = fmemopen(buf, sizeof(buf), "w");
-	nf_verdict_junit(&v, m);
-	fclose(m);
-	for (const char *p = buf; (p = strstr(p, "<failure ")); p++)
-		fails++;
-	ck_assert_int_eq(fails, 200);
-	m = fmemopen(buf, sizeof(buf), "w");
-	nf_verdict_json(&v, m);
-	fclose(m);
-	ck_assert_ptr_nonnull(strstr(buf, "{\"device\": 199, \"planned\": null, \"done\": 60, "
-					  "\"rows\": 60, \"ok_rows\": 38, \"judged\": true}"));
-	char want[80];
-	snprintf(want, sizeof(want), "{\"exemption\": \"folded_into_cause\", \"count\": %" PRId64 ",",
-		 v.exempt[NF_EX_folded_into_cause]);
-	ck_assert_ptr_nonnull(strstr(buf, want));
 }
 END_TEST
 
@@ -646,11 +505,9 @@ int main(void)
 	tcase_add_test(tc, test_stall_from_settle);
 	tcase_add_test(tc, test_slowdown);
 	tcase_add_test(tc, test_heap_upspikes);
-	tcase_add_test(tc, test_slowdown_fleet);
 	tcase_add_test(tc, test_heap_exhaustion_linked);
 	tcase_add_test(tc, test_sensitivity);
 	tcase_add_test(tc, test_fleet_and_outputs);
-	tcase_add_test(tc, test_many_findings);
 	tcase_add_test(tc, test_torn_rows);
 	suite_add_tcase(s, tc);
 	return nf_check_run(s);

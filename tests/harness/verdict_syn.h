@@ -62,6 +62,30 @@ static inline void write_csv(int cycles, int ndev, gen_fn gen)
 	fclose(f);
 }
 
+/* a sound stack's rows: pools and TIME_WAIT noise, heap buffers in flight */
+static inline void g_clean(int c, unsigned *s, struct syn *r)
+{
+	(void)c;
+	r->pbuf = (int)(rnd(s) % 4);
+	r->heap = 60000 - (int)(rnd(s) % 100); /* in-flight buffers come and go */
+	r->heap_min = 58000;
+	r->connack = 3 + (int)(rnd(s) % 6);
+	r->time_wait = (int)(rnd(s) % 5);
+	r->tcp_pcb = 1 + r->time_wait;
+}
+
+/* the field report: one slot kept per reconnect until 38, then socket_failed */
+static inline void g_vendor(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->after_teardown = c - 1 < 38 ? c - 1 : 38;
+	r->slots = c < 39 ? c : 38;
+	r->socket_fd = c < 39 ? c - 1 : -1;
+	r->netconn = r->slots;
+	if (c >= 39)
+		r->status = "socket_failed";
+}
+
 static inline void write_csv_full(int cycles, gen_fn gen)
 {
 	write_csv(cycles, 1, gen);
