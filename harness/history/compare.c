@@ -3,7 +3,8 @@
  * the key that differs). One table of figures, each with its direction;
  * a figure regresses when the run is beyond every baseline night (the
  * window's spread: one noisy night widens it, never trips it) and beyond
- * the baselines' median by more than --threshold (5 %). A finding class
+ * the baselines' median by more than --threshold (5 %), or when the window
+ * holds a change point the run stays beyond (change_point()). A finding class
  * (class and what) no baseline night had is a regression. Output: a table
  * on stdout, compare.json and junit.xml (a testcase per figure) in --out
  * (default: the run's folder). Exit 1 on a regression, 0 none, 2 usage or
@@ -68,6 +69,61 @@ static bool unset(double x)
 	return x == (double)NF_UNSET;
 }
 
+static bool worse(const struct figure *fg, double a, double b)
+{
+	return fg->dir == UP_IS_WORSE ? a > b : a < b;
+}
+
+static double median_of(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(v[0]), cmpd);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A change point: the window (baselines in the order given, oldest first,
+ * then the run) split into an earlier part of 2 nights or more and a later
+ * part of 2 or more ending with the run, every later night worse than
+ * every earlier one and the medians apart by more than the threshold and
+ * the slack: the figure stepped at that night and stayed. It catches what
+ * the spread misses once the step is in the window itself (nights that
+ * regressed and were let through); one noisy night cannot form the later
+ * part, as the run after it is not worse than the nights before. The
+ * earliest such split is named. */
+static void change_point(const struct figure *fg, struct nf_night *const *base, int nb,
+			 double thr, struct result *r)
+{
+	double x[MAX_NIGHTS + 1], b[MAX_NIGHTS + 1], a[MAX_NIGHTS + 1];
+	int at[MAX_NIGHTS + 1], n = 0;
+
+	for (int i = 0; i < nb; i++)
+		if (!unset(fg->of(base[i]))) {
+			at[n] = i;
+			x[n++] = fg->of(base[i]);
+		}
+	x[n++] = r->run;
+	for (int t = 2; t <= n - 2; t++) { /* x[0..t) earlier, x[t..n) later */
+		bool apart = true;
+		for (int i = 0; i < t && apart; i++)
+			for (int j = t; j < n && apart; j++)
+				apart = worse(fg, x[j], x[i]);
+		if (!apart)
+			continue;
+		memcpy(b, x, (size_t)t * sizeof(x[0]));
+		memcpy(a, x + t, (size_t)(n - t) * sizeof(x[0]));
+		double mb = median_of(b, t), ma = median_of(a, n - t);
+		double bar = fg->dir == UP_IS_WORSE ? mb * (1 + thr) + fg->slack
+						    : mb * (1 - thr) - fg->slack;
+		if (!worse(fg, ma, bar))
+			continue;
+		r->regressed = true;
+		snprintf(r->why, sizeof(r->why),
+			 "%s stepped at %s: median %g over the %d night%s before, %g from there to "
+			 "this run (every one worse than every one before; a change point)",
+			 fg->name, base[at[t]]->dir, mb, t, t == 1 ? "" : "s", ma);
+		return;
+	}
+}
+
 static void judge_figure(const struct figure *fg, struct nf_night *const *base, int nb,
 			 const struct nf_night *run, double thr, struct result *r)
 {
@@ -93,6 +149,8 @@ static void judge_figure(const struct figure *fg, struct nf_night *const *base, 
 		snprintf(r->why, sizeof(r->why),
 			 "%s %g, beyond the baseline's %g..%g (median %g) by more than %g %%",
 			 fg->name, r->run, r->lo, r->hi, r->median, thr * 100);
+	else
+		change_point(fg, base, nb, thr, r);
 }
 
 /* a finding class (class and what) of the run's no baseline night had */

@@ -10,6 +10,9 @@
 #   the leaking night: exit 1, "new finding: socket-slot leak"
 #   a window of three nights, one of them the slower one, against a
 #   normal run: exit 0 (one noisy night widens the window, never trips it)
+#   a window that stepped: four normal nights, two slow ones, then a slow
+#   run: the spread passes it, the change point does not (exit 1, the
+#   night it stepped at named)
 #   history: a row per run, the fingerprints equal for the fixed runs
 # Usage: compare_test.sh BUILD_DIR
 set -uo pipefail
@@ -58,6 +61,10 @@ grep -q '"regressed": true' "$out/slow/compare.json" || nf_fail "compare.json la
 expect 1 "new finding: socket-slot leak" "$out/a" "$out/leak"
 expect 0 "0 regressions" "$out/a" "$out/slow" "$out/b" --out "$out"
 expect 2 "want a percentage" "$out/a" "$out/b" --threshold lots
+for c in a2:a b2:b slow2:slow slow3:slow; do cp -r "$out/${c#*:}" "$out/${c%:*}"; done
+expect 1 "connack_p50_ms stepped at $out/slow:" "$out/a" "$out/b" "$out/a2" "$out/b2" "$out/slow" \
+	"$out/slow2" "$out/slow3"
+expect 0 "0 regressions" "$out/a" "$out/b" "$out/slow" "$out/a2" "$out/b2"
 
 "$nf" history "$out/a" "$out/b" "$out/v" --json "$out/h.json" >"$out/h.csv" || nf_fail "history: exit $?"
 [ "$(wc -l <"$out/h.csv")" = 4 ] || nf_fail "history: not 3 rows: $(cat "$out/h.csv")"
