@@ -92,18 +92,17 @@ endfunction()
 
 # A fork checked out with CRLF line ends (Windows tools, some vendor SDKs):
 # its text files made LF in the copy, so LF patches apply and the
-# preprocessor's line continuations read as on any tree.
+# preprocessor's line continuations read as on any tree. (sed, not
+# file(READ): CMake's file(READ) drops the CRs, so it cannot tell.)
 function(_netflap_tree_to_lf tree)
   file(GLOB_RECURSE files LIST_DIRECTORIES false "${tree}/*.c" "${tree}/*.h"
        "${tree}/*.cmake" "${tree}/*.txt" "${tree}/*.mk")
-  foreach(f IN LISTS files)
-    file(READ "${f}" text)
-    string(FIND "${text}" "\r\n" crlf)
-    if(NOT crlf EQUAL -1)
-      string(REPLACE "\r\n" "\n" text "${text}")
-      file(WRITE "${f}" "${text}")
+  if(files)
+    execute_process(COMMAND sed -i -e "s/\\r$//" ${files} RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "netflap: making ${tree}'s line ends LF failed: ${err}")
     endif()
-  endforeach()
+  endif()
 endfunction()
 
 function(_netflap_prepare_tree tree variant src version)

@@ -38,6 +38,8 @@ failed=$(nf_col status "$csv" | grep -n -m1 -v '^ok$' | cut -d: -f1)
 [ -n "$failed" ] || nf_fail "the device never stopped reconnecting"
 echo "the device stopped reconnecting at cycle $failed"
 grep -q '"state": "stalled"' "$work/run/run.json" || nf_fail "run.json does not say stalled"
+grep -q '"end_state": "stalled"' "$work/run/verdict.json" && grep -q '"planned": 400, "done": ' "$work/run/verdict.json" ||
+	nf_fail "verdict.json does not say stalled, 400 planned: $(head -20 "$work/run/verdict.json")"
 last=$(tail -1 "$csv" | cut -d, -f1)
 [ "$last" = $((failed + 2)) ] || nf_fail "the run ended at cycle $last, want $((failed + 2)) (stop_on_stall)"
 v=$work/run/verdict.json

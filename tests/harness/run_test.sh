@@ -191,6 +191,12 @@ sigint | sigkill)
 		rc=$?
 		[ $rc = 0 ] || [ $rc = 1 ] || nf_fail "exit $rc after SIGINT"
 		grep -q '"state": "stopped"' "$out/run/run.json" || nf_fail "run.json does not say stopped"
+		# verdict.json says what it did not see: stopped, 1000 planned, fewer done
+		v=$out/run/verdict.json
+		last=$(tail -1 "$out/run/cycles.csv" | cut -d, -f1)
+		grep -q '"end_state": "stopped"' "$v" && grep -q '"planned_cycles": 1000,' "$v" &&
+			grep -q "{\"device\": 0, \"planned\": 1000, \"done\": $last, \"rows\": $last," "$v" ||
+			nf_fail "verdict.json does not say stopped at $last of 1000: $(head -20 "$v")"
 	else
 		kill -KILL $pid
 		wait $pid
