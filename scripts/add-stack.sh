@@ -15,7 +15,9 @@
 #                       CRLF), applied in the order given; repeatable
 #   --lwipopts          static (netflap's fixed pools, the default), heap
 #                       (pools on the heap, MEMP_MEM_MALLOC 1, as ESP-IDF
-#                       builds lwIP) or your firmware's lwipopts.h
+#                       builds lwIP), esp (heap with the ESP_LWIP options
+#                       ESP-IDF 5 sets, for Espressif's esp-lwip) or your
+#                       firmware's lwipopts.h
 #   --hooks FILE        a header compiled in as LWIP_HOOK_FILENAME
 #   --include DIR       a folder of headers the fork expects from its
 #                       platform (an RTOS header its netif.c, dns.c or
@@ -32,7 +34,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
 abs() { [ -e "$1" ] || die 2 "add-stack: $2 $1 does not exist"; (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); }
 
 name="" lwip="" opts=static hooks="" build="$here/build" remove=0
@@ -97,7 +99,7 @@ else
 	origin="dir"
 fi
 case "$opts" in
-static | heap) ;;
+static | heap | esp) ;;
 *) opts=$(abs "$opts" "options file") ;;
 esac
 

@@ -60,7 +60,7 @@ function(_netflap_check_opts gen tree name)
 endfunction()
 
 function(_netflap_resolve_opts out name opts)
-  if(NOT opts OR opts STREQUAL "static" OR opts STREQUAL "heap")
+  if(NOT opts OR opts MATCHES "^(static|heap|esp)$")
     if(NOT opts)
       set(opts static)
     endif()

@@ -15,7 +15,9 @@
 #     netflap says what it adds, 8 slots exhaust at cycle 9, the hook's
 #     refusal of SO_KEEPALIVE is in the rows
 #   lwIP 2.1.2 and 2.2.0 from ../shared/lwip-trees (skipped without it):
-#     add-stack exit 0 with their own unit tests skipped and why, 200 clean
+#     add-stack exit 0 with their own unit tests skipped and why, 200 clean;
+#     Espressif's esp-lwip 2.1.3-esp with --lwipopts esp: its unit tests
+#     built, 200 clean; with the vendor patch the leak at 39
 #   an RTOS fork in CRLF whose netif.c, dns.c and sockets.c include its
 #     platform's header: without --include exit 3 (the header named), the
 #     folder as it was; with it and the vendor patch (LF) the leak at 39;
@@ -145,6 +147,19 @@ if [ -d "$shared" ]; then
 		check "lwIP $v: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
 			"$(oks "$work/run-$n/cycles.csv")" = 200
 	done
+	mkdir -p "$work/tesp" && tar -xJf "$shared/esp-lwip-2.1.3-esp.tar.xz" -C "$work/tesp"
+	tree=$(dirname "$(find "$work/tesp" -maxdepth 3 -type d -name src | head -1)")
+	add esp --lwip "$tree" --lwipopts esp
+	rc=$?
+	check "esp-lwip 2.1.3-esp, --lwipopts esp: add-stack exit 0 (got $rc), its unit tests built" \
+		bash -c "[ $rc = 0 ] && grep -q '^unittests=built' '$build/stacks/esp.info'"
+	run esp "$src/scenarios/fixed-quick.scn" --set device.stack=esp --set run.loops=200
+	check "esp-lwip: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
+		"$(oks "$work/run-esp/cycles.csv")" = 200
+	add espv --lwip "$tree" --lwipopts esp --patch "$src/lwip-port/patches/vendor-sockets.patch"
+	run espv "$src/scenarios/seed-quick.scn" --set device.stack=espv
+	check "esp-lwip + the vendor patch: first socket_failed at cycle 39 (exit $rc)" \
+		test "$rc" = 1 -a "$(first_failed "$work/run-espv/cycles.csv")" = 39
 else
 	echo "skipped: release trees (no $shared)"
 fi
