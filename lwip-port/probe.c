@@ -37,11 +37,29 @@ static int slot_closing(const struct lwip_sock *s)
 
 /* fd_used (LWIP_NETCONN_FULLDUPLEX) counts threads inside a slot: a slot
  * with conn cleared and fd_used held is pinned. Without full duplex lwIP
- * has no such count, and no slot is ever pinned. */
-#if LWIP_NETCONN_FULLDUPLEX
+ * has no such count, and no slot is ever pinned; nor in a tree whose
+ * struct lwip_sock has no fd_used (2.0.x: netflap's generated
+ * sockets_priv.h says so). */
+#if LWIP_NETCONN_FULLDUPLEX && !defined(NF_SOCK_NO_FD_USED)
+#define NF_SLOT_PINNING 1
+#else
+#define NF_SLOT_PINNING 0
+#endif
+int nf_probe_pins_slots(void)
+{
+	return NF_SLOT_PINNING;
+}
+
+#if NF_SLOT_PINNING
 #define SLOT_FD_USED(s) ((s)->fd_used)
 #else
 #define SLOT_FD_USED(s) 0
+#endif
+
+#ifdef NF_SOCK_SELECT_WAITING_PINS
+#define SLOT_STUCK(s) ((s)->select_waiting != 0)
+#else
+#define SLOT_STUCK(s) 0
 #endif
 
 static void read_sockets(struct nf_probe *p)
@@ -60,6 +78,8 @@ static void read_sockets(struct nf_probe *p)
 			p->slots_closing += slot_closing(s);
 		} else if (SLOT_FD_USED(s) && !limit_pinned[i]) {
 			p->slots_pinned++;
+		} else if (SLOT_STUCK(s)) {
+			p->slots_stuck++;
 		} else if (!SLOT_FD_USED(s) && p->lowest_free_slot < 0) {
 			p->lowest_free_slot = i;
 		}
@@ -162,7 +182,10 @@ static void read_stats(struct nf_probe *p)
 
 	p->heap_avail = (unsigned)heap->avail;
 	p->heap_free = (unsigned)(heap->avail - heap->used);
-	p->heap_min_free = (unsigned)(heap->avail - heap->max);
+	/* lwIP 2.0.x counts the heap's use but never its peak (its
+	 * MEM_STATS_INC_USED has no max): the lowest free is then unknown */
+	p->heap_min_free = heap->max >= heap->used ? (unsigned)(heap->avail - heap->max)
+						   : NF_PROBE_UNKNOWN;
 	p->heap_err = heap->err;
 	for (int i = 0; i < MEMP_MAX && p->npools < NF_PROBE_MAX_POOLS; i++) {
 		const struct stats_mem *m = lwip_stats.memp[i];
@@ -260,7 +283,7 @@ int nf_probe_set_socket_limit(int n)
 {
 	if (n < 1 || n > NUM_SOCKETS)
 		return -EINVAL;
-#if !LWIP_NETCONN_FULLDUPLEX
+#if !NF_SLOT_PINNING
 	/* the limit pins slots through fd_used, which only full duplex has */
 	return n == NUM_SOCKETS ? 0 : -ENOTSUP;
 #else

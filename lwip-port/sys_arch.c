@@ -3,6 +3,7 @@
  * stretches an lwIP timeout. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +42,9 @@ static void cond_init_monotonic(pthread_cond_t *c)
 	pthread_condattr_destroy(&a);
 }
 
-static u64_t now_ms(void)
+static uint64_t now_ms(void)
 {
-	return (u64_t)nf_now_ms(); /* netflap's one clock: lwIP's times compare with ours */
+	return (uint64_t)nf_now_ms(); /* netflap's one clock: lwIP's times compare with ours */
 }
 
 static struct timespec deadline_after(u32_t ms)
@@ -65,7 +66,7 @@ static struct timespec deadline_after(u32_t ms)
 static u32_t cond_wait_until(pthread_cond_t *c, pthread_mutex_t *mu, u32_t timeout,
 			     int (*pred)(void *), void *arg)
 {
-	u64_t start = now_ms();
+	uint64_t start = now_ms();
 	struct timespec dl;
 
 	if (timeout)
@@ -77,7 +78,7 @@ static u32_t cond_wait_until(pthread_cond_t *c, pthread_mutex_t *mu, u32_t timeo
 			return SYS_ARCH_TIMEOUT;
 		}
 	}
-	u64_t waited = now_ms() - start;
+	uint64_t waited = now_ms() - start;
 	return waited >= SYS_ARCH_TIMEOUT ? SYS_ARCH_TIMEOUT - 1 : (u32_t)waited;
 }
 
@@ -248,10 +249,12 @@ err_t sys_mbox_trypost(sys_mbox_t *mbox, void *msg)
 	return err;
 }
 
+#ifndef NF_TREE_LWIP_2_0 /* 2.1's; 2.0.x neither has nor calls it */
 err_t sys_mbox_trypost_fromisr(sys_mbox_t *mbox, void *msg)
 {
 	return sys_mbox_trypost(mbox, msg);
 }
+#endif
 
 u32_t sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
 {

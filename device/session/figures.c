@@ -61,7 +61,7 @@ void nf_figures_probe(struct nf_session *s, struct nf_report *r)
 	r->v[NF_R_socket_limit] = p.socket_limit;
 	r->v[NF_R_num_sockets] = p.num_sockets;
 	r->v[NF_R_heap_free] = p.heap_free;
-	r->v[NF_R_heap_min_free] = p.heap_min_free;
+	r->v[NF_R_heap_min_free] = p.heap_min_free == NF_PROBE_UNKNOWN ? NF_UNSET : p.heap_min_free;
 	r->v[NF_R_heap_largest_free] = p.heap_largest_free;
 	r->v[NF_R_tcp_time_wait] = p.tcp_time_wait;
 	r->v[NF_R_heap_time_wait] = p.heap_time_wait;

@@ -416,7 +416,7 @@ static void emit_teardown(struct nf_session *s, int64_t phase_no, enum nf_status
 
 	s->last_teardown.v[NF_R_t_teardown] = nf_now_ms();
 	s->last_teardown.v[NF_R_slots_after_teardown] =
-	    s->ops->probe(s->st, &p) == 0 ? p.slots_in_use : NF_UNSET;
+	    s->ops->probe(s->st, &p) == 0 ? p.slots_in_use + p.slots_stuck : NF_UNSET;
 	nf_report_clear(&r);
 	r.v[NF_R_phase] = phase_no;
 	r.v[NF_R_lost_in] = why == NF_ST_carrier_lost ? s->lost_in : s->phase;

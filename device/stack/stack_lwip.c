@@ -27,6 +27,15 @@
 #include "nf_tls_net.h"
 #include "stack.h"
 
+#ifdef NF_TREE_LWIP_2_0
+/* 2.1's dhcp_release_and_stop() is 2.0.x's two calls */
+static void dhcp_release_and_stop(struct netif *n)
+{
+	dhcp_release(n);
+	dhcp_stop(n);
+}
+#endif
+
 
 struct nf_stack {
 	struct nf_stack_cfg cfg;
@@ -308,6 +317,27 @@ static ssize_t lwip_sendto_fd(int fd, const void *buf, size_t len, uint32_t ip, 
 	return lwip_sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa));
 }
 
+#ifdef NF_TREE_LWIP_2_0
+/* lwIP 2.0.x has no lwip_poll(): the same wait through lwip_select(), the
+ * socket in the except set too, so a wake (errevent) ends it as POLLERR
+ * ends a poll */
+static int lwip_poll_fd(struct nf_stack *st, int fd, int events, int timeout_ms)
+{
+	fd_set rd, wr, ex;
+	struct timeval tv = {timeout_ms / 1000, timeout_ms % 1000 * 1000};
+
+	(void)st;
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_ZERO(&ex);
+	if (events & NF_POLL_IN)
+		FD_SET(fd, &rd);
+	if (events & NF_POLL_OUT)
+		FD_SET(fd, &wr);
+	FD_SET(fd, &ex);
+	return lwip_select(fd + 1, &rd, &wr, &ex, timeout_ms < 0 ? NULL : &tv);
+}
+#else
 /* lwIP's POLLIN/POLLOUT bits are not the host's */
 static int lwip_poll_fd(struct nf_stack *st, int fd, int events, int timeout_ms)
 {
@@ -315,6 +345,18 @@ static int lwip_poll_fd(struct nf_stack *st, int fd, int events, int timeout_ms)
 
 	(void)st;
 	return lwip_poll(&p, 1, timeout_ms);
+}
+#endif
+
+/* lwIP 2.0.x returns int from these, 2.1 ssize_t: the ops take ssize_t */
+static ssize_t lwip_send_fd(int fd, const void *buf, size_t len, int flags)
+{
+	return lwip_send(fd, buf, len, flags);
+}
+
+static ssize_t lwip_recv_fd(int fd, void *buf, size_t len, int flags)
+{
+	return lwip_recv(fd, buf, len, flags);
 }
 
 /* The wake goes through lwIP's own event path: the socket's netconn
@@ -347,7 +389,9 @@ static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
 }
 
 #define RX_SELECT lwip_select
+#ifndef NF_TREE_LWIP_2_0 /* 2.0.x: no lwip_poll(); device.rx_wait = poll is refused for it */
 #define RX_POLL lwip_poll
+#endif
 #define RX_FCNTL lwip_fcntl
 #include "rx_waits.inc"
 
@@ -387,9 +431,9 @@ const struct nf_stack_ops nf_stack_lwip = {
     .socket = lwip_socket_fd,
     .connect = lwip_connect_fd,
     .getsockopt = lwip_getsockopt,
-    .send = lwip_send,
+    .send = lwip_send_fd,
     .sendto = lwip_sendto_fd,
-    .recv = lwip_recv,
+    .recv = lwip_recv_fd,
     .poll = lwip_poll_fd,
     .wake = lwip_wake,
     .wake_clear = lwip_wake_clear,

@@ -8,6 +8,7 @@
 
 #include "scenario.h"
 #include "scenario_int.h"
+#include "stacks.h"
 
 int nf_scenario_adapters(const struct nf_scenario *sc, struct nf_devset *out)
 {
@@ -179,6 +180,31 @@ static int validate_tls(const struct nf_scenario *sc, const char *where, char *e
 	return 0;
 }
 
+/* What a release cannot honour, refused before anything starts: lwIP
+ * before 2.1 has no lwip_poll() and no fd_used in its sockets (the
+ * stack's manifest names its release) */
+static int validate_release(const struct nf_scenario *sc, const char *where, char *err,
+			    size_t errlen)
+{
+	char ver[32];
+	int major = 0, minor = 0;
+
+	if (nf_stack_field(sc->stack, "lwip", ver, sizeof(ver)) < 0 ||
+	    sscanf(ver, "%d.%d", &major, &minor) != 2 || major > 2 || (major == 2 && minor >= 1))
+		return 0;
+	if (strcmp(sc->rx_wait, "poll") == 0)
+		return nf_scenario_errf(err, errlen,
+					"%s: device.rx_wait = poll: stack '%s' is lwIP %s, which has no "
+					"lwip_poll() (2.1 added it); use select or recv",
+					where, sc->stack, ver);
+	if (sc->socket_limit)
+		return nf_scenario_errf(err, errlen,
+					"%s: device.socket_limit: stack '%s' is lwIP %s, whose sockets "
+					"have no fd_used to pin slots with (2.1 added it)",
+					where, sc->stack, ver);
+	return 0;
+}
+
 int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 {
 	const char *where = sc->path[0] ? sc->path : "scenario";
@@ -200,5 +226,7 @@ int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 		return nf_scenario_errf(err, errlen, "%s: device.keepalive must be whole seconds",
 					where);
 	int rc = validate_tls(sc, where, err, errlen);
+	if (!rc)
+		rc = validate_release(sc, where, err, errlen);
 	return rc ? rc : validate_ap(sc, where, err, errlen);
 }

@@ -12,14 +12,20 @@ struct nf_pool_stat {
 	unsigned used, max, err;
 };
 
+#define NF_PROBE_UNKNOWN 0xffffffffu /* a figure the stack does not keep */
+
 struct nf_probe {
 	int num_sockets;      /* NUM_SOCKETS: size of lwIP's static socket table */
 	int socket_limit;     /* slots alloc_socket may use (run-time limit) */
 	int slots_in_use;     /* slots whose conn is set */
 	int slots_pinned;     /* conn cleared but fd_used still held: not reusable */
+	int slots_stuck;      /* conn cleared, not reusable for a select_waiting count
+				 that stayed up (lwIP 2.0.x's alloc_socket skips such a
+				 slot; netflap's generated sockets_priv.h says when) */
 	int slots_closing;    /* in-use slots marked closing (vendor field; else 0) */
 	int lowest_free_slot; /* index socket() would get next, -1 if none */
-	unsigned heap_avail, heap_free, heap_min_free, heap_err;
+	unsigned heap_avail, heap_free, heap_min_free, heap_err; /* min: NF_PROBE_UNKNOWN when
+								  * the stack keeps no peak (2.0.x) */
 	unsigned heap_largest_free; /* the largest block mem_malloc() can give now */
 	int tcp_time_wait; /* TCP pcbs lingering in TIME_WAIT (not a leak) */
 	int tcp_closing;   /* closed by the application, lwIP finishing: FIN_WAIT_1/2,
@@ -42,6 +48,9 @@ int nf_probe_read(struct nf_probe *out);
  * pinning the rest, the field report's shrunken NUM_SOCKETS at run time.
  * -EINVAL for n out of range, -EBUSY if a slot beyond n is in use,
  * -ENOTSUP below NUM_SOCKETS on a stack without LWIP_NETCONN_FULLDUPLEX. */
+/* 1 when the stack can pin slots (LWIP_NETCONN_FULLDUPLEX and a struct
+ * lwip_sock with fd_used), so a socket limit below NUM_SOCKETS is possible */
+int nf_probe_pins_slots(void);
 int nf_probe_set_socket_limit(int n);
 
 /* The pool named name in p, or NULL. */

@@ -35,7 +35,11 @@
 #define MEMP_NUM_TCP_SEG 64
 #define MEMP_NUM_NETBUF 16
 #define MEMP_NUM_PBUF 32
+#ifdef NF_TREE_LWIP_2_0 /* no LWIP_NUM_SYS_TIMEOUT_INTERNAL before 2.1: its ~8 timers, and 8 */
+#define MEMP_NUM_SYS_TIMEOUT 16
+#else
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
+#endif
 #define PBUF_POOL_SIZE 64
 
 /* Statistics: what the probe reads. STATS_DISPLAY gives the pools names. */

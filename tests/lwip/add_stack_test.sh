@@ -17,7 +17,11 @@
 #   lwIP 2.1.2 and 2.2.0 from ../shared/lwip-trees (skipped without it):
 #     add-stack exit 0 with their own unit tests skipped and why, 200 clean;
 #     Espressif's esp-lwip 2.1.3-esp with --lwipopts esp: its unit tests
-#     built, 200 clean; with the vendor patch the leak at 39
+#     built, 200 clean; with the vendor patch the leak at 39;
+#     lwIP 2.0.3 (no Filelists.cmake, no lwip_poll, no socket accessor):
+#     add-stack exit 0, socket-cycles pass, 200 clean; device.rx_wait =
+#     poll refused (exit 2); the rx-task shape's select_waiting left up
+#     by a close pins a slot per cycle: the slot leak found
 #   an RTOS fork in CRLF whose netif.c, dns.c and sockets.c include its
 #     platform's header: without --include exit 3 (the header named), the
 #     folder as it was; with it and the vendor patch (LF) the leak at 39;
@@ -160,6 +164,22 @@ if [ -d "$shared" ]; then
 	run espv "$src/scenarios/seed-quick.scn" --set device.stack=espv
 	check "esp-lwip + the vendor patch: first socket_failed at cycle 39 (exit $rc)" \
 		test "$rc" = 1 -a "$(first_failed "$work/run-espv/cycles.csv")" = 39
+	mkdir -p "$work/t203" && tar -xJf "$shared/lwip-2.0.3.tar.xz" -C "$work/t203"
+	tree=$(dirname "$(find "$work/t203" -maxdepth 3 -type d -name src | head -1)")
+	add r203 --lwip "$tree"
+	rc=$?
+	check "lwIP 2.0.3: add-stack exit 0 (got $rc), socket-cycles pass" \
+		bash -c "[ $rc = 0 ] && cd '$build' && ctest -R '^socket-cycles-r203\$' >'$work/ctest-r203.log' 2>&1"
+	run r203 "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set run.loops=200
+	check "lwIP 2.0.3: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
+		"$(oks "$work/run-r203/cycles.csv")" = 200
+	run r203poll "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set device.rx_wait=poll
+	check "lwIP 2.0.3: device.rx_wait = poll refused, exit 2 (got $rc), saying why" \
+		bash -c "[ $rc = 2 ] && grep -q 'no lwip_poll()' '$work/run-r203poll.log'"
+	run r203rx "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set device.threads=rx-task \
+		--set run.loops=60
+	check "lwIP 2.0.3, rx-task: a slot pinned per cycle, the slot leak found (exit $rc)" \
+		bash -c "[ $rc = 1 ] && grep -q '\"class\": \"socket-slot leak\"' '$work/run-r203rx/verdict.json'"
 else
 	echo "skipped: release trees (no $shared)"
 fi

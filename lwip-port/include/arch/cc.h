@@ -9,6 +9,9 @@
 #include <sys/time.h>
 #define LWIP_TIMEVAL_PRIVATE 0
 #define LWIP_ERRNO_STDINCLUDE 1
+#ifdef NF_TREE_LWIP_2_0 /* its arch.h has no LWIP_ERRNO_STDINCLUDE: the values from here */
+#include <errno.h>
+#endif
 
 #define LWIP_RAND() ((u32_t)random())
 
