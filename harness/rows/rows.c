@@ -209,8 +209,13 @@ int nf_rows_load_run(struct nf_rows *rows, const char *dir, char *err, size_t er
 	int rc = 0, k = 1;
 
 	memset(rows, 0, sizeof(*rows));
-	for (; rc == 0 && nf_segment_find(path, sizeof(path), dir, "cycles", ".csv", k); k++)
+	for (; rc == 0 && nf_segment_find(path, sizeof(path), dir, "cycles", ".csv", k); k++) {
 		rc = load_file(rows, path, err, errlen);
+		/* a running run's gzip may have just replaced the plain segment
+		 * with its .gz: find it again, once (nothing of it was read) */
+		if (rc == -ENOENT && nf_segment_find(path, sizeof(path), dir, "cycles", ".csv", k))
+			rc = load_file(rows, path, err, errlen);
+	}
 	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
 	/* the live segment; after a rotation it may not exist yet */
 	if (rc == 0 && (k == 1 || access(path, F_OK) == 0))
