@@ -90,10 +90,20 @@ bool nf_vd_rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 	if (!t->rising)
 		return false;
 	/* evident from the cycle after it last stood at its baseline */
-	t->first_cycle = p[0].cycle;
+	int from = 0;
 	for (int i = 0; i < n; i++)
 		if (p[i].value <= t->base)
-			t->first_cycle = i + 1 < n ? p[i + 1].cycle : p[i].cycle;
+			from = i + 1 < n ? i + 1 : i;
+	t->first_cycle = p[from].cycle;
+	/* a figure that moves with traffic and left its baseline for good only
+	 * within the last block has not shown a trend yet: a buffer held a few
+	 * cycles at the end of a short run (a packet queued for a neighbour
+	 * that went away, released on lwIP's timers) is that, and the blocks
+	 * cannot tell it from a leak until it has stood a block */
+	if (min_blocks >= NOISY && n - from < n / nb) {
+		t->rising = false;
+		return false;
+	}
 	return true;
 }
 
