@@ -23,28 +23,9 @@ static bool crashed(const struct nf_series *s, size_t i)
 	return nf_status_parse(s->status[i]) == NF_ST_device_crashed;
 }
 
-/* Did the under-way rows from row from to the end end in more than one
- * phase? A device held at one phase (never a lease, never an answer from
- * DNS) ends every cycle there; one that a lossy link slows ends them in
- * different places, and is on its way, not stalled. */
-static bool phases_vary(const struct nf_series *s, size_t from)
-{
-	const char *seen = NULL;
-
-	for (size_t i = from; i < s->n; i++) {
-		if (!under_way(s, i))
-			continue;
-		if (seen && strcmp(seen, s->status[i]) != 0)
-			return true;
-		seen = s->status[i];
-	}
-	return false;
-}
-
 /* The rows that count toward a stall: failed, and not under way. Under
  * way only stalls when it never ends: a run of such rows to the end of the
- * series, longer than any such run the device came out of before, held at
- * one phase. */
+ * series, longer than any such run the device came out of before. */
 static void stall_rows(const struct nf_series *s, bool *counts)
 {
 	size_t run_from = 0;
@@ -58,7 +39,7 @@ static void stall_rows(const struct nf_series *s, bool *counts)
 			run_from = i + 1;
 		}
 	}
-	if ((int64_t)(s->n - run_from) > longest_recovered && !phases_vary(s, run_from))
+	if ((int64_t)(s->n - run_from) > longest_recovered)
 		for (size_t i = run_from; i < s->n; i++)
 			counts[i] = true;
 }

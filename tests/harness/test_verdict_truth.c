@@ -224,36 +224,6 @@ START_TEST(test_stopped_is_stalled)
 }
 END_TEST
 
-/* Seen under a loaded CI (shapes-impair-slow, 20 % loss): the last three
- * cycles of the run ended under way, in_lease, in_lease, in_dns, longer
- * than any run the device had come out of: called a stall "never
- * finished". A device the link slows ends its cycles in different phases;
- * one held at a phase ends them all there (test_stopped_is_stalled). */
-static void g_slow_to_the_end(int c, struct trow *r)
-{
-	r->connack = 500 + 137 * (c % 7);
-	if (c % 4 == 0 || c >= 28) { /* single slow cycles, then the last three */
-		r->status = "in_connect";
-		r->progress = 1;
-		r->socket_fd = -1;
-	}
-	if (c >= 28) {
-		r->status = c < 30 ? "in_lease" : "in_dns";
-		r->progress = 1;
-		r->socket_fd = -1;
-	}
-}
-
-START_TEST(test_slow_to_the_end_is_not_stalled)
-{
-	write_rows(30, g_slow_to_the_end);
-	judge();
-	ck_assert_ptr_null(find(NF_STALL));
-	ck_assert_ptr_nonnull(note(NF_SLOW));
-	ck_assert_ptr_nonnull(strstr(note(NF_SLOW)->summary, "in_lease 2"));
-}
-END_TEST
-
 /* evidence values are numbers or null, with the row's status word */
 START_TEST(test_evidence_no_unset_marker)
 {
@@ -305,7 +275,6 @@ int main(void)
 	tcase_add_test(t, test_crash_named);
 	tcase_add_test(t, test_slow_is_not_stalled);
 	tcase_add_test(t, test_stopped_is_stalled);
-	tcase_add_test(t, test_slow_to_the_end_is_not_stalled);
 	tcase_add_test(t, test_evidence_no_unset_marker);
 	tcase_add_test(t, test_slowdown_not_from_keepalive);
 	suite_add_tcase(s, t);
