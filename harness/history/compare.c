@@ -138,9 +138,8 @@ static void judge_figure(const struct figure *fg, struct nf_night *const *base, 
 	r->known = n > 0 && !unset(r->run);
 	if (!r->known)
 		return;
-	qsort(v, (size_t)n, sizeof(v[0]), cmpd);
+	r->median = median_of(v, n); /* sorts v */
 	r->lo = v[0], r->hi = v[n - 1];
-	r->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	double bar = fg->dir == UP_IS_WORSE ? r->median * (1 + thr) + fg->slack
 					    : r->median * (1 - thr) - fg->slack;
 	r->regressed = fg->dir == UP_IS_WORSE ? r->run > r->hi && r->run > bar

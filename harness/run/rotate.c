@@ -62,7 +62,8 @@ static void compress(struct run *r, const char *path)
 	struct nf_spawn s = {.nsfd = -1, .log = log, .pass_fd = -1, .argv = argv};
 	if (slot == NF_ROTATE_ZIPS || nf_spawn(&s, &r->rot.zip[slot]) < 0) {
 		r->rot.zip_failed++;
-		nf_run_say(r, "netflap: %s stays uncompressed (no compressor free)", path);
+		nf_run_say(r, "netflap: %s stays uncompressed (%s)", path,
+			   slot == NF_ROTATE_ZIPS ? "no compressor free" : "gzip could not start");
 	}
 }
 
