@@ -97,7 +97,10 @@
 	X(session_rx, "the last packet the broker sent in the open session (ms)")                  \
 	X(tcp_xmit, "TCP segments sent so far, retransmissions included (lwIP's tcp.xmit)")                     \
 	X(heap_closing, "heap bytes connections the application closed still hold: pcbs on the heap and their queued segments") \
-	X(closing_queued, "bytes queued (unsent, unacked, out of order) in those connections")
+	X(closing_queued, "bytes queued (unsent, unacked, out of order) in those connections") \
+	X(app_1, "device.client: the app's first own counter (nf_app.h; named in the device log)") \
+	X(app_2, "device.client: the app's second own counter") \
+	X(app_3, "device.client: the app's third own counter")
 
 enum nf_report_field {
 #define NF_X(name, help) NF_R_##name,

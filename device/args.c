@@ -174,7 +174,8 @@ static const struct nf_dev_opts defaults = {
 	  .ping_timeout_ms = 2000,
 	  .rx_wait = NF_RX_SELECT,
 	  .rx_timeout_ms = 1000,
-	  .inflight = 1},
+	  .inflight = 1,
+	  .app = "netflap"},
 };
 
 #define O(field) offsetof(struct nf_dev_opts, field)
@@ -236,6 +237,9 @@ static const struct opt_row {
      "netflap/<client id>/report) | serial (reports on --serial); formatted by "
      "firmware/netflap_report.c"},
     {"serial", "PATH", parse_str, O(serial), "--telemetry serial: the console (a tty) to write to"},
+    {"app", "NAME", parse_str, O(s.app),
+     "the firmware's network code (device/app/nf_app.h): netflap (default: netflap's own "
+     "session) or an app this stack's device was built with"},
     {"control", "PATH", parse_str, O(control), "harness unix socket to connect to"},
     {"control-fd", "N", parse_long, O(control_fd), "inherited control channel fd"},
 };

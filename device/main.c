@@ -206,11 +206,11 @@ static void hello(struct loop *l)
 
 	nf_chan_printf(l->chan,
 		       "%s netflap-device %d stack=%s pid=%d client=%s close_mode=%s "
-		       "num_sockets=%d socket_limit=%d lwip=%s build=%s\n",
+		       "num_sockets=%d socket_limit=%d lwip=%s build=%s app=%s\n",
 		       nf_verb_name(NF_VERB_HELLO), NF_PROTO_VERSION, o.stack, (int)getpid(),
 		       o.s.client_id, nf_close_mode_name(o.s.close_mode), have ? p.num_sockets : -1,
 		       have ? p.socket_limit : -1, l->ops == &nf_stack_linux ? "-" : nf_probe_lwip_version(),
-		       l->ops == &nf_stack_linux ? "-" : nf_probe_build_id());
+		       l->ops == &nf_stack_linux ? "-" : nf_probe_build_id(), o.s.app);
 }
 
 /* the stack this binary is, or exec the sibling that is it */
@@ -325,6 +325,11 @@ int main(int argc, char **argv)
 	sess.cut_arg = &l;
 	if (tls_start(&l) < 0)
 		goto out_sess;
+	rc = nf_session_app_start(&sess);
+	if (rc < 0) {
+		exit_code = rc == -ENOENT ? NF_EXIT_USAGE : NF_EXIT_ENV;
+		goto out_sess;
+	}
 	hello(&l);
 	if (carrier_up(l.car))
 		on_carrier(&l, true);
@@ -339,6 +344,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netflap-device: event loop: %s\n", strerror(-rc));
 	exit_code = rc < 0 ? NF_EXIT_ENV : 0;
 out_sess:
+	nf_session_app_stop(&sess);
 	nf_tls_destroy(sess.tls);
 	nf_session_destroy(&sess);
 	carrier_close(l.car);

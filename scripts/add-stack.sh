@@ -4,7 +4,8 @@
 #
 # Usage: scripts/add-stack.sh NAME --lwip VERSION|DIR [--patch FILE]...
 #                             [--lwipopts static|heap|FILE] [--hooks FILE]
-#                             [--include DIR]... [--build DIR]
+#                             [--include DIR]... [--app FILE.c]...
+#                             [--build DIR]
 #        scripts/add-stack.sh --remove NAME [--build DIR]
 #
 #   --lwip 2.1.3|2.2.1  Debian's pristine lwIP of that release (fetched once,
@@ -22,6 +23,9 @@
 #   --include DIR       a folder of headers the fork expects from its
 #                       platform (an RTOS header its netif.c, dns.c or
 #                       sockets.c includes); repeatable, searched in order
+#   --app FILE.c        the firmware's own network code on device/app/nf_app.h,
+#                       built into this stack's device: device.client = FILE
+#                       (its file name, _ as -); repeatable
 #   --build DIR         the build folder (default: build)
 #
 # Then: build/netflap run SCENARIO --set device.stack=NAME. The same
@@ -34,14 +38,14 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; }
 abs() { [ -e "$1" ] || die 2 "add-stack: $2 $1 does not exist"; (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); }
 
 name="" lwip="" opts=static hooks="" build="$here/build" remove=0
-patches=() includes=()
+patches=() includes=() apps=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--lwip | --patch | --lwipopts | --hooks | --include | --build)
+	--lwip | --patch | --lwipopts | --hooks | --include | --app | --build)
 		[ $# -ge 2 ] || die 2 "add-stack: $1 needs a value (try --help)" ;;
 	esac
 	case "$1" in
@@ -52,6 +56,11 @@ while [ $# -gt 0 ]; do
 	--include)
 		[ -d "$2" ] || die 2 "add-stack: --include $2 is not a folder"
 		includes+=("$(abs "$2" "include folder")")
+		shift
+		;;
+	--app)
+		[[ "$2" == *.c ]] || die 2 "add-stack: --app $2: want a C file (FILE.c)"
+		apps+=("$(abs "$2" "app")")
 		shift
 		;;
 	--build) build=$2; shift ;;
@@ -114,6 +123,8 @@ text=$(
 	printf 'set(NF_STACK_HOOKS [==[%s]==])\n' "$hooks"
 	printf 'set(NF_STACK_INCLUDES'
 	for i in "${includes[@]}"; do printf ' [==[%s]==]' "$i"; done
+	printf ')\nset(NF_STACK_APPS'
+	for a in "${apps[@]}"; do printf ' [==[%s]==]' "$a"; done
 	printf ')\n'
 )
 # the descriptor as it was before this call, put back when a step fails:
@@ -161,5 +172,6 @@ fi
 id=$(sed -n 's/^build_id=//p' "$build/stacks/$name.info")
 ver=$(sed -n 's/^lwip=//p' "$build/stacks/$name.info")
 say "add-stack: stack '$name' ready: lwIP $ver, build $id, options $opts"
+say "  apps (device.client): $(sed -n 's/^apps=//p' "$build/stacks/$name.info")"
 say "  run it:  $build/netflap run scenarios/fixed-quick.scn --set device.stack=$name"
 say "  test it: (cd $build && ctest -R '$name\$')"

@@ -27,6 +27,9 @@ void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,
 	s->sh = sh;
 	s->chan = chan;
 	s->fd = -1;
+	s->app_fd = -1;
+	for (int i = 0; i < NF_APP_COUNTERS; i++)
+		s->app_counter[i] = NF_UNSET;
 	s->next_id = 1;
 	s->cut_at = s->cut_landed = -1;
 	nf_netio_init(&s->io, ops, st, sh);
@@ -82,6 +85,8 @@ static void fill_common(struct nf_session *s, struct nf_report *r)
 	r->v[NF_R_reconnect_ok] = s->counters[CNT_OK];
 	r->v[NF_R_reconnect_fail] = s->counters[CNT_FAIL];
 	r->v[NF_R_publishes] = s->publishes;
+	for (int i = 0; i < NF_APP_COUNTERS; i++)
+		r->v[NF_R_app_1 + i] = s->app_counter[i];
 	if (s->tls) {
 		struct nf_heap_figures h;
 		nf_tls_heap(s->tls, &h);
@@ -133,146 +138,10 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 	return nf_report_format(&r, NF_VERB_STATUS, buf, cap);
 }
 
-#define RX_EXIT_SLACK_MS 2000
-
-/* the TLS session's teardown (device.close_mode with TLS): its shutdown()
- * and close() as mbedtls_net_free() made them, and what mbedTLS still
- * holds after */
-static void tls_teardown(struct nf_session *s, struct nf_report *t)
-{
-	struct nf_tls_net_calls c;
-	struct nf_heap_figures h;
-
-	nf_tls_close(s->tls, &s->io, s->fd, s->cfg->tls_close, &c);
-	if (c.shutdown.called) {
-		t->v[NF_R_shutdown_rc] = c.shutdown.rc;
-		t->v[NF_R_shutdown_errno] = c.shutdown.err;
-	}
-	t->v[NF_R_close_rc] = c.close.called ? c.close.rc : NF_UNSET;
-	t->v[NF_R_close_errno] = c.close.called ? c.close.err : NF_UNSET;
-	nf_tls_heap(s->tls, &h);
-	t->v[NF_R_tls_heap_after_teardown] = h.used;
-}
-
-/* net_free(): the teardown of the TLS layer the field report describes */
-
-static void net_free(struct nf_session *s)
-{
-	struct nf_report *t = &s->last_teardown;
-	int e = 0;
-
-	if (s->fd < 0)
-		return;
-	/* what was in flight when the close came, and where the receive task was */
-	long unacked = s->ops->unacked(s->st, s->fd);
-	t->v[NF_R_unacked_bytes] = unacked < 0 ? NF_UNSET : unacked;
-	t->v[NF_R_inflight] = s->inflight;
-	t->v[NF_R_rx_blocked] = s->rxt ? nf_rx_task_in_stack(s->rxt) : NF_UNSET;
-	t->v[NF_R_rx_exit_ms] = NF_UNSET;
-	t->v[NF_R_shutdown_rc] = NF_UNSET;
-	t->v[NF_R_shutdown_errno] = NF_UNSET;
-	int64_t t_close = nf_now_ms();
-	if (s->tls) {
-		tls_teardown(s, t);
-		goto closed;
-	}
-	switch (s->cfg->close_mode) {
-	case NF_SHUTDOWN_CLOSE:
-		t->v[NF_R_shutdown_rc] = nf_netio_shutdown(&s->io, s->fd, NF_SHUT_RDWR, &e);
-		t->v[NF_R_shutdown_errno] = e;
-		t->v[NF_R_close_rc] = nf_netio_close(&s->io, s->fd, &e);
-		t->v[NF_R_close_errno] = e;
-		break;
-	case NF_CLOSE_ONLY:
-		t->v[NF_R_close_rc] = nf_netio_close(&s->io, s->fd, &e);
-		t->v[NF_R_close_errno] = e;
-		break;
-	case NF_CLOSE_SHUTDOWN:
-		t->v[NF_R_close_rc] = nf_netio_close(&s->io, s->fd, &e);
-		t->v[NF_R_close_errno] = e;
-		t->v[NF_R_shutdown_rc] = nf_netio_shutdown(&s->io, s->fd, NF_SHUT_RDWR, &e);
-		t->v[NF_R_shutdown_errno] = e;
-		break;
-	default: /* the TLS-only modes: refused without TLS (args.c) */
-		break;
-	}
-closed:
-	if (s->rxt) { /* bounded by its receive timeout: the close may not wake it */
-		t->v[NF_R_rx_exit_ms] = nf_rx_task_finish(
-		    s->rxt, t_close, nf_now_ms() + s->cfg->rx_timeout_ms + RX_EXIT_SLACK_MS);
-		if (t->v[NF_R_rx_exit_ms] < 0)
-			nf_sess_log(s, "the receive task did not leave the stack after the close");
-		s->rxt = NULL;
-	}
-	s->inflight = 0;
-	s->fd = -1;
-}
-
-/* The field report's check: an ICMP echo to the gateway through the stack.
- * An echo goes out every PING_EVERY_MS until one is answered, so a first
- * one lost to a link still settling (ARP, qdisc) does not fail the check.
- * 1 answered, 0 not in time, -1 no socket (*err: the field report's
- * "ping: create socket failed"). */
-#define PING_ID 0x6e66
-#define PING_EVERY_MS 250
-
-static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
-{
-	uint8_t req[NF_ICMP_ECHO_LEN], buf[256];
-	int64_t deadline = nf_now_ms() + timeout_ms, next = 0;
-	uint16_t first = s->ping_seq + 1, got;
-	int fd = nf_netio_socket(&s->io, NF_SOCK_ICMP, err), answered = 0;
-
-	if (fd < 0)
-		return -1;
-	while (!answered && nf_now_ms() < deadline && !is_lost(s)) {
-		if (nf_now_ms() >= next) {
-			nf_icmp_echo_request(req, PING_ID, ++s->ping_seq);
-			s->ops->sendto(fd, req, sizeof(req), ip, 0);
-			next = nf_now_ms() + PING_EVERY_MS;
-		}
-		ssize_t n = nf_netio_recv(&s->io, fd, buf, sizeof(buf), next < deadline ? next : deadline);
-		answered = n > 0 && nf_icmp_echo_reply_seq(buf, (size_t)n, PING_ID, &got) &&
-			   (uint16_t)(got - first) <= (uint16_t)(s->ping_seq - first);
-	}
-	int e;
-	nf_netio_close(&s->io, fd, &e);
-	return answered;
-}
-
-/* device.tls: the handshake on the connected socket; a refusal (the
- * certificate, an alert) is tls_failed with mbedTLS's code in the row */
-static enum nf_status tls_handshake(struct nf_session *s, struct nf_report *r, int64_t deadline)
-{
-	struct nf_tls_result res;
-	int rc = nf_tls_start(s->tls, &s->io, s->fd, deadline, &res);
-
-	if (rc == 0 && nf_sess_enter(s, NF_PH_tls)) /* the ClientHello is out */
-		return NF_ST_carrier_lost;
-	if (rc == 0)
-		rc = nf_tls_finish(s->tls, &s->io, deadline, &res);
-	if (rc == 0) {
-		r->v[NF_R_tls_handshake_ms] = res.ms;
-		r->v[NF_R_tls_resumed] = res.resumed;
-		return NF_ST_ok;
-	}
-	if (res.error) {
-		r->v[NF_R_tls_error] = res.error;
-		r->v[NF_R_tls_verify] = res.verify;
-		nf_sess_log(s, "TLS handshake failed: mbedTLS -0x%04x, verify flags 0x%x",
-			    (unsigned)-res.error, (unsigned)res.verify);
-	}
-	if (rc == -ETIMEDOUT)
-		return NF_ST_timeout;
-	return rc == -ENETDOWN ? NF_ST_carrier_lost : NF_ST_tls_failed;
-}
-
-static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, struct nf_rx *rx)
+/* The platform's part of an attempt (the lease), then the app's */
+static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r)
 {
 	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
-	uint32_t gw, broker_ip;
-	enum nf_status st;
-	int rc, e = 0;
 
 	if (nf_sess_enter(s, NF_PH_lease))
 		return NF_ST_carrier_lost;
@@ -280,59 +149,21 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r, s
 		return NF_ST_dhcp_timeout;
 	pthread_mutex_lock(&s->sh->mu);
 	bool lost = carrier_lost(s);
-	gw = s->sh->gw;
 	r->v[NF_R_t_lease] = s->sh->t_lease;
 	r->v[NF_R_ip] = ntohl(s->sh->ip);
 	pthread_mutex_unlock(&s->sh->mu);
 	if (lost)
 		return NF_ST_carrier_lost;
-
-	/* the field report's check: is the network there, can we make a socket */
-	rc = ping(s, gw, s->cfg->ping_timeout_ms, &e);
-	r->v[NF_R_ping_ok] = rc == 1;
-	if (rc < 0) {
-		r->v[NF_R_ping_errno] = e;
-		nf_sess_log(s, "ping: create socket failed (errno %d)", e);
-	}
-
-	if (nf_sess_enter(s, NF_PH_dns))
-		return NF_ST_carrier_lost;
-	rc = nf_netio_resolve(&s->io, s->cfg->broker, &broker_ip, deadline);
-	if (rc == -ENETDOWN)
-		return NF_ST_carrier_lost;
-	if (rc < 0)
-		return NF_ST_dns_failed;
-	r->v[NF_R_t_dns] = nf_now_ms();
-
-	s->fd = nf_netio_socket(&s->io, NF_SOCK_TCP, &e);
-	r->v[NF_R_socket_fd] = s->fd;
-	if (s->fd < 0) {
-		r->v[NF_R_socket_errno] = e;
-		nf_sess_log(s, "socket() failed: errno %d", e);
-		return NF_ST_socket_failed;
-	}
-	nf_figures_sockopts(s, r);
-	rc = nf_netio_connect_start(&s->io, s->fd, broker_ip, s->cfg->port);
-	if (nf_sess_enter(s, NF_PH_connect)) /* the SYN is out: closed in flight */
-		return NF_ST_carrier_lost;
-	rc = nf_netio_connect_finish(&s->io, s->fd, rc, deadline);
-	if (rc == -ENETDOWN)
-		return NF_ST_carrier_lost;
-	if (rc < 0)
-		return rc == -ETIMEDOUT ? NF_ST_timeout : NF_ST_connect_failed;
-	r->v[NF_R_t_tcp] = nf_now_ms();
-	if (s->tls && (st = tls_handshake(s, r, deadline)) != NF_ST_ok)
-		return st;
-	return nf_mqtt_open(s, r, rx, deadline);
+	return nf_app_connect(s, r, deadline);
 }
 
 /* An attempt's outcome: whatever failed once the carrier was gone (a
  * resolver or connect giving up on a link that went down) is the loss. */
-static enum nf_status attempt(struct nf_session *s, struct nf_report *r, struct nf_rx *rx)
+static enum nf_status attempt(struct nf_session *s, struct nf_report *r)
 {
 	if (s->tls)
 		nf_tls_heap_mark(s->tls); /* tls_heap_peak: this attempt's */
-	enum nf_status st = attempt_steps(s, r, rx);
+	enum nf_status st = attempt_steps(s, r);
 
 	return st != NF_ST_ok && st != NF_ST_socket_failed && is_lost(s) ? NF_ST_carrier_lost : st;
 }
@@ -360,11 +191,12 @@ static enum nf_status cut_outcome(struct nf_session *s, struct nf_report *r, enu
 static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 {
 	int64_t backoff = s->cfg->backoff_min_ms;
-	struct nf_rx *rx = &(struct nf_rx){.len = 0};
 
 	nf_sess_enter(s, NF_PH_up);
 	if (s->ops->ip_start(s->st) < 0)
 		nf_sess_log(s, "bringing the address up failed");
+	if (s->app->link)
+		s->app->link(s->app_state, &s->host, true);
 	/* a cut at `up` still gets its attempt: the report says where it landed */
 	for (int64_t n = 1; (n == 1 && s->cut_landed >= 0) || !is_lost(s); n++) {
 		struct nf_report r;
@@ -374,7 +206,7 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 		r.v[NF_R_phase] = phase_no;
 		r.v[NF_R_attempt] = n;
 		r.v[NF_R_t_carrier_up] = t_up;
-		status = cut_outcome(s, &r, attempt(s, &r, rx));
+		status = cut_outcome(s, &r, attempt(s, &r));
 		s->counters[CNT_TOTAL]++;
 		s->counters[status == NF_ST_ok || status == NF_ST_cut ? CNT_OK : CNT_FAIL]++;
 		snprintf(r.status, sizeof(r.status), "%s", nf_status_name(status));
@@ -385,7 +217,7 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 			nf_sess_set_open(s, phase_no, n);
 		emit(s, NF_VERB_REPORT, &r);
 		if (was_up) {
-			status = nf_mqtt_connected(s, rx);
+			status = nf_app_serve(s);
 			nf_sess_set_open(s, 0, 0);
 			nf_sess_log(s, "session ended: %s", nf_status_name(status));
 			backoff = s->cfg->backoff_min_ms;
@@ -397,7 +229,7 @@ static void phase(struct nf_session *s, int64_t phase_no, int64_t t_up)
 			s->lost_in = s->phase;
 			break;
 		}
-		net_free(s);
+		nf_app_close(s, false);
 		if (was_up)
 			emit_teardown(s, phase_no, status);
 		nf_sess_enter(s, NF_PH_backoff);
@@ -427,13 +259,15 @@ static void emit_teardown(struct nf_session *s, int64_t phase_no, enum nf_status
 
 static void teardown(struct nf_session *s, int64_t phase_no)
 {
-	if (s->fd < 0) { /* nothing was open: this teardown closed nothing */
+	if (s->app->link)
+		s->app->link(s->app_state, &s->host, false);
+	if (s->app_fd < 0) { /* nothing was open: this teardown closed nothing */
 		static const enum nf_report_field none[] = {NF_R_shutdown_rc, NF_R_shutdown_errno,
 							    NF_R_close_rc, NF_R_close_errno};
 		for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
 			s->last_teardown.v[none[i]] = NF_UNSET;
 	}
-	net_free(s);
+	nf_app_close(s, false);
 	s->ops->ip_stop(s->st);
 	pthread_mutex_lock(&s->sh->mu);
 	s->last_teardown.v[NF_R_t_carrier_down] = s->sh->t_carrier_down;
@@ -467,9 +301,6 @@ void *nf_session_run(void *arg)
 			break;
 		teardown(s, phase_no);
 	}
-	if (s->fd >= 0) {
-		nf_mqtt_disconnect(s);
-		net_free(s);
-	}
+	nf_app_close(s, true); /* the device is leaving: a session still open says goodbye */
 	return NULL;
 }

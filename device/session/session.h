@@ -10,6 +10,7 @@
 
 #include "chan.h"
 #include "netio.h"
+#include "nf_app.h"
 #include "report.h"
 #include "shared.h"
 #include "proto.h"
@@ -59,6 +60,7 @@ struct nf_session_cfg {
 	 * or written to its console, instead of REPORT lines to a harness */
 	enum nf_telemetry_out telemetry;
 	long socket_limit; /* the limit the firmware was built with (0: lwIP's own) */
+	const char *app;   /* device.client: the app that connects (nf_app.h) */
 };
 
 #define NF_INFLIGHT_MAX 64
@@ -100,12 +102,32 @@ struct nf_session {
 	int64_t open_phase, open_attempt, open_rx;
 	/* telemetry = mqtt: the newest report, for the next session (board.c) */
 	char pending[NF_BOARD_LINE];
+	/* the app that connects (device.client; app_host.c): its state, the
+	 * host it is handed, the figures it gives, the report of the attempt
+	 * now (netflap's own app writes there), the socket it said it made,
+	 * and its counters so far */
+	const struct nf_app *app;
+	void *app_state;
+	struct nf_app_host host;
+	struct nf_app_figures fig;
+	struct nf_report *cur;
+	int64_t app_fd;
+	int64_t app_counter[NF_APP_COUNTERS];
 };
+
+/* The apps this device was built with (a table generated per stack):
+ * netflap's own first, NULL-terminated. */
+extern const struct nf_app *const nf_apps[];
 
 void nf_session_init(struct nf_session *s, const struct nf_session_cfg *cfg,
 		     const struct nf_stack_ops *ops, struct nf_stack *st, struct nf_shared *sh,
 		     struct nf_chan *chan);
 void nf_session_destroy(struct nf_session *s);
+
+/* Picks cfg->app from nf_apps and starts it; 0, -ENOENT (no such app: the
+ * names it has are said), -errno from its init. */
+int nf_session_app_start(struct nf_session *s);
+void nf_session_app_stop(struct nf_session *s);
 
 /* The session thread's body; returns when sh->quit is set. */
 void *nf_session_run(void *arg);

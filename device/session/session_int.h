@@ -34,4 +34,14 @@ void nf_sess_heard(struct nf_session *s);
 /* DISCONNECT, on the way out */
 void nf_mqtt_disconnect(struct nf_session *s);
 
+/* app_host.c: the app's three calls, what it said put in the rows. After
+ * the lease: one attempt (its figures into r); the open session; closing
+ * what the attempt opened (into s->last_teardown). */
+enum nf_status nf_app_connect(struct nf_session *s, struct nf_report *r, int64_t deadline);
+enum nf_status nf_app_serve(struct nf_session *s);
+void nf_app_close(struct nf_session *s, bool leaving);
+/* an app's result as a row status, and back (one table) */
+enum nf_status nf_app_status(enum nf_app_result res);
+enum nf_app_result nf_app_result_of(enum nf_status st);
+
 #endif

@@ -112,7 +112,10 @@ enum nf_csv_src {
 	X(heap_closing, S_REPORT, NF_R_heap_closing) \
 	X(closing_queued, S_REPORT, NF_R_closing_queued) \
 	X(tcp_xmit, S_REPORT, NF_R_tcp_xmit) \
-	X(cpu_pressure, S_PRESSURE, 0)
+	X(cpu_pressure, S_PRESSURE, 0) \
+	X(app_1, S_REPORT, NF_R_app_1) \
+	X(app_2, S_REPORT, NF_R_app_2) \
+	X(app_3, S_REPORT, NF_R_app_3)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -20,7 +20,7 @@
 #include "stacks.h"
 #include "subnet.h"
 
-#define MAX_ARGS 64
+#define MAX_ARGS 80
 
 /* the device's process as it is now: a restart replaces the pid */
 static void undo_stop_device(void *ctx, const char *name, long x)
@@ -76,6 +76,7 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 			       "--interface", r->topo.dev[i].dev_if,
 			       "--stack", (char *)sc->stack,
 			       "--close-mode", (char *)sc->close_mode,
+			       "--app", (char *)sc->client,
 			       "--socket-limit", a->lim,
 			       "--client-id", a->client,
 			       "--mac", a->mac,

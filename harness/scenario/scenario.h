@@ -81,6 +81,7 @@ struct nf_scenario {
 	int64_t count;
 	char stack[48];
 	char close_mode[24];
+	char client[48]; /* device.client: the app that connects (device/app/nf_app.h) */
 	int64_t socket_limit;
 	int64_t on_crash; /* enum nf_on_crash */
 	char sockopts[96];

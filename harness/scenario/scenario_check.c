@@ -205,6 +205,45 @@ static int validate_release(const struct nf_scenario *sc, const char *where, cha
 	return 0;
 }
 
+/* device.client: an app the stack's device was built with (its manifest's
+ * apps=); linux runs netflap's own session only; the receive-task shape
+ * is netflap's session's */
+static int validate_client(const struct nf_scenario *sc, const char *where, char *err,
+			   size_t errlen)
+{
+	char apps[1024] = "netflap";
+	size_t n = strlen(sc->client);
+
+	/* the built-in apps that speak plain MQTT only (a user's app is handed
+	 * the CA and decides) */
+	static const char *const plain_only[] = {"example", "lwip-mqtt"};
+
+	if (strcmp(sc->client, "netflap") == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(plain_only) / sizeof(plain_only[0]); i++)
+		if (sc->tls && strcmp(sc->client, plain_only[i]) == 0)
+			return nf_scenario_errf(err, errlen, "%s: device.client = %s speaks plain MQTT: "
+						"device.tls = on is for netflap's own session or an app "
+						"of yours", where, sc->client);
+	if (strcmp(sc->stack, "linux") == 0 || sc->kind == NF_KIND_EXTERNAL)
+		return nf_scenario_errf(err, errlen, "%s: device.client = %s: %s runs netflap's own "
+					"session only", where, sc->client,
+					sc->kind == NF_KIND_EXTERNAL ? "a board (device.kind = external)"
+								     : "stack linux");
+	nf_stack_field(sc->stack, "apps", apps, sizeof(apps));
+	for (const char *p = apps; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+		if (strcspn(p, ",") == n && strncmp(p, sc->client, n) == 0) {
+			if (strcmp(sc->threads, "one"))
+				return nf_scenario_errf(err, errlen, "%s: device.threads = %s shapes "
+							"netflap's own session, not device.client = "
+							"%s", where, sc->threads, sc->client);
+			return 0;
+		}
+	return nf_scenario_errf(err, errlen, "%s: device.client = %s: stack '%s' has no such app "
+				"(it has: %s; scripts/add-stack.sh --app FILE.c adds one)", where,
+				sc->client, sc->stack, apps);
+}
+
 int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 {
 	const char *where = sc->path[0] ? sc->path : "scenario";
@@ -228,5 +267,7 @@ int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 	int rc = validate_tls(sc, where, err, errlen);
 	if (!rc)
 		rc = validate_release(sc, where, err, errlen);
+	if (!rc)
+		rc = validate_client(sc, where, err, errlen);
 	return rc ? rc : validate_ap(sc, where, err, errlen);
 }

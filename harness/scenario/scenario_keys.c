@@ -113,6 +113,10 @@ const struct nf_key nf_scenario_keys[] = {
     {"device", "close_mode", T_TEXT, S(close_mode), "shutdown+close", 0, 0, w_close,
      "how the device tears MQTT down on carrier loss; with device.tls: net_free (mbedTLS's "
      "mbedtls_net_free(), as shutdown+close), close_notify+net_free, or close"},
+    {"device", "client", T_TEXT, S(client), "netflap", 0, 0, NULL,
+     "the firmware's network code that reconnects: netflap (its own MQTT session, which the "
+     "device.* session keys shape), example (examples/app/: a minimal sockets app), or an "
+     "app the stack was built with (scripts/add-stack.sh --app; device/app/nf_app.h)"},
     {"device", "socket_limit", T_INT, F(socket_limit), 0, "0", 0, 38, NULL,
      "usable lwIP socket slots, 0 = all 38 (the field report's shrunken table)"},
     {"device", "ip", T_TEXT, S(ip), "dhcp", 0, 0, w_ip, "addressing: dhcp or static"},

@@ -110,7 +110,7 @@ function(_netflap_unittests name tree)
 endfunction()
 
 function(netflap_lwip_stack name)
-  cmake_parse_arguments(V "" "TREE;OPTIONS;HOOKS;ORIGIN;UNITTESTS" "PATCHES;INCLUDES" ${ARGN})
+  cmake_parse_arguments(V "" "TREE;OPTIONS;HOOKS;ORIGIN;UNITTESTS" "PATCHES;INCLUDES;APPS" ${ARGN})
   if(NOT name MATCHES "^[a-z0-9][a-z0-9_-]*$" OR name STREQUAL "linux")
     message(FATAL_ERROR "netflap: stack name '${name}': want lower-case letters, digits, - "
                         "and _ (and not 'linux', the kernel stack)")
@@ -140,7 +140,29 @@ function(netflap_lwip_stack name)
     endif()
     list(APPEND stack_includes "${a}")
   endforeach()
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${opts} ${hooks})
+  # a firmware's own network code (device/app/nf_app.h), built into this
+  # stack's device; device.client names it by its file's stem
+  set(stack_apps)
+  foreach(f IN LISTS V_APPS)
+    get_filename_component(a "${f}" ABSOLUTE BASE_DIR "${CMAKE_SOURCE_DIR}")
+    get_filename_component(stem "${a}" NAME_WE)
+    if(NOT EXISTS "${a}" OR NOT a MATCHES "\\.c$")
+      message(FATAL_ERROR "netflap: stack '${name}': app ${f} is not a C file that exists")
+    endif()
+    set(builtin netflap)
+    foreach(b IN LISTS NETFLAP_BUILTIN_APPS)
+      get_filename_component(bstem "${b}" NAME_WE)
+      list(APPEND builtin ${bstem})
+    endforeach()
+    if(NOT stem MATCHES "^[a-z][a-z0-9_]*$" OR stem IN_LIST builtin)
+      message(FATAL_ERROR "netflap: stack '${name}': app ${f}: its file name is its name "
+                          "(device.client): lower-case letters, digits and _, and not one "
+                          "built in (${builtin})")
+    endif()
+    list(APPEND stack_apps "${a}")
+  endforeach()
+  set_property(GLOBAL PROPERTY NETFLAP_STACK_APPS_${name} ${stack_apps})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${opts} ${hooks} ${stack_apps})
 
   set(tree "${CMAKE_BINARY_DIR}/lwip/${name}")
   _netflap_prepare_tree("${tree}" "${name}" "${V_TREE}" "${version}" ${abs_patches})
@@ -157,12 +179,25 @@ function(netflap_lwip_stack name)
   else()
     set(unittests_note "built")
   endif()
+  # the built-in apps this tree can have: lwip_mqtt needs its apps/mqtt
+  set(builtin_apps)
+  foreach(a IN LISTS NETFLAP_BUILTIN_APPS)
+    if(NOT a MATCHES "/lwip_mqtt\\.c$" OR EXISTS "${tree}/src/apps/mqtt/mqtt.c")
+      list(APPEND builtin_apps "${a}")
+    endif()
+  endforeach()
+  set_property(GLOBAL PROPERTY NETFLAP_STACK_BUILTIN_APPS_${name} ${builtin_apps})
   _netflap_write_manifest("${gen}" "${name}" "${version}" "${V_TREE}" "${V_ORIGIN}"
                           "${opts}" "${hooks}" ${abs_patches})
 
   _netflap_lwip_sources("${tree}" src/Filelists.cmake ${name})
+  set(mqtt_src)
+  if(EXISTS "${tree}/src/apps/mqtt/mqtt.c")
+    set(mqtt_src "${tree}/src/apps/mqtt/mqtt.c") # lwIP's MQTT client: device.client = lwip-mqtt
+  endif()
   add_library(lwip_${name} STATIC
     ${lwipcore_SRCS} ${lwipcore4_SRCS} ${lwipapi_SRCS} ${tree}/src/netif/ethernet.c
+    ${mqtt_src}
     ${NETFLAP_PORT_DIR}/sys_arch.c ${NETFLAP_PORT_DIR}/probe.c)
   # the generated lwipopts.h comes first: it is the one lwIP's opt.h finds
   target_include_directories(lwip_${name} BEFORE PUBLIC ${gen})

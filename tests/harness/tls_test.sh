@@ -36,12 +36,11 @@ nf=$build/netflap
 quick=$root/scenarios/fixed-quick.scn
 
 distinct() { nf_col "$1" "$2" | grep -v '^$' | sort -u | wc -l; }
-classes() { grep -v '"note": true' "$1/verdict.json" | sed -n 's/.*"class": "\([^"]*\)".*/\1/p' | sort -u | paste -sd, -; }
 
 # a clean TLS soak: every row ok, mbedTLS's heap after each teardown one value
 soak_clean() { # folder
 	local d=$1 csv=$out/$1/cycles.csv
-	[ $rc = 0 ] && nf_clean "$out/$d" || nf_fail "$d: exit $rc, $(classes "$out/$d"): $(grep -m1 summary "$out/$d/verdict.json")"
+	[ $rc = 0 ] && nf_clean "$out/$d" || nf_fail "$d: exit $rc, $(nf_classes "$out/$d"): $(grep -m1 summary "$out/$d/verdict.json")"
 	[ "$(nf_col_count status "$csv" ok)" = 200 ] || nf_fail "$d: $(nf_col status "$csv" | sort | uniq -c)"
 	[ "$(distinct tls_heap_after_teardown "$csv")" = 1 ] ||
 		nf_fail "$d: mbedTLS's heap after teardown took $(distinct tls_heap_after_teardown "$csv") values"
@@ -88,9 +87,9 @@ vendor)
 	[ $rc = 1 ] || nf_fail "vendor: exit $rc, want 1"
 	first=$(nf_col status "$csv" | grep -n -m1 -x socket_failed | cut -d: -f1)
 	[ "$first" = 39 ] || nf_fail "vendor: first socket_failed at cycle $first, want 39"
-	[[ ",$(classes "$out/vendor")," == *",socket-slot leak,"* ]] || nf_fail "vendor: no slot leak ($(classes "$out/vendor"))"
+	[[ ",$(nf_classes "$out/vendor")," == *",socket-slot leak,"* ]] || nf_fail "vendor: no slot leak ($(nf_classes "$out/vendor"))"
 	[ "$(nf_col tls_handshake_ms "$csv" | sed -n 38p)" != "" ] || nf_fail "vendor: cycle 38 was not over TLS"
-	echo "vendor over TLS: first socket_failed at cycle $first; $(classes "$out/vendor")"
+	echo "vendor over TLS: first socket_failed at cycle $first; $(nf_classes "$out/vendor")"
 	nf_nothing_left "$out/vendor"
 	;;
 bad-certs)
@@ -103,7 +102,7 @@ bad-certs)
 		[ "$(nf_col_count status "$csv" tls_failed)" = 10 ] || nf_fail "$k: $(nf_col status "$csv" | sort | uniq -c)"
 		[ "$(nf_col tls_error "$csv" | sort -u)" = -9984 ] || nf_fail "$k: tls_error $(nf_col tls_error "$csv" | sort -u | paste -sd,)"
 		[ "$(nf_col tls_verify "$csv" | sort -u)" = "$flag" ] || nf_fail "$k: verify flags $(nf_col tls_verify "$csv" | sort -u | paste -sd,), want $flag"
-		[ "$(classes "$out/$k")" = "reconnect stall" ] || nf_fail "$k: findings $(classes "$out/$k")"
+		[ "$(nf_classes "$out/$k")" = "reconnect stall" ] || nf_fail "$k: findings $(nf_classes "$out/$k")"
 		[ "$(nf_col slots_after_teardown "$csv" | grep -v '^$' | sort -u)" = 0 ] || nf_fail "$k: slots kept"
 		[ "$(distinct tls_heap_after_teardown "$csv")" = 1 ] || nf_fail "$k: TLS memory kept"
 		echo "$k: 10 rows tls_failed, mbedTLS -0x2700 with verify flag $flag; nothing kept"
@@ -115,7 +114,7 @@ tls-leak)
 		nf_run_quiet "$free" "$quick" --set device.tls=on --set broker.tls_cert=untrusted \
 			--set device.tls_free=$free --set run.loops=20
 		[ "$rc" = 1 ] || nf_fail "$free: exit $rc, want 1 (a finding)"
-		found=$(classes "$out/$free")
+		found=$(nf_classes "$out/$free")
 		if [ $free = skip_on_error ]; then
 			[[ ",$found," == *",TLS heap leak,"* ]] || nf_fail "skip_on_error: no TLS heap leak ($found)"
 			echo "skip_on_error: $(grep -o '"summary": "mbedTLS[^"]*"' "$out/$free/verdict.json")"
@@ -148,14 +147,14 @@ matrix)
 	;;
 cut-tls)
 	nf_run_quiet cf "$root/scenarios/tls-quick.scn" --set device.stack=fixed --set run.cut_at=tls --set run.loops=40
-	[ $rc = 0 ] && nf_clean "$out/cf" || nf_fail "cut-tls fixed: exit $rc, $(classes "$out/cf")"
+	[ $rc = 0 ] && nf_clean "$out/cf" || nf_fail "cut-tls fixed: exit $rc, $(nf_classes "$out/cf")"
 	[ "$(nf_col_count cut_phase "$out/cf/cycles.csv" tls)" = 40 ] || nf_fail "cut-tls fixed: not every cut in tls"
 	nf_run_quiet cv "$root/scenarios/tls-quick.scn" --set run.cut_at=tls --set run.loops=40
 	first=$(nf_col status "$out/cv/cycles.csv" | grep -n -m1 -x socket_failed | cut -d: -f1)
 	[ $rc = 1 ] && [ "$first" = 39 ] || nf_fail "cut-tls vendor: exit $rc, first socket_failed at $first"
 	nf_run_quiet cl "$root/scenarios/tls-quick.scn" --set device.stack=fixed --set run.cut_at=tls \
 		--set device.tls_free=skip_on_error --set run.loops=20
-	[[ ",$(classes "$out/cl")," == *",TLS heap leak,"* ]] || nf_fail "cut-tls skip_on_error: $(classes "$out/cl")"
+	[[ ",$(nf_classes "$out/cl")," == *",TLS heap leak,"* ]] || nf_fail "cut-tls skip_on_error: $(nf_classes "$out/cl")"
 	echo "cut at tls: fixed clean; vendor socket_failed from cycle $first; skip_on_error a TLS heap leak"
 	for st in fixed linux; do
 		extra=()
@@ -163,7 +162,7 @@ cut-tls)
 		nf_run_quiet "ep-$st" "$root/scenarios/every-path.scn" --set device.stack=$st "${extra[@]}" \
 			--set device.tls=on --set device.close_mode=net_free --set run.loops=60
 		csv=$out/ep-$st/cycles.csv
-		[ $rc = 0 ] && nf_clean "$out/ep-$st" || nf_fail "every path $st: exit $rc, $(classes "$out/ep-$st")"
+		[ $rc = 0 ] && nf_clean "$out/ep-$st" || nf_fail "every path $st: exit $rc, $(nf_classes "$out/ep-$st")"
 		[ "$(nf_col_count status "$csv" cut)" = 60 ] || nf_fail "every path $st: $(nf_col status "$csv" | sort | uniq -c)"
 		for ph in up lease dns connect tls connack; do
 			[ "$(nf_col_count cut_phase "$csv" $ph)" -ge 1 ] || nf_fail "every path $st: no cut at $ph"

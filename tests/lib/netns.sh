@@ -135,6 +135,9 @@ nf_run_quiet() {
 	rc=$?
 }
 
+# nf_classes RUN_DIR: the verdict's finding classes (notes left out), sorted, comma-separated
+nf_classes() { grep -v '"note": true' "$1/verdict.json" | sed -n 's/.*"class": "\([^"]*\)".*/\1/p' | sort -u | paste -sd, -; }
+
 # nf_clean RUN_DIR: the run's verdict is clean
 nf_clean() { grep -q '"clean": true' "$1/verdict.json"; }
 

@@ -10,7 +10,11 @@
 #   a patch that does not apply: exit 2 naming file and hunk, folder intact
 #   options with NO_SYS 1 / LWIP_SOCKET 0: exit 2 naming the option
 #   heap profile: fixed clean over 1000 cycles; vendor: slot leak and heap
-#     loss from the same cycles
+#     loss from the same cycles; a user's app (--app tests/apps/leaky_socket.c,
+#     a socket forgotten per reconnect): the slot leak, socket_failed at 39;
+#     an app named as a built-in one: exit 2
+#   the shipped clients (device.client = example, lwip-mqtt): 200 clean
+#     cycles each on 2.2.1, the heap profile, 2.1.2, 2.2.0, esp-lwip, 2.0.3
 #   a vendor tree (--lwip DIR) with the firmware's lwipopts.h and hooks:
 #     netflap says what it adds, 8 slots exhaust at cycle 9, the hook's
 #     refusal of SO_KEEPALIVE is in the rows
@@ -62,6 +66,16 @@ run() { # name scenario [--set ...]: exit code in $rc
 oks() { nf_col status "$1" | grep -c '^ok$'; }
 first_failed() { awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "status") s = i; next}
 	$s == "socket_failed" {print $1; exit}' "$1"; }
+# the shipped clients on a stack: the example app and lwIP's MQTT client, 200 clean each
+apps_clean() { # label stack
+	local a
+	for a in example lwip-mqtt; do
+		run "$2-$a" "$src/scenarios/fixed-quick.scn" --set device.stack=$2 --set device.client=$a \
+			--set run.loops=200
+		check "$1: device.client = $a clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
+			"$(oks "$work/run-$2-$a/cycles.csv")" = 200
+	done
+}
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
 # --- 2.2.1, static profile ---
@@ -75,6 +89,7 @@ check "2.2.1: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
 	"$(oks "$work/run-s221/cycles.csv")" = 200
 check "run.json records lwIP 2.2.1 and the HELLO's build is the manifest's" test \
 	"$(json "$work/run-s221/run.json" "d['stack']['lwip'], d['stack']['build_id'] == d['device_build']")" = "('2.2.1', True)"
+apps_clean "2.2.1" s221
 before=$(stat -c %Y.%s "$build/netflap-device-s221")
 sleep 1
 add s221 --lwip 2.2.1
@@ -107,11 +122,23 @@ for opt in "NO_SYS 1" "LWIP_SOCKET 0"; do
 		bash -c "[ $rc = 2 ] && grep -q '${opt% *} is ${opt#* }' '$work/add-badopts.log'"
 done
 
-# --- the heap profile ---
-add fheap --lwip 2.1.3 --patch "$src/lwip-port/patches/fixed-sockets.patch" --lwipopts heap ||
-	nf_fail "add fheap: $(tail -5 "$work/add-fheap.log")"
+# --- the heap profile, with a firmware app of the user's (--app) ---
+add fheap --lwip 2.1.3 --patch "$src/lwip-port/patches/fixed-sockets.patch" --lwipopts heap \
+	--app "$src/tests/apps/leaky_socket.c" || nf_fail "add fheap: $(tail -5 "$work/add-fheap.log")"
 run fheap "$src/scenarios/fixed-quick.scn" --set device.stack=fheap --set run.loops=1000
 check "heap profile, fixed: clean over 1000 cycles (exit $rc)" test "$rc" = 0
+apps_clean "heap profile" fheap
+check "--app: the stack's apps are netflap's, the built-in ones and the user's" \
+	grep -q '^apps=netflap,example,lwip-mqtt,leaky-socket$' "$build/stacks/fheap.info"
+run fheap-leaky "$src/scenarios/seed-quick.scn" --set device.stack=fheap --set device.client=leaky-socket
+check "--app leaky_socket.c (a socket forgotten per reconnect): the slot leak found, first socket_failed at 39 (exit $rc)" \
+	bash -c "[ $rc = 1 ] && [ \"\$(first_failed '$work/run-fheap-leaky/cycles.csv')\" = 39 ] &&
+	grep -q '\"class\": \"socket-slot leak\"' '$work/run-fheap-leaky/verdict.json'"
+cp "$src/examples/app/example.c" "$work/example.c"
+add dupapp --lwip 2.1.3 --app "$work/example.c"
+rc=$?
+check "--app with a built-in app's name: exit 2 (got $rc), saying so, nothing registered" \
+	bash -c "[ $rc = 2 ] && grep -q 'not one built in' '$work/add-dupapp.log' && [ ! -e '$work/stacks/dupapp' ]"
 add vheap --lwip 2.1.3 --patch "$src/lwip-port/patches/vendor-sockets.patch" --lwipopts heap ||
 	nf_fail "add vheap: $(tail -5 "$work/add-vheap.log")"
 run vheap "$src/scenarios/seed-quick.scn" --set device.stack=vheap
@@ -150,6 +177,7 @@ if [ -d "$shared" ]; then
 		run $n "$src/scenarios/fixed-quick.scn" --set device.stack=$n --set run.loops=200
 		check "lwIP $v: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
 			"$(oks "$work/run-$n/cycles.csv")" = 200
+		apps_clean "lwIP $v" $n
 	done
 	mkdir -p "$work/tesp" && tar -xJf "$shared/esp-lwip-2.1.3-esp.tar.xz" -C "$work/tesp"
 	tree=$(dirname "$(find "$work/tesp" -maxdepth 3 -type d -name src | head -1)")
@@ -160,6 +188,7 @@ if [ -d "$shared" ]; then
 	run esp "$src/scenarios/fixed-quick.scn" --set device.stack=esp --set run.loops=200
 	check "esp-lwip: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
 		"$(oks "$work/run-esp/cycles.csv")" = 200
+	apps_clean "esp-lwip" esp
 	add espv --lwip "$tree" --lwipopts esp --patch "$src/lwip-port/patches/vendor-sockets.patch"
 	run espv "$src/scenarios/seed-quick.scn" --set device.stack=espv
 	check "esp-lwip + the vendor patch: first socket_failed at cycle 39 (exit $rc)" \
@@ -173,6 +202,7 @@ if [ -d "$shared" ]; then
 	run r203 "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set run.loops=200
 	check "lwIP 2.0.3: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
 		"$(oks "$work/run-r203/cycles.csv")" = 200
+	apps_clean "lwIP 2.0.3" r203
 	run r203poll "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set device.rx_wait=poll
 	check "lwIP 2.0.3: device.rx_wait = poll refused, exit 2 (got $rc), saying why" \
 		bash -c "[ $rc = 2 ] && grep -q 'no lwip_poll()' '$work/run-r203poll.log'"

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# A firmware's own network code in the loop (device.client; root; exit 4,
+# skipped, otherwise).
+# Usage: apps_test.sh BUILD_DIR CASE
+#   example   examples/app/example.c (lwIP sockets, its own MQTT bytes) on fixed
+#             and upstream, 200 cycles each: every reconnect ok, clean, its
+#             counters in app_1/app_2, its close()s 0 in close_rc; 5 timed
+#             cycles of 2 s sessions publishing every 100 ms: clean, the
+#             publishes counted in the rows; on vendor
+#             (whose leak needs shutdown() before close(), which this app
+#             never calls): what the verdict says, said
+#   lwip-mqtt lwIP's own MQTT client (apps/mqtt, raw API) on fixed and
+#             upstream, 200 cycles each: clean, a new client per reconnect
+#             (app_1), no socket slot used; 5 timed cycles publishing, as
+#             above; on vendor: what the verdict says, said
+#   cuts      both apps on fixed with the link cut entering dns, connect and
+#             connack (run.cut_at), 40 cycles each: every row ok or cut, the
+#             cut landing in the phase named, clean
+#   refused   device.client names no app of the stack, an app on linux, a
+#             plain-only app with device.tls = on, the receive-task shape
+#             with an app: each exit 2 with why, nothing started
+set -uo pipefail
+build=$1 case=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$here/.." && pwd)
+. "$here/lib/netns.sh"
+nf_need_root
+out=$(mktemp -d "${TMPDIR:-/tmp}/nf-apps.XXXXXX")
+nf_defer "rm -rf $out"
+nf=$build/netflap
+quick=$root/scenarios/fixed-quick.scn
+
+
+# a clean run of an app: every row ok, the verdict clean, nothing left
+clean_run() { # folder app stack loops
+	local d=$1 app=$2 stack=$3 n=$4 csv=$out/$1/cycles.csv
+	nf_run_quiet "$d" "$quick" --set device.client="$app" --set device.stack="$stack" --set run.loops="$n"
+	[ $rc = 0 ] && nf_clean "$out/$d" || nf_fail "$d: exit $rc, $(nf_classes "$out/$d"): $(grep -m1 summary "$out/$d/verdict.json")"
+	[ "$(nf_col_count status "$csv" ok)" = "$n" ] || nf_fail "$d: $(nf_col status "$csv" | sort | uniq -c)"
+	grep -q "\"client\": \"$app\"" "$out/$d/run.json" || nf_fail "$d: run.json does not name device.client = $app"
+	echo "$d: $n reconnects of $app on $stack ok, clean; CONNACK median $(nf_col connack_ms "$csv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms"
+	nf_nothing_left "$out/$d"
+}
+
+# sessions that last: 2 s up, a publish every 100 ms; the row's publishes
+# count what the app sent in the sessions before
+timed_run() { # folder app
+	local d=$1 csv=$out/$1/cycles.csv
+	nf_run_quiet "$d" "$quick" --set device.client="$2" --set run.loops=5 --set run.pace=timed \
+		--set run.enable_interval=2s --set run.disable_interval=500ms --set device.publish_interval=100ms
+	[ $rc = 0 ] && nf_clean "$out/$d" || nf_fail "$d: exit $rc, $(nf_classes "$out/$d")"
+	[ "$(nf_col_count status "$csv" ok)" = 5 ] || nf_fail "$d: $(nf_col status "$csv" | sort | uniq -c)"
+	pubs=$(nf_col publishes "$csv" | tail -1)
+	[ "${pubs:-0}" -ge 30 ] || nf_fail "$d: $pubs publishes in four 2 s sessions at 100 ms, want >= 30"
+	echo "$d: 5 timed cycles of $2 clean, $pubs publishes in the first four sessions"
+	nf_nothing_left "$out/$d"
+}
+
+# a run whose verdict is reported as it is (a stack whose bug this app may or may not reach)
+as_it_is() { # folder app stack loops
+	local d=$1 csv=$out/$1/cycles.csv
+	nf_run_quiet "$d" "$quick" --set device.client="$2" --set device.stack="$3" --set run.loops="$4"
+	[ $rc = 0 ] || [ $rc = 1 ] || nf_fail "$d: exit $rc"
+	[ "$(nf_col status "$csv" | wc -l)" = "$4" ] || nf_fail "$d: $(nf_col status "$csv" | wc -l) rows, want $4"
+	echo "$d: $2 on $3: exit $rc; findings: $(nf_classes "$out/$d"); statuses: $(nf_col status "$csv" | sort | uniq -c | paste -sd' ')"
+}
+
+case $case in
+example)
+	for s in fixed upstream; do
+		clean_run "ex-$s" example "$s" 200
+		csv=$out/ex-$s/cycles.csv
+		[ "$(nf_col app_1 "$csv" | tail -1)" = 200 ] || nf_fail "ex-$s: app_1 (sessions opened) $(nf_col app_1 "$csv" | tail -1), want 200"
+		[ "$(nf_col app_2 "$csv" | tail -1)" = 199 ] || nf_fail "ex-$s: app_2 (sockets closed) $(nf_col app_2 "$csv" | tail -1), want 199"
+		[ "$(nf_col_count close_rc "$csv" 0)" = 199 ] || nf_fail "ex-$s: close() not 0 on every teardown: $(nf_col close_rc "$csv" | sort | uniq -c)"
+		[ "$(nf_col socket_fd "$csv" | sort -u)" = 0 ] || nf_fail "ex-$s: socket indexes $(nf_col socket_fd "$csv" | sort -u | paste -sd,), want slot 0 every time"
+		grep -q 'example: app_1 counts sessions opened' "$out/ex-$s/logs/device-0.log" ||
+			nf_fail "ex-$s: the device log does not name the app's counters"
+	done
+	timed_run ex-timed example
+	as_it_is ex-vendor example vendor 60
+	;;
+lwip-mqtt)
+	for s in fixed upstream; do
+		clean_run "lm-$s" lwip-mqtt "$s" 200
+		csv=$out/lm-$s/cycles.csv
+		[ "$(nf_col app_1 "$csv" | tail -1)" = 200 ] || nf_fail "lm-$s: app_1 (clients made) $(nf_col app_1 "$csv" | tail -1), want 200"
+		[ "$(nf_col sockets_in_use "$csv" | sort -u)" = 0 ] || nf_fail "lm-$s: the raw-API client took socket slots"
+	done
+	timed_run lm-timed lwip-mqtt
+	as_it_is lm-vendor lwip-mqtt vendor 60
+	;;
+cuts)
+	for app in example lwip-mqtt; do
+		for ph in dns connect connack; do
+			d=cut-$app-$ph csv=$out/cut-$app-$ph/cycles.csv
+			nf_run_quiet "$d" "$quick" --set device.client=$app --set run.cut_at=$ph --set run.loops=40
+			[ $rc = 0 ] && nf_clean "$out/$d" || nf_fail "$d: exit $rc, $(nf_classes "$out/$d"): $(grep -m1 summary "$out/$d/verdict.json")"
+			bad=$(nf_col status "$csv" | grep -v -x -e ok -e cut | sort | uniq -c | paste -sd' ')
+			[ -z "$bad" ] || nf_fail "$d: rows neither ok nor cut: $bad"
+			cuts=$(nf_col_count cut_phase "$csv" "$ph")
+			[ "$cuts" -ge 20 ] || nf_fail "$d: the cut landed in $ph $cuts times of 40"
+			echo "$d: 40 cycles, $cuts cuts landed in $ph, every row ok or cut, clean"
+			nf_nothing_left "$out/$d"
+		done
+	done
+	;;
+refused)
+	while IFS='|' read -r what want sets; do
+		# shellcheck disable=SC2086
+		"$nf" run "$quick" $sets --out "$out/refused" --quiet >"$out/check.out" 2>&1
+		r=$?
+		[ ! -e "$out/refused/cycles.csv" ] || nf_fail "$what: a run started"
+		[ $r = 2 ] || nf_fail "$what: exit $r, want 2"
+		grep -q -- "$want" "$out/check.out" || nf_fail "$what: no '$want' in: $(cat "$out/check.out")"
+		echo "$what: exit 2: $(grep -m1 -- "$want" "$out/check.out")"
+	done <<'EOF'
+no such app|has no such app (it has: netflap,example|--set device.client=nope
+an app on linux|stack linux runs netflap's own session only|--set device.stack=linux --set device.ip=static --set device.client=example
+lwip-mqtt over TLS|device.client = lwip-mqtt speaks plain MQTT|--set device.client=lwip-mqtt --set device.tls=on
+the receive task with an app|device.threads = rx-task shapes netflap's own session|--set device.client=example --set device.threads=rx-task
+EOF
+	;;
+*) nf_fail "unknown case $case" ;;
+esac
+echo "PASS: $case"
