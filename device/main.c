@@ -239,8 +239,8 @@ static int tls_start(struct loop *l)
 {
 	char err[400];
 
-	if (!o.s.tls.ca_file)
-		return 0;
+	if (!o.s.tls.ca_file || strcmp(o.s.app, "netflap"))
+		return 0; /* another app does its own TLS: it is handed the CA */
 	if (l->ops == &nf_stack_linux && o.s.tls.heap == NF_TLS_HEAP_LWIP) {
 		fprintf(stderr, "netflap-device: stack linux has no lwIP heap: mbedTLS gets a "
 				"separate one\n");

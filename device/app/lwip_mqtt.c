@@ -11,12 +11,18 @@
  * thread and leave their news in the state, read under the same lock.
  * Which step the client is in (TCP connect, CONNECT sent) is read from its
  * conn_state (mqtt.c's private order, the same from 2.0 to 2.2) so a cut
- * at connect or connack lands where it should. Plain MQTT only: altcp_tls
- * is not built (device.tls = on is refused for this client). */
+ * at connect or connack lands where it should. With device.tls = on the
+ * client's altcp is altcp_tls over netflap's mbedTLS (lwIP's own
+ * altcp_tls_mbedtls.c, its allocations on lwIP's heap): one config made at
+ * start from the run's CA, as lwIP's example does; a release without
+ * altcp (2.0) is refused at scenario check. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#if __has_include("lwip/altcp_tls.h") /* 2.1 on */
+#include "lwip/altcp_tls.h"
+#endif
 #include "lwip/api.h"
 #include "lwip/apps/mqtt.h"
 #if __has_include("lwip/apps/mqtt_priv.h")
@@ -36,6 +42,7 @@
 struct lwip_mqtt {
 	mqtt_client_t *client;
 	struct mqtt_connect_client_info_t ci;
+	void *tls; /* device.tls: the altcp_tls config */
 	char topic[TOPIC_MAX];
 	/* the tcpip thread's news, under the core lock */
 	int status;  /* the connection callback's last mqtt_connection_status_t */
@@ -229,18 +236,61 @@ static void lm_close(void *state, struct nf_app_host *h, struct nf_app_figures *
 	figures(m, f);
 }
 
+#if LWIP_ALTCP && LWIP_ALTCP_TLS
+/* the run's CA as altcp_tls wants it: PEM with its terminating NUL */
+static int tls_config(struct lwip_mqtt *m, struct nf_app_host *h)
+{
+	FILE *f = fopen(h->tls_ca, "rb");
+	u8_t buf[16384];
+	size_t n;
+
+	if (!f) {
+		h->log(h, "%s: %s", h->tls_ca, strerror(errno));
+		return -errno;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	LOCK_TCPIP_CORE();
+	m->tls = altcp_tls_create_config_client(buf, n + 1);
+	UNLOCK_TCPIP_CORE();
+	m->ci.tls_config = m->tls;
+	if (!m->tls)
+		h->log(h, "altcp_tls_create_config_client failed (the CA, or lwIP's heap)");
+	return m->tls ? 0 : -EINVAL;
+}
+#else
+static int tls_config(struct lwip_mqtt *m, struct nf_app_host *h)
+{
+	(void)m;
+	h->log(h, "device.tls = on: this stack has no altcp_tls (LWIP_ALTCP_TLS)");
+	return -EOPNOTSUPP;
+}
+#endif
+
 static int lm_init(void *state, struct nf_app_host *h)
 {
 	struct lwip_mqtt *m = state;
 
-	if (h->tls_ca) {
-		h->log(h, "device.tls = on: this client runs over altcp_tcp; altcp_tls is not built");
-		return -EOPNOTSUPP;
-	}
 	snprintf(m->topic, sizeof(m->topic), "netflap/%s/lwip-mqtt", h->client_id);
 	m->ci.client_id = h->client_id;
 	m->ci.keep_alive = h->keepalive_s;
-	return 0;
+	return h->tls_ca ? tls_config(m, h) : 0;
+}
+
+static void lm_fini(void *state, struct nf_app_host *h)
+{
+	struct lwip_mqtt *m = state;
+
+	(void)h;
+#if LWIP_ALTCP && LWIP_ALTCP_TLS
+	if (m->tls) {
+		LOCK_TCPIP_CORE();
+		altcp_tls_free_config(m->tls);
+		UNLOCK_TCPIP_CORE();
+	}
+#endif
+	m->tls = NULL;
 }
 
 const struct nf_app nf_app_lwip_mqtt = {
@@ -252,4 +302,5 @@ const struct nf_app nf_app_lwip_mqtt = {
     .connect = lm_connect,
     .serve = lm_serve,
     .close = lm_close,
+    .fini = lm_fini,
 };

@@ -214,17 +214,24 @@ static int validate_client(const struct nf_scenario *sc, const char *where, char
 	char apps[1024] = "netflap";
 	size_t n = strlen(sc->client);
 
-	/* the built-in apps that speak plain MQTT only (a user's app is handed
-	 * the CA and decides) */
-	static const char *const plain_only[] = {"example", "lwip-mqtt"};
+	char ver[32] = "", profile[16] = "";
 
 	if (strcmp(sc->client, "netflap") == 0)
 		return 0;
-	for (size_t i = 0; i < sizeof(plain_only) / sizeof(plain_only[0]); i++)
-		if (sc->tls && strcmp(sc->client, plain_only[i]) == 0)
-			return nf_scenario_errf(err, errlen, "%s: device.client = %s speaks plain MQTT: "
-						"device.tls = on is for netflap's own session or an app "
-						"of yours", where, sc->client);
+	/* TLS: the example speaks plain MQTT; lwIP's client needs the altcp_tls
+	 * netflap's profiles turn on from 2.1 (a user's app is handed the CA) */
+	nf_stack_field(sc->stack, "lwip", ver, sizeof(ver));
+	nf_stack_field(sc->stack, "profile", profile, sizeof(profile));
+	if (sc->tls && strcmp(sc->client, "example") == 0)
+		return nf_scenario_errf(err, errlen, "%s: device.client = example speaks plain MQTT: "
+					"device.tls = on is for netflap's own session, lwip-mqtt or an "
+					"app of yours", where);
+	if (sc->tls && strcmp(sc->client, "lwip-mqtt") == 0 &&
+	    (strncmp(ver, "2.0", 3) == 0 || strcmp(profile, "file") == 0))
+		return nf_scenario_errf(err, errlen, "%s: device.client = lwip-mqtt with device.tls = "
+					"on needs altcp_tls: stack '%s' is lwIP %s with %s options (2.1 "
+					"on, netflap's profiles turn it on)", where, sc->stack, ver,
+					profile);
 	if (strcmp(sc->stack, "linux") == 0 || sc->kind == NF_KIND_EXTERNAL)
 		return nf_scenario_errf(err, errlen, "%s: device.client = %s: %s runs netflap's own "
 					"session only", where, sc->client,

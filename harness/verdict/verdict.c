@@ -17,6 +17,7 @@ static const char *const class_names[NF_NCLASSES] = {
     [NF_HEAP_LEAK] = "heap leak",         [NF_STALL] = "reconnect stall",
     [NF_SLOWDOWN] = "reconnect slowdown", [NF_TLS_HEAP_LEAK] = "TLS heap leak",
     [NF_CRASH] = "device crash",          [NF_CLOSING_HOLD] = "closing hold",
+    [NF_TLS_UNVERIFIED] = "TLS certificate not verified",
     [NF_LATE_RELEASE] = "late release",   [NF_SLOW] = "slow reconnect",
 };
 
@@ -165,6 +166,38 @@ static void tls_heap_leak(struct nf_verdict *v, int dev, const struct nf_series 
 		 f->exhaustion_seen ? "; its heap refused an allocation" : "");
 }
 
+/* TLS certificate not verified: the broker presented a certificate the
+ * run made one to refuse (broker.tls_cert) and the device still opened
+ * sessions over it. Every such session is the finding, whichever client
+ * made it: a TLS layer that verifies optionally (lwIP's altcp_tls_mbedtls
+ * defaults to MBEDTLS_SSL_VERIFY_OPTIONAL) and never checks the result. */
+static void tls_unverified(struct nf_verdict *v, int dev, const struct nf_series *s,
+			   const char *cert)
+{
+	int64_t n = 0, first = NF_UNSET;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->status[i], "ok") == 0 && n++ == 0)
+			first = s->v[i][C_CYCLE];
+	if (!cert[0] || !n)
+		return;
+	struct nf_finding *f = nf_vd_add(v, dev, NF_TLS_UNVERIFIED, "tls");
+	if (!f)
+		return;
+	f->first_cycle = first;
+	for (size_t i = 0; i < s->n && f->nev < NF_EVIDENCE; i++)
+		if (strcmp(s->status[i], "ok") == 0) {
+			f->ev_cycle[f->nev] = s->v[i][C_CYCLE];
+			f->ev_value[f->nev] = NF_UNSET;
+			snprintf(f->ev_status[f->nev++], NF_STATUS_MAX, "%s", s->status[i]);
+		}
+	snprintf(f->summary, sizeof(f->summary),
+		 "%" PRId64 " reconnect%s from cycle %" PRId64 " opened a session with a broker "
+		 "whose certificate a client must refuse (broker.tls_cert = %s): the device's TLS "
+		 "did not enforce certificate verification",
+		 n, n == 1 ? "" : "s", first, cert);
+}
+
 /* what device d's rows hold: rows, ok rows, its last cycle */
 static void seen(const struct nf_series *s, struct nf_dev_seen *out)
 {
@@ -208,6 +241,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		pool_leaks(v, d, s, cfg->settle_cycles, p);
 		nf_vd_heap(v, d, s, cfg->settle_cycles, cfg->stall_cycles, p);
 		tls_heap_leak(v, d, s, cfg->settle_cycles, p);
+		tls_unverified(v, d, s, cfg->bad_cert);
 		nf_vd_status(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
 		nf_vd_slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		nf_verdict_link(v, d, s, first);

@@ -35,6 +35,7 @@ enum nf_class {
 	NF_TLS_HEAP_LEAK,
 	NF_CRASH,
 	NF_CLOSING_HOLD,
+	NF_TLS_UNVERIFIED,
 	NF_LATE_RELEASE, /* a note */
 	NF_SLOW,         /* a note */
 	NF_NCLASSES
@@ -107,6 +108,9 @@ void nf_verdict_free(struct nf_verdict *v);
 
 struct nf_verdict_cfg {
 	int64_t settle_cycles, stall_cycles;
+	/* broker.tls_cert when device.tls = on and the broker's certificate is
+	 * one a client must refuse (wrong_name, expired, untrusted); "" else */
+	char bad_cert[16];
 };
 
 const char *nf_class_name(enum nf_class c);

@@ -224,6 +224,10 @@ int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t e
 	    .settle_cycles = nf_json_int(run, "settle_cycles", 2),
 	    .stall_cycles = nf_json_int(run, "stall_cycles", 3),
 	};
+	char cert[16] = ""; /* run.json names the broker's certificate only with device.tls */
+	if (nf_json_field(run, "broker_cert") &&
+	    nf_json_str(run, "tls_cert", cert, sizeof(cert)) == 0 && strcmp(cert, "good"))
+		snprintf(cfg.bad_cert, sizeof(cfg.bad_cert), "%s", cert);
 	rc = nf_rows_load_run(&rows, dir, err, errlen);
 	if (rc == 0) {
 		if (rows.bad_lines)

@@ -26,6 +26,10 @@ function(_netflap_write_opts gen name opts hooks version)
     # what differs before 2.1, for the profiles, the port and the device
     string(APPEND t "#define NF_TREE_LWIP_2_0 1\n")
   endif()
+  if(NOT NETFLAP_LWIP_ONLY)
+    # netflap's mbedTLS is on the stack's include path: altcp_tls can be on
+    string(APPEND t "#define NF_STACK_MBEDTLS 1\n")
+  endif()
   string(APPEND t "#include \"${opts}\"\n")
   if(hooks)
     string(APPEND t "#undef LWIP_HOOK_FILENAME\n#define LWIP_HOOK_FILENAME \"${hooks}\"\n")
@@ -195,6 +199,15 @@ function(netflap_lwip_stack name)
   if(EXISTS "${tree}/src/apps/mqtt/mqtt.c")
     set(mqtt_src "${tree}/src/apps/mqtt/mqtt.c") # lwIP's MQTT client: device.client = lwip-mqtt
   endif()
+  # its TLS (altcp_tls over mbedTLS): built into the device, which has
+  # mbedTLS; empty where the options leave LWIP_ALTCP_TLS_MBEDTLS off
+  set(tls_srcs)
+  foreach(f altcp_tls_mbedtls.c altcp_tls_mbedtls_mem.c)
+    if(EXISTS "${tree}/src/apps/altcp_tls/${f}")
+      list(APPEND tls_srcs "${tree}/src/apps/altcp_tls/${f}")
+    endif()
+  endforeach()
+  set_property(GLOBAL PROPERTY NETFLAP_STACK_ALTCP_TLS_${name} ${tls_srcs})
   add_library(lwip_${name} STATIC
     ${lwipcore_SRCS} ${lwipcore4_SRCS} ${lwipapi_SRCS} ${tree}/src/netif/ethernet.c
     ${mqtt_src}
@@ -206,6 +219,9 @@ function(netflap_lwip_stack name)
   target_include_directories(lwip_${name} SYSTEM PUBLIC ${tree}/src/include ${stack_includes})
   target_compile_definitions(lwip_${name} PRIVATE NETFLAP_VARIANT="${name}" _GNU_SOURCE)
   target_link_libraries(lwip_${name} PUBLIC Threads::Threads)
+  if(NOT NETFLAP_LWIP_ONLY) # altcp_tls's headers (2.2 on) include mbedTLS's
+    target_link_libraries(lwip_${name} PUBLIC nf_mbedtls)
+  endif()
   set_source_files_properties(${NETFLAP_PORT_DIR}/sys_arch.c ${NETFLAP_PORT_DIR}/probe.c
     TARGET_DIRECTORY lwip_${name} PROPERTIES COMPILE_OPTIONS "${NETFLAP_WARNINGS}")
   set_property(GLOBAL APPEND PROPERTY NETFLAP_STACKS ${name})

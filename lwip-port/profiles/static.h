@@ -96,4 +96,14 @@
 #define LWIP_SOCKET_POLL 1
 #define LWIP_TIMEVAL_PRIVATE 0
 
+/* Application layered TCP (2.1 on): lwIP's MQTT client (device.client =
+ * lwip-mqtt) over altcp_tcp, and over altcp_tls with netflap's mbedTLS
+ * (2.28) when device.tls = on; sockets do not use it. Only where the
+ * build has netflap's mbedTLS (not in lwIP-only builds). */
+#if !defined(NF_TREE_LWIP_2_0) && defined(NF_STACK_MBEDTLS)
+#define LWIP_ALTCP 1
+#define LWIP_ALTCP_TLS 1
+#define LWIP_ALTCP_TLS_MBEDTLS 1
+#endif
+
 #endif

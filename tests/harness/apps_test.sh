@@ -12,7 +12,11 @@
 #   lwip-mqtt lwIP's own MQTT client (apps/mqtt, raw API) on fixed and
 #             upstream, 200 cycles each: clean, a new client per reconnect
 #             (app_1), no socket slot used; 5 timed cycles publishing, as
-#             above; on vendor: what the verdict says, said
+#             above; on vendor: what the verdict says, said; over TLS
+#             (altcp_tls with netflap's mbedTLS) 200 clean, a ClientHello a
+#             cycle; with an untrusted broker certificate the session opens
+#             anyway (lwIP's altcp_tls verifies optionally by default): the
+#             verdict's "TLS certificate not verified"
 #   cuts      both apps on fixed with the link cut entering dns, connect and
 #             connack (run.cut_at), 40 cycles each: every row ok or cut, the
 #             cut landing in the phase named, clean
@@ -89,6 +93,24 @@ lwip-mqtt)
 	done
 	timed_run lm-timed lwip-mqtt
 	as_it_is lm-vendor lwip-mqtt vendor 60
+	# over TLS: lwIP's altcp_tls with netflap's mbedTLS, a ClientHello a cycle
+	nf_run_quiet lm-tls "$quick" --set device.client=lwip-mqtt --set device.tls=on --set run.loops=200
+	csv=$out/lm-tls/cycles.csv
+	[ $rc = 0 ] && nf_clean "$out/lm-tls" || nf_fail "lm-tls: exit $rc, $(nf_classes "$out/lm-tls")"
+	[ "$(nf_col_count status "$csv" ok)" = 200 ] || nf_fail "lm-tls: $(nf_col status "$csv" | sort | uniq -c)"
+	hello=$(tcpdump -nr "$out/lm-tls/ap.pcap" 'tcp dst port 8883 and tcp[((tcp[12] & 0xf0) >> 2)] = 0x16 and tcp[((tcp[12] & 0xf0) >> 2) + 5] = 1' 2>/dev/null | wc -l)
+	plain=$(tcpdump -nr "$out/lm-tls/ap.pcap" 'tcp port 1883' 2>/dev/null | wc -l)
+	[ "$hello" -ge 200 ] && [ "$plain" = 0 ] || nf_fail "lm-tls: $hello ClientHellos to 8883 (want 200), $plain packets on 1883"
+	echo "lm-tls: 200 reconnects over altcp_tls ok, clean; $hello ClientHellos, lwIP heap free while connected $(nf_col heap_free "$csv" | sort -n | head -1)"
+	nf_nothing_left "$out/lm-tls"
+	# a broker certificate a client must refuse: altcp_tls verifies
+	# optionally (lwIP's default authmode) and opens the session; the
+	# verdict says so
+	nf_run_quiet lm-untrusted "$quick" --set device.client=lwip-mqtt --set device.tls=on \
+		--set broker.tls_cert=untrusted --set run.loops=10
+	[ $rc = 1 ] && [ "$(nf_classes "$out/lm-untrusted")" = "TLS certificate not verified" ] ||
+		nf_fail "lm-untrusted: exit $rc, findings: $(nf_classes "$out/lm-untrusted")"
+	echo "lm-untrusted: exit 1: $(sed -n 's/.*"summary": "\([^"]*\)".*/\1/p' "$out/lm-untrusted/verdict.json" | head -1)"
 	;;
 cuts)
 	for app in example lwip-mqtt; do
@@ -117,7 +139,7 @@ refused)
 	done <<'EOF'
 no such app|has no such app (it has: netflap,example|--set device.client=nope
 an app on linux|stack linux runs netflap's own session only|--set device.stack=linux --set device.ip=static --set device.client=example
-lwip-mqtt over TLS|device.client = lwip-mqtt speaks plain MQTT|--set device.client=lwip-mqtt --set device.tls=on
+the example over TLS|device.client = example speaks plain MQTT|--set device.client=example --set device.tls=on
 the receive task with an app|device.threads = rx-task shapes netflap's own session|--set device.client=example --set device.threads=rx-task
 EOF
 	;;

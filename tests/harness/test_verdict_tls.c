@@ -1,6 +1,7 @@
-/* The TLS heap class on synthetic cycles.csv files: what mbedTLS holds
+/* The TLS classes on synthetic cycles.csv files: what mbedTLS holds
  * after each teardown, flat (a saved session that changes size now and
- * then included), growing, growing until its heap refuses. */
+ * then included), growing, growing until its heap refuses; sessions over
+ * a broker certificate a client must refuse. */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,8 +22,10 @@ static unsigned rnd(unsigned *s)
 }
 
 /* judges cycles rows of a fixed stack over TLS whose TLS figures gen
- * makes; from fail_from on every attempt is tls_failed (0: none) */
-static void judge_status(int cycles, tls_gen gen, int fail_from, struct nf_verdict *v)
+ * makes; from fail_from on every attempt is tls_failed (0: none); the
+ * broker's certificate is cert (broker.tls_cert; "" a good one) */
+static void judge_cert(int cycles, tls_gen gen, int fail_from, const char *cert,
+		       struct nf_verdict *v)
 {
 	char path[] = "/tmp/nf-verdict-tls.XXXXXX", err[200];
 	unsigned rng = 11;
@@ -30,6 +33,7 @@ static void judge_status(int cycles, tls_gen gen, int fail_from, struct nf_verdi
 	struct nf_verdict_cfg cfg = {.settle_cycles = 2, .stall_cycles = 3};
 	int fd = mkstemp(path);
 
+	snprintf(cfg.bad_cert, sizeof(cfg.bad_cert), "%s", cert);
 	ck_assert_int_ge(fd, 0);
 	FILE *f = fdopen(fd, "w");
 	fprintf(f, "cycle,device,connack_ms,socket_fd,sockets_in_use,socket_slots,heap_free,"
@@ -54,6 +58,11 @@ static void judge_status(int cycles, tls_gen gen, int fail_from, struct nf_verdi
 	nf_verdict_compute(&rows, &cfg, v);
 	nf_rows_free(&rows);
 	unlink(path);
+}
+
+static void judge_status(int cycles, tls_gen gen, int fail_from, struct nf_verdict *v)
+{
+	judge_cert(cycles, gen, fail_from, "", v);
 }
 
 static void judge(int cycles, tls_gen gen, struct nf_verdict *v)
@@ -157,6 +166,37 @@ START_TEST(test_stall_says_tls_refused)
 }
 END_TEST
 
+static int count_class(const struct nf_verdict *v, enum nf_class c)
+{
+	int n = 0;
+
+	for (int i = 0; i < v->n; i++)
+		n += v->f[i].cls == c;
+	return n;
+}
+
+/* a client that opened sessions with an untrusted broker: every one is the
+ * finding, from the first; the same rows with a good certificate are clean;
+ * a client that refused (every row tls_failed) is a stall, not this */
+START_TEST(test_session_over_a_bad_cert)
+{
+	static struct nf_verdict v; /* the last one judged stays reachable */
+
+	judge_cert(30, flat, 0, "untrusted", &v);
+	ck_assert_int_eq(count_class(&v, NF_TLS_UNVERIFIED), 1);
+	const struct nf_finding *f = &v.f[0];
+	ck_assert_str_eq(nf_class_name(f->cls), "TLS certificate not verified");
+	ck_assert_int_eq(f->first_cycle, 1);
+	ck_assert_msg(strstr(f->summary, "30 reconnects") && strstr(f->summary, "untrusted"), "%s",
+		      f->summary);
+	judge_cert(30, flat, 0, "", &v);
+	ck_assert_int_eq(v.n, 0);
+	judge_cert(30, flat, 1, "expired", &v);
+	ck_assert_int_eq(count_class(&v, NF_TLS_UNVERIFIED), 0);
+	ck_assert_int_eq(count_class(&v, NF_STALL), 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("verdict-tls");
@@ -166,6 +206,7 @@ int main(void)
 	tcase_add_test(tc, test_growth_is_a_leak);
 	tcase_add_test(tc, test_refusal_is_exhaustion_seen);
 	tcase_add_test(tc, test_stall_says_tls_refused);
+	tcase_add_test(tc, test_session_over_a_bad_cert);
 	suite_add_tcase(s, tc);
 	return nf_check_run(s);
 }
