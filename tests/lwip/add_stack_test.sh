@@ -131,8 +131,9 @@ apps_clean "heap profile" fheap
 check "--app: the stack's apps are netflap's, the built-in ones and the user's" \
 	grep -q '^apps=netflap,example,lwip-mqtt,leaky-socket$' "$build/stacks/fheap.info"
 run fheap-leaky "$src/scenarios/seed-quick.scn" --set device.stack=fheap --set device.client=leaky-socket
-check "--app leaky_socket.c (a socket forgotten per reconnect): the slot leak found, first socket_failed at 39 (exit $rc)" \
-	bash -c "[ $rc = 1 ] && [ \"\$(first_failed '$work/run-fheap-leaky/cycles.csv')\" = 39 ] &&
+first=$(first_failed "$work/run-fheap-leaky/cycles.csv")
+check "--app leaky_socket.c (a socket forgotten per reconnect): the slot leak found, first socket_failed at 39 (exit $rc, at $first)" \
+	bash -c "[ $rc = 1 ] && [ '$first' = 39 ] &&
 	grep -q '\"class\": \"socket-slot leak\"' '$work/run-fheap-leaky/verdict.json'"
 cp "$src/examples/app/example.c" "$work/example.c"
 add dupapp --lwip 2.1.3 --app "$work/example.c"
