@@ -22,6 +22,7 @@ const struct nf_axis_def nf_axis_defs[NAXES] = {
     {"close-modes", "device.close_mode", "close_mode", "close,shutdown+close"},
     {"faults", "run.fault", "fault", NULL},
     {"cut-at", "run.cut_at", "cut_at", NULL},
+    {"clients", "device.client", "client", NULL},
 };
 
 static int cmp_i64(const void *a, const void *b)

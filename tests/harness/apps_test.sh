@@ -20,6 +20,9 @@
 #   cuts      both apps on fixed with the link cut entering dns, connect and
 #             connack (run.cut_at), 40 cycles each: every row ok or cut, the
 #             cut landing in the phase named, clean
+#   matrix    netflap matrix --clients netflap,example,lwip-mqtt over fixed and
+#             vendor: a client column; fixed clean with each; vendor with
+#             netflap's shutdown+close the leak at 39; the others said
 #   refused   device.client names no app of the stack, an app on linux, a
 #             plain-only app with device.tls = on, the receive-task shape
 #             with an app: each exit 2 with why, nothing started
@@ -126,6 +129,19 @@ cuts)
 			nf_nothing_left "$out/$d"
 		done
 	done
+	;;
+matrix)
+	# the client as a matrix axis: stack x client, one cell each
+	"$nf" matrix "$quick" --stacks fixed,vendor --close-modes shutdown+close \
+		--clients netflap,example,lwip-mqtt --set run.loops=60 --out "$out/mx" --quiet >"$out/mx.log" 2>&1
+	rc=$?
+	csv=$out/mx/matrix.csv
+	[ $rc = 1 ] || nf_fail "matrix: exit $rc, want 1 (vendor's cell with netflap's session leaks)"
+	head -1 "$csv" | grep -q '^stack,close_mode,client,' || nf_fail "matrix: no client column: $(head -1 "$csv")"
+	[ "$(grep -c '^fixed,shutdown+close,[a-z-]*,0,"clean"' "$csv")" = 3 ] || nf_fail "matrix: fixed not clean with every client: $(cat "$csv")"
+	grep -q '^vendor,shutdown+close,netflap,1,"socket-slot leak",60,39,' "$csv" ||
+		nf_fail "matrix: vendor with netflap's session not the leak at 39: $(grep '^vendor,.*,netflap,' "$csv")"
+	echo "matrix: 6 cells; fixed clean with every client; vendor: $(grep '^vendor' "$csv" | cut -d, -f3,5 | paste -sd';')"
 	;;
 refused)
 	while IFS='|' read -r what want sets; do
