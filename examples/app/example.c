@@ -20,7 +20,7 @@
 
 #include "nf_app.h"
 
-#define WAIT_MS 100
+#define WAIT_MS 20
 #define CLIENT_ID_MAX 64
 
 struct example {

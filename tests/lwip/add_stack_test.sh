@@ -4,7 +4,7 @@
 # user's), then netflap runs on each stack.
 #
 #   2.2.1 (Debian's, static profile): lwIP's own unit tests and socket-cycles
-#     pass, fixed-quick is clean over 200 cycles, run.json records the stack
+#     pass, fixed-quick is clean over 1000 cycles, run.json records the stack
 #     and the device's HELLO build; the same command again rebuilds nothing
 #   vendor patch on 2.2.1: the field report's leak, first socket_failed at 39
 #   a patch that does not apply: exit 2 naming file and hunk, folder intact
@@ -13,17 +13,17 @@
 #     loss from the same cycles; a user's app (--app tests/apps/leaky_socket.c,
 #     a socket forgotten per reconnect): the slot leak, socket_failed at 39;
 #     an app named as a built-in one: exit 2
-#   the shipped clients (device.client = example, lwip-mqtt): 200 clean
+#   the shipped clients (device.client = example, lwip-mqtt): 1000 clean
 #     cycles each on 2.2.1, the heap profile, 2.1.2, 2.2.0, esp-lwip, 2.0.3
 #   a vendor tree (--lwip DIR) with the firmware's lwipopts.h and hooks:
 #     netflap says what it adds, 8 slots exhaust at cycle 9, the hook's
 #     refusal of SO_KEEPALIVE is in the rows
 #   lwIP 2.1.2 and 2.2.0 from ../shared/lwip-trees (skipped without it):
-#     add-stack exit 0 with their own unit tests skipped and why, 200 clean;
+#     add-stack exit 0 with their own unit tests skipped and why, 1000 clean;
 #     Espressif's esp-lwip 2.1.3-esp with --lwipopts esp: its unit tests
-#     built, 200 clean; with the vendor patch the leak at 39;
+#     built, 1000 clean; with the vendor patch the leak at 39;
 #     lwIP 2.0.3 (no Filelists.cmake, no lwip_poll, no socket accessor):
-#     add-stack exit 0, socket-cycles pass, 200 clean; device.rx_wait =
+#     add-stack exit 0, socket-cycles pass, 1000 clean; device.rx_wait =
 #     poll refused (exit 2); the rx-task shape's select_waiting left up
 #     by a close pins a slot per cycle: the slot leak found
 #   an RTOS fork in CRLF whose netif.c, dns.c and sockets.c include its
@@ -66,14 +66,14 @@ run() { # name scenario [--set ...]: exit code in $rc
 oks() { nf_col status "$1" | grep -c '^ok$'; }
 first_failed() { awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "status") s = i; next}
 	$s == "socket_failed" {print $1; exit}' "$1"; }
-# the shipped clients on a stack: the example app and lwIP's MQTT client, 200 clean each
+# the shipped clients on a stack: the example app and lwIP's MQTT client, 1000 clean each
 apps_clean() { # label stack
 	local a
 	for a in example lwip-mqtt; do
 		run "$2-$a" "$src/scenarios/fixed-quick.scn" --set device.stack=$2 --set device.client=$a \
-			--set run.loops=200
-		check "$1: device.client = $a clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
-			"$(oks "$work/run-$2-$a/cycles.csv")" = 200
+			--set run.loops=1000
+		check "$1: device.client = $a clean over 1000 cycles (exit $rc)" test "$rc" = 0 -a \
+			"$(oks "$work/run-$2-$a/cycles.csv")" = 1000
 	done
 }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
@@ -84,9 +84,9 @@ check "2.2.1: lwIP's own unit tests and socket-cycles pass" \
 	bash -c "cd '$build' && ctest -R '^(lwip-unittests|socket-cycles)-s221\$' >'$work/ctest-s221.log' 2>&1 &&
 	grep -q '100% tests passed, 0 tests failed out of 2' '$work/ctest-s221.log'"
 check "netflap keys lists the stack" bash -c "'$nf' keys | grep -q 'device.stack = .*s221'"
-run s221 "$src/scenarios/fixed-quick.scn" --set device.stack=s221 --set run.loops=200
-check "2.2.1: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
-	"$(oks "$work/run-s221/cycles.csv")" = 200
+run s221 "$src/scenarios/fixed-quick.scn" --set device.stack=s221 --set run.loops=1000
+check "2.2.1: fixed-quick clean over 1000 cycles (exit $rc)" test "$rc" = 0 -a \
+	"$(oks "$work/run-s221/cycles.csv")" = 1000
 check "run.json records lwIP 2.2.1 and the HELLO's build is the manifest's" test \
 	"$(json "$work/run-s221/run.json" "d['stack']['lwip'], d['stack']['build_id'] == d['device_build']")" = "('2.2.1', True)"
 apps_clean "2.2.1" s221
@@ -175,9 +175,9 @@ if [ -d "$shared" ]; then
 		check "lwIP $v: add-stack exit 0 (got $rc)" test "$rc" = 0
 		check "lwIP $v: its info file says what became of its unit tests" \
 			grep -q '^unittests=\(built\|skipped: .\)' "$build/stacks/$n.info"
-		run $n "$src/scenarios/fixed-quick.scn" --set device.stack=$n --set run.loops=200
-		check "lwIP $v: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
-			"$(oks "$work/run-$n/cycles.csv")" = 200
+		run $n "$src/scenarios/fixed-quick.scn" --set device.stack=$n --set run.loops=1000
+		check "lwIP $v: fixed-quick clean over 1000 cycles (exit $rc)" test "$rc" = 0 -a \
+			"$(oks "$work/run-$n/cycles.csv")" = 1000
 		apps_clean "lwIP $v" $n
 	done
 	mkdir -p "$work/tesp" && tar -xJf "$shared/esp-lwip-2.1.3-esp.tar.xz" -C "$work/tesp"
@@ -186,9 +186,9 @@ if [ -d "$shared" ]; then
 	rc=$?
 	check "esp-lwip 2.1.3-esp, --lwipopts esp: add-stack exit 0 (got $rc), its unit tests built" \
 		bash -c "[ $rc = 0 ] && grep -q '^unittests=built' '$build/stacks/esp.info'"
-	run esp "$src/scenarios/fixed-quick.scn" --set device.stack=esp --set run.loops=200
-	check "esp-lwip: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
-		"$(oks "$work/run-esp/cycles.csv")" = 200
+	run esp "$src/scenarios/fixed-quick.scn" --set device.stack=esp --set run.loops=1000
+	check "esp-lwip: fixed-quick clean over 1000 cycles (exit $rc)" test "$rc" = 0 -a \
+		"$(oks "$work/run-esp/cycles.csv")" = 1000
 	apps_clean "esp-lwip" esp
 	add espv --lwip "$tree" --lwipopts esp --patch "$src/lwip-port/patches/vendor-sockets.patch"
 	run espv "$src/scenarios/seed-quick.scn" --set device.stack=espv
@@ -200,9 +200,9 @@ if [ -d "$shared" ]; then
 	rc=$?
 	check "lwIP 2.0.3: add-stack exit 0 (got $rc), socket-cycles pass" \
 		bash -c "[ $rc = 0 ] && cd '$build' && ctest -R '^socket-cycles-r203\$' >'$work/ctest-r203.log' 2>&1"
-	run r203 "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set run.loops=200
-	check "lwIP 2.0.3: fixed-quick clean over 200 cycles (exit $rc)" test "$rc" = 0 -a \
-		"$(oks "$work/run-r203/cycles.csv")" = 200
+	run r203 "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set run.loops=1000
+	check "lwIP 2.0.3: fixed-quick clean over 1000 cycles (exit $rc)" test "$rc" = 0 -a \
+		"$(oks "$work/run-r203/cycles.csv")" = 1000
 	apps_clean "lwIP 2.0.3" r203
 	run r203poll "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set device.rx_wait=poll
 	check "lwIP 2.0.3: device.rx_wait = poll refused, exit 2 (got $rc), saying why" \
