@@ -95,12 +95,9 @@ static void host_log(struct nf_app_host *h, const char *fmt, ...)
 	const struct nf_session *s = h->priv;
 	va_list ap;
 
-	fprintf(stderr, "netflap-device[%s] %lld: %s: ", s->cfg->client_id, (long long)nf_now_ms(),
-		s->app->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	nf_sess_vlog(s, s->app->name, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* the app device.client names, by name; -ENOENT says the ones there are */

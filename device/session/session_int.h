@@ -3,6 +3,8 @@
 #ifndef NETFLAP_SESSION_INT_H
 #define NETFLAP_SESSION_INT_H
 
+#include <stdarg.h>
+
 #include "session.h"
 
 #define NF_RXBUF 4096
@@ -16,6 +18,9 @@ struct nf_rx {
 
 void nf_sess_log(const struct nf_session *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* the same line, said by who (an app's name; NULL: the session) */
+void nf_sess_vlog(const struct nf_session *s, const char *who, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* enters phase ph (says it; cuts the link when armed); true: the carrier is gone */
 bool nf_sess_enter(struct nf_session *s, enum nf_phase ph);
 /* the carrier went since this phase began, or quit (under sh->mu) */

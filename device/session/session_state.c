@@ -9,15 +9,21 @@
 #include "clock.h"
 #include "session_int.h"
 
+void nf_sess_vlog(const struct nf_session *s, const char *who, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "netflap-device[%s] %lld: %s%s", s->cfg->client_id, (long long)nf_now_ms(),
+		who ? who : "", who ? ": " : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void nf_sess_log(const struct nf_session *s, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "netflap-device[%s] %lld: ", s->cfg->client_id, (long long)nf_now_ms());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	nf_sess_vlog(s, NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 bool nf_sess_pred_lost(const struct nf_shared *sh, const void *arg)

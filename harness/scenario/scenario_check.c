@@ -205,16 +205,25 @@ static int validate_release(const struct nf_scenario *sc, const char *where, cha
 	return 0;
 }
 
+/* 1 when stack's manifest lists app in its apps= (into apps, for a message) */
+static int stack_has_app(const char *stack, const char *app, char *apps, size_t len)
+{
+	char item[64];
+
+	nf_stack_field(stack, "apps", apps, len);
+	for (int i = 0; nf_scenario_board_item(apps, i, item, sizeof(item)) == 0; i++)
+		if (strcmp(item, app) == 0)
+			return 1;
+	return 0;
+}
+
 /* device.client: an app the stack's device was built with (its manifest's
  * apps=); linux runs netflap's own session only; the receive-task shape
  * is netflap's session's */
 static int validate_client(const struct nf_scenario *sc, const char *where, char *err,
 			   size_t errlen)
 {
-	char apps[1024] = "netflap";
-	size_t n = strlen(sc->client);
-
-	char ver[32] = "", profile[16] = "";
+	char apps[1024] = "netflap", ver[32] = "", profile[16] = "";
 
 	if (strcmp(sc->client, "netflap") == 0)
 		return 0;
@@ -237,18 +246,15 @@ static int validate_client(const struct nf_scenario *sc, const char *where, char
 					"session only", where, sc->client,
 					sc->kind == NF_KIND_EXTERNAL ? "a board (device.kind = external)"
 								     : "stack linux");
-	nf_stack_field(sc->stack, "apps", apps, sizeof(apps));
-	for (const char *p = apps; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
-		if (strcspn(p, ",") == n && strncmp(p, sc->client, n) == 0) {
-			if (strcmp(sc->threads, "one"))
-				return nf_scenario_errf(err, errlen, "%s: device.threads = %s shapes "
-							"netflap's own session, not device.client = "
-							"%s", where, sc->threads, sc->client);
-			return 0;
-		}
-	return nf_scenario_errf(err, errlen, "%s: device.client = %s: stack '%s' has no such app "
-				"(it has: %s; scripts/add-stack.sh --app FILE.c adds one)", where,
-				sc->client, sc->stack, apps);
+	if (!stack_has_app(sc->stack, sc->client, apps, sizeof(apps)))
+		return nf_scenario_errf(err, errlen, "%s: device.client = %s: stack '%s' has no such "
+					"app (it has: %s; scripts/add-stack.sh --app FILE.c adds one)",
+					where, sc->client, sc->stack, apps);
+	if (strcmp(sc->threads, "one"))
+		return nf_scenario_errf(err, errlen, "%s: device.threads = %s shapes netflap's own "
+					"session, not device.client = %s", where, sc->threads,
+					sc->client);
+	return 0;
 }
 
 int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)

@@ -174,28 +174,29 @@ static void tls_heap_leak(struct nf_verdict *v, int dev, const struct nf_series 
 static void tls_unverified(struct nf_verdict *v, int dev, const struct nf_series *s,
 			   const char *cert)
 {
-	int64_t n = 0, first = NF_UNSET;
+	struct nf_finding *f = NULL;
+	int64_t n = 0;
 
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->status[i], "ok") == 0 && n++ == 0)
-			first = s->v[i][C_CYCLE];
-	if (!cert[0] || !n)
-		return;
-	struct nf_finding *f = nf_vd_add(v, dev, NF_TLS_UNVERIFIED, "tls");
-	if (!f)
-		return;
-	f->first_cycle = first;
-	for (size_t i = 0; i < s->n && f->nev < NF_EVIDENCE; i++)
-		if (strcmp(s->status[i], "ok") == 0) {
+	for (size_t i = 0; cert[0] && i < s->n; i++) {
+		if (strcmp(s->status[i], "ok"))
+			continue;
+		if (n++ == 0 && !(f = nf_vd_add(v, dev, NF_TLS_UNVERIFIED, "tls")))
+			return;
+		if (n == 1)
+			f->first_cycle = s->v[i][C_CYCLE];
+		if (f->nev < NF_EVIDENCE) {
 			f->ev_cycle[f->nev] = s->v[i][C_CYCLE];
 			f->ev_value[f->nev] = NF_UNSET;
 			snprintf(f->ev_status[f->nev++], NF_STATUS_MAX, "%s", s->status[i]);
 		}
+	}
+	if (!f)
+		return;
 	snprintf(f->summary, sizeof(f->summary),
 		 "%" PRId64 " reconnect%s from cycle %" PRId64 " opened a session with a broker "
 		 "whose certificate a client must refuse (broker.tls_cert = %s): the device's TLS "
 		 "did not enforce certificate verification",
-		 n, n == 1 ? "" : "s", first, cert);
+		 n, n == 1 ? "" : "s", f->first_cycle, cert);
 }
 
 /* what device d's rows hold: rows, ok rows, its last cycle */

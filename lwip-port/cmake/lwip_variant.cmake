@@ -146,6 +146,11 @@ function(netflap_lwip_stack name)
   endforeach()
   # a firmware's own network code (device/app/nf_app.h), built into this
   # stack's device; device.client names it by its file's stem
+  set(builtin netflap)
+  foreach(b IN LISTS NETFLAP_BUILTIN_APPS)
+    get_filename_component(bstem "${b}" NAME_WE)
+    list(APPEND builtin ${bstem})
+  endforeach()
   set(stack_apps)
   foreach(f IN LISTS V_APPS)
     get_filename_component(a "${f}" ABSOLUTE BASE_DIR "${CMAKE_SOURCE_DIR}")
@@ -153,11 +158,6 @@ function(netflap_lwip_stack name)
     if(NOT EXISTS "${a}" OR NOT a MATCHES "\\.c$")
       message(FATAL_ERROR "netflap: stack '${name}': app ${f} is not a C file that exists")
     endif()
-    set(builtin netflap)
-    foreach(b IN LISTS NETFLAP_BUILTIN_APPS)
-      get_filename_component(bstem "${b}" NAME_WE)
-      list(APPEND builtin ${bstem})
-    endforeach()
     if(NOT stem MATCHES "^[a-z][a-z0-9_]*$" OR stem IN_LIST builtin)
       message(FATAL_ERROR "netflap: stack '${name}': app ${f}: its file name is its name "
                           "(device.client): lower-case letters, digits and _, and not one "

@@ -101,7 +101,7 @@ lwip-mqtt)
 	csv=$out/lm-tls/cycles.csv
 	[ $rc = 0 ] && nf_clean "$out/lm-tls" || nf_fail "lm-tls: exit $rc, $(nf_classes "$out/lm-tls")"
 	[ "$(nf_col_count status "$csv" ok)" = 200 ] || nf_fail "lm-tls: $(nf_col status "$csv" | sort | uniq -c)"
-	hello=$(tcpdump -nr "$out/lm-tls/ap.pcap" 'tcp dst port 8883 and tcp[((tcp[12] & 0xf0) >> 2)] = 0x16 and tcp[((tcp[12] & 0xf0) >> 2) + 5] = 1' 2>/dev/null | wc -l)
+	hello=$(nf_client_hellos "$out/lm-tls/ap.pcap" 8883)
 	plain=$(tcpdump -nr "$out/lm-tls/ap.pcap" 'tcp port 1883' 2>/dev/null | wc -l)
 	[ "$hello" -ge 200 ] && [ "$plain" = 0 ] || nf_fail "lm-tls: $hello ClientHellos to 8883 (want 200), $plain packets on 1883"
 	echo "lm-tls: 200 reconnects over altcp_tls ok, clean; $hello ClientHellos, lwIP heap free while connected $(nf_col heap_free "$csv" | sort -n | head -1)"

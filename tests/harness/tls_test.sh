@@ -57,7 +57,7 @@ fixed)
 	csv=$out/fixed/cycles.csv
 	[ "$(nf_col_count close_rc "$csv" 0)" = 199 ] && [ "$(nf_col_count shutdown_rc "$csv" 0)" = 199 ] ||
 		nf_fail "fixed: mbedtls_net_free's shutdown/close not 0 on every teardown"
-	hello=$(tcpdump -nr "$out/fixed/ap.pcap" 'tcp dst port 8883 and tcp[((tcp[12] & 0xf0) >> 2)] = 0x16 and tcp[((tcp[12] & 0xf0) >> 2) + 5] = 1' 2>/dev/null | wc -l)
+	hello=$(nf_client_hellos "$out/fixed/ap.pcap" 8883)
 	plain=$(tcpdump -nr "$out/fixed/ap.pcap" 'tcp port 1883' 2>/dev/null | wc -l)
 	[ "$hello" -ge 200 ] || nf_fail "fixed: ap.pcap holds $hello ClientHellos to 8883, want 200"
 	[ "$plain" = 0 ] || nf_fail "fixed: $plain packets on the plain port"

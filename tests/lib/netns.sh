@@ -135,6 +135,12 @@ nf_run_quiet() {
 	rc=$?
 }
 
+# nf_client_hellos PCAP PORT: TLS ClientHellos sent to PORT in the capture
+# (a handshake record, type 1, first in the segment's payload)
+nf_client_hellos() {
+	tcpdump -nr "$1" "tcp dst port $2 and tcp[((tcp[12] & 0xf0) >> 2)] = 0x16 and tcp[((tcp[12] & 0xf0) >> 2) + 5] = 1" 2>/dev/null | wc -l
+}
+
 # nf_classes RUN_DIR: the verdict's finding classes (notes left out), sorted, comma-separated
 nf_classes() { grep -v '"note": true' "$1/verdict.json" | sed -n 's/.*"class": "\([^"]*\)".*/\1/p' | sort -u | paste -sd, -; }
 
