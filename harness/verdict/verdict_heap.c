@@ -84,8 +84,10 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	/* rising -free: free heap falling, by one block at least: lwIP's
 	 * smallest block with its header is over HEAP_BLOCK bytes, so a fall
 	 * below that in the block statistic is noise, not anything lost */
-	if (!nf_vd_rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK)
+	if (!nf_vd_rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK) {
+		v->exempt[NF_EX_in_flight_level] += t.in_flight;
 		return;
+	}
 	if (lingering_explains(s, settle, n ? p[n - 1].cycle : 0, t.slope)) {
 		v->exempt[NF_EX_heap_held_by_closing_pcbs]++;
 		return;

@@ -24,6 +24,7 @@ struct pt {
 
 struct trend {
 	bool rising;
+	bool in_flight; /* not rising: it came back from its last level before */
 	double slope;
 	int64_t base, top, last, first_cycle, last_cycle; /* top: the last block's */
 };

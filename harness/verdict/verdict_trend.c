@@ -55,6 +55,21 @@ static int64_t block_stat(const struct pt *p, int n, bool noisy)
 	return noisy && n >= 4 ? m2 : m1;
 }
 
+/* Did a noisy figure stand at its last level in a block before, then come
+ * back to its first level? Then that level is a buffer in flight at the
+ * row's moment or not (seen: 128 B of heap, held in some stretches of a
+ * run and in every row of its end), not something lost: a leak goes past
+ * every level it left. */
+static bool came_back(const double *by, int nb)
+{
+	for (int b = 1; b < nb - 1; b++)
+		if (by[b] >= by[nb - 1])
+			for (int a = b + 1; a < nb - 1; a++)
+				if (by[a] <= by[0])
+					return true;
+	return false;
+}
+
 /* Is the series rising for good? Block minimums must end above the first
  * block's and mostly not fall; a spike in one block cannot do that. Noisy
  * figures (pools, heap) need min_blocks >= 4, the last two blocks above the
@@ -87,8 +102,9 @@ bool nf_vd_rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 	 * that is in flight or not) is not a leak */
 	t->rising = by[nb - 1] > by[0] && up >= (nb - 1) - (nb - 1) / 4 && t->slope > 0 &&
 		    (min_blocks < 4 || (by[nb - 2] > by[0] && steps >= 2));
-	if (!t->rising)
-		return false;
+	t->in_flight = t->rising && min_blocks >= NOISY && came_back(by, nb);
+	if (!t->rising || t->in_flight)
+		return (t->rising = false);
 	/* evident from the cycle after it last stood at its baseline */
 	int from = 0;
 	for (int i = 0; i < n; i++)
