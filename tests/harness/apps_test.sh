@@ -5,7 +5,7 @@
 #   example   examples/app/example.c (lwIP sockets, its own MQTT bytes) on fixed
 #             and upstream, 200 cycles each: every reconnect ok, clean, its
 #             counters in app_1/app_2, its close()s 0 in close_rc; 5 timed
-#             cycles of 2 s sessions publishing every 100 ms: clean, the
+#             cycles of 3 s sessions publishing every 100 ms: clean, the
 #             publishes counted in the rows; on vendor
 #             (whose leak needs shutdown() before close(), which this app
 #             never calls): what the verdict says, said
@@ -51,14 +51,20 @@ clean_run() { # folder app stack loops
 
 # sessions that last: 2 s up, a publish every 100 ms; the row's publishes
 # count what the app sent in the sessions before
+# Sessions of 3 s: in 2 s windows lwip-mqtt ended one of 5 cycles in_connack
+# once under the whole suite's load (not seen again in 16 runs beside four
+# busy loops); a failure prints the rows' phase times and the device's log.
 timed_run() { # folder app
 	local d=$1 csv=$out/$1/cycles.csv
 	nf_run_quiet "$d" "$quick" --set device.client="$2" --set run.loops=5 --set run.pace=timed \
-		--set run.enable_interval=2s --set run.disable_interval=500ms --set device.publish_interval=100ms
+		--set run.enable_interval=3s --set run.disable_interval=500ms --set device.publish_interval=100ms
 	[ $rc = 0 ] && nf_clean "$out/$d" || nf_fail "$d: exit $rc, $(nf_classes "$out/$d")"
-	[ "$(nf_col_count status "$csv" ok)" = 5 ] || nf_fail "$d: $(nf_col status "$csv" | sort | uniq -c)"
+	[ "$(nf_col_count status "$csv" ok)" = 5 ] || nf_fail "$d: $(nf_col status "$csv" | sort | uniq -c); rows (cycle status lease dns tcp connack ms): $(
+		awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) k[$i] = i; next}
+		{printf "%s %s %s %s %s %s; ", $1, $k["status"], $k["lease_ms"], $k["dns_ms"], $k["tcp_ms"], $k["connack_ms"]}' "$csv")
+		device log: $(tail -n 8 "$out/$d"/logs/device-0.log)"
 	pubs=$(nf_col publishes "$csv" | tail -1)
-	[ "${pubs:-0}" -ge 30 ] || nf_fail "$d: $pubs publishes in four 2 s sessions at 100 ms, want >= 30"
+	[ "${pubs:-0}" -ge 60 ] || nf_fail "$d: $pubs publishes in four 3 s sessions at 100 ms, want >= 60"
 	echo "$d: 5 timed cycles of $2 clean, $pubs publishes in the first four sessions"
 	nf_nothing_left "$out/$d"
 }
