@@ -78,7 +78,7 @@ struct nf_finding {
 	int64_t exhaustion;       /* the cycle it runs out (seen or predicted), NF_UNSET */
 	bool exhaustion_seen;     /* seen in the rows, not extrapolated */
 	int64_t predictable_from; /* the earliest cycle the trend called it, NF_UNSET */
-	char summary[384];
+	char summary[512];
 	char paths[400]; /* what each path kept, when the rows walked several ("" else) */
 	int nev;
 	int64_t ev_cycle[NF_EVIDENCE], ev_value[NF_EVIDENCE]; /* value NF_UNSET: none */

@@ -23,25 +23,60 @@ static bool crashed(const struct nf_series *s, size_t i)
 	return nf_status_parse(s->status[i]) == NF_ST_device_crashed;
 }
 
+/* A run of under-way rows at the end no longer than chance makes likely:
+ * rows ending under way at the rate the device showed before it, this
+ * many in a row at the end has at least this probability. Seen: 20 % loss
+ * both ways, 30 cycles, a third of them under way; the last three were,
+ * and were called a stall "never finished". A device that stopped (a
+ * frozen broker: every row ok before) is under way at a rate near 0. */
+#define STALL_CHANCE 0.001
+
+/* the run of rows that are not ok at the end of the series, and how the
+ * rows before it went */
+struct final_run {
+	size_t from, under_before; /* under_before: under way, among rows [0, from) */
+	double chance;             /* of a run this long at that rate */
+	bool by_chance;            /* longer than any recovered from, yet not a stall */
+};
+
+static double chance_of(size_t under, size_t before, size_t len)
+{
+	double p = 1;
+
+	if (!before)
+		return 0; /* never ok: nothing to compare with */
+	for (size_t i = 0; i < len && p >= STALL_CHANCE; i++)
+		p *= (double)under / (double)before;
+	return p;
+}
+
 /* The rows that count toward a stall: failed, and not under way. Under
  * way only stalls when it never ends: a run of such rows to the end of the
- * series, longer than any such run the device came out of before. */
-static void stall_rows(const struct nf_series *s, bool *counts)
+ * series, longer than any such run the device came out of before, and
+ * longer than the device's own rate of under-way rows makes likely. */
+static struct final_run stall_rows(const struct nf_series *s, bool *counts)
 {
-	size_t run_from = 0;
+	struct final_run f = {0};
+	size_t under = 0;
 	int64_t longest_recovered = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
 		counts[i] = !nf_status_is_ok(s->status[i]) && !under_way(s, i);
 		if (nf_status_is_ok(s->status[i])) {
-			if ((int64_t)(i - run_from) > longest_recovered)
-				longest_recovered = (int64_t)(i - run_from);
-			run_from = i + 1;
+			if ((int64_t)(i - f.from) > longest_recovered)
+				longest_recovered = (int64_t)(i - f.from);
+			f.from = i + 1;
+			f.under_before = under;
 		}
+		under += under_way(s, i);
 	}
-	if ((int64_t)(s->n - run_from) > longest_recovered)
-		for (size_t i = run_from; i < s->n; i++)
+	f.chance = chance_of(f.under_before, f.from, s->n - f.from);
+	if ((int64_t)(s->n - f.from) > longest_recovered) {
+		f.by_chance = f.chance >= STALL_CHANCE;
+		for (size_t i = f.from; i < s->n && !f.by_chance; i++)
 			counts[i] = true;
+	}
+	return f;
 }
 
 /* The runs of stalling rows: the first of k that lasts past the settle
@@ -74,7 +109,7 @@ int64_t nf_vd_stall_start(const struct nf_series *s, int64_t settle, int64_t k)
 	int64_t from = NF_UNSET;
 
 	if (counts) {
-		stall_rows(s, counts);
+		(void)stall_rows(s, counts);
 		from = scan_runs(s, counts, settle, k).from;
 	}
 	free(counts);
@@ -128,8 +163,23 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 
 /* A note: cycles that ended with the reconnect still under way, where it
  * was, and how long the ones that finished took */
+/* the slow note's word on the run's end, when chance explains it */
+static void ended_under_way(struct nf_finding *f, const struct nf_series *s,
+			    const struct final_run *fr)
+{
+	size_t len = strlen(f->summary);
+
+	if (!fr->by_chance)
+		return;
+	snprintf(f->summary + len, sizeof(f->summary) - len,
+		 "; the run ended with %zu in a row under way: not a stall, at this device's "
+		 "rate before them (%zu of %zu under way) that comes by chance with probability "
+		 "%.2g (a stall: under %g)",
+		 s->n - fr->from, fr->under_before, fr->from, fr->chance, STALL_CHANCE);
+}
+
 static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
-		 const bool *stalls)
+		 const bool *stalls, const struct final_run *fr)
 {
 	int64_t n = 0, first = NF_UNSET, in[NF_ST_COUNT] = {0};
 	int64_t *done = malloc((s->n + 1) * sizeof(*done));
@@ -173,6 +223,7 @@ static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64
 			 "; the %d that finished: CONNACK median %" PRId64 " ms, max %" PRId64 " ms",
 			 nd, med, done[nd - 1]);
 	}
+	ended_under_way(f, s, fr);
 	free(done);
 }
 
@@ -241,9 +292,9 @@ void nf_vd_status(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 
 	crash(v, dev, s);
 	if (counts) {
-		stall_rows(s, counts);
+		struct final_run fr = stall_rows(s, counts);
 		stall(v, dev, s, settle, stall_cycles, counts);
-		slow(v, dev, s, settle, counts);
+		slow(v, dev, s, settle, counts, &fr);
 	}
 	free(counts);
 	never_ok(v, dev, s, first);
