@@ -119,15 +119,16 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 	for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++) {
 		struct trend t;
 		int n = nf_vd_collect(s, pools[k].col, pools[k].minus, settle, false, p);
-		bool rising = nf_vd_rising(p, n, NOISY, &t);
-		if (rising || t.in_flight) {
-			if (t.top - t.base <= pools[k].in_flight)
-				v->exempt[NF_EX_pbuf_in_flight]++;
-			else if (t.in_flight)
-				v->exempt[NF_EX_in_flight_level]++;
-		}
-		if (!rising || t.top - t.base <= pools[k].in_flight)
+		if (!nf_vd_rising(p, n, NOISY, &t) && !t.in_flight)
 			continue;
+		if (t.top - t.base <= pools[k].in_flight) {
+			v->exempt[NF_EX_pbuf_in_flight]++;
+			continue;
+		}
+		if (t.in_flight) {
+			v->exempt[NF_EX_in_flight_level]++;
+			continue;
+		}
 		struct nf_finding *f =
 		    nf_vd_add_rising(v, dev, NF_POOL_LEAK, pools[k].name, &t, p, n, NOISY);
 		if (!f)

@@ -35,6 +35,7 @@ static bool crashed(const struct nf_series *s, size_t i)
  * rows before it went */
 struct final_run {
 	size_t from, under_before; /* under_before: under way, among rows [0, from) */
+	size_t under_after;        /* under way, among rows [from, n) */
 	double chance;             /* of a run this long at that rate */
 	bool by_chance;            /* longer than any recovered from, yet not a stall */
 };
@@ -70,9 +71,10 @@ static struct final_run stall_rows(const struct nf_series *s, bool *counts)
 		}
 		under += under_way(s, i);
 	}
-	f.chance = chance_of(f.under_before, f.from, s->n - f.from);
+	f.under_after = under - f.under_before;
+	f.chance = chance_of(f.under_before, f.from, f.under_after);
 	if ((int64_t)(s->n - f.from) > longest_recovered) {
-		f.by_chance = f.chance >= STALL_CHANCE;
+		f.by_chance = f.under_after && f.chance >= STALL_CHANCE;
 		for (size_t i = f.from; i < s->n && !f.by_chance; i++)
 			counts[i] = true;
 	}
@@ -161,8 +163,6 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 			 "; mbedTLS's heap refused allocations from cycle %" PRId64, s->v[j][C_CYCLE]);
 }
 
-/* A note: cycles that ended with the reconnect still under way, where it
- * was, and how long the ones that finished took */
 /* the slow note's word on the run's end, when chance explains it */
 static void ended_under_way(struct nf_finding *f, const struct nf_series *s,
 			    const struct final_run *fr)
@@ -172,12 +172,15 @@ static void ended_under_way(struct nf_finding *f, const struct nf_series *s,
 	if (!fr->by_chance)
 		return;
 	snprintf(f->summary + len, sizeof(f->summary) - len,
-		 "; the run ended with %zu in a row under way: not a stall, at this device's "
-		 "rate before them (%zu of %zu under way) that comes by chance with probability "
-		 "%.2g (a stall: under %g)",
-		 s->n - fr->from, fr->under_before, fr->from, fr->chance, STALL_CHANCE);
+		 "; the run ended with %zu in a row not ok, %zu under way: not a stall, at this "
+		 "device's rate before them (%zu of %zu under way) that comes by chance with "
+		 "probability %.2g (a stall: under %g)",
+		 s->n - fr->from, fr->under_after, fr->under_before, fr->from, fr->chance,
+		 STALL_CHANCE);
 }
 
+/* A note: cycles that ended with the reconnect still under way, where it
+ * was, and how long the ones that finished took */
 static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		 const bool *stalls, const struct final_run *fr)
 {
