@@ -119,14 +119,14 @@ static void pool_leaks(struct nf_verdict *v, int dev, const struct nf_series *s,
 	for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++) {
 		struct trend t;
 		int n = nf_vd_collect(s, pools[k].col, pools[k].minus, settle, false, p);
-		if (!nf_vd_rising(p, n, NOISY, &t) && !t.in_flight)
+		if (!nf_vd_rising(p, n, NOISY, &t) && !t.in_flight && !t.one_step)
 			continue;
 		if (t.top - t.base <= pools[k].in_flight) {
 			v->exempt[NF_EX_pbuf_in_flight]++;
 			continue;
 		}
-		if (t.in_flight) {
-			v->exempt[NF_EX_in_flight_level]++;
+		if (t.in_flight || t.one_step) {
+			v->exempt[t.in_flight ? NF_EX_in_flight_level : NF_EX_one_step]++;
 			continue;
 		}
 		struct nf_finding *f =

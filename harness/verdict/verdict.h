@@ -48,6 +48,7 @@ enum nf_class {
 #define NF_EXEMPTIONS(X) \
 	X(pbuf_in_flight, "a PBUF_POOL rise within the one entry a sound stack holds in flight at the row's moment") \
 	X(in_flight_level, "a pool's or the heap's rise to a level it had stood at before and come back from: buffers in flight at the row's moment or not") \
+	X(one_step, "a pool's or the heap's single step from its baseline held to the end: one allocation kept once, not a loss per reconnect") \
 	X(folded_into_cause, "a finding said in the finding of its cause (a stall where a leak ran out; NETCONN or PBUF_POOL growing with kept slots)") \
 	X(heap_held_by_closing_pcbs, "a heap fall no larger than the send buffers of closing pcbs piling up with it (rows without heap_closing)") \
 	X(connack_after_carrier_kept, "CONNACK times after a fault that kept the carrier (keepalive and backoff, not the stack), left out of the slowdown") \

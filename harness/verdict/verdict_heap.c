@@ -86,6 +86,7 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 	 * below that in the block statistic is noise, not anything lost */
 	if (!nf_vd_rising(p, n, NOISY, &t) || t.top - t.base < HEAP_BLOCK) {
 		v->exempt[NF_EX_in_flight_level] += t.in_flight;
+		v->exempt[NF_EX_one_step] += t.one_step;
 		return;
 	}
 	if (lingering_explains(s, settle, n ? p[n - 1].cycle : 0, t.slope)) {

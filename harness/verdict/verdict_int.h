@@ -25,6 +25,7 @@ struct pt {
 struct trend {
 	bool rising;
 	bool in_flight; /* not rising: it came back from its last level before */
+	bool one_step;  /* not rising: one step from its baseline, then flat */
 	double slope;
 	int64_t base, top, last, first_cycle, last_cycle; /* top: the last block's */
 };

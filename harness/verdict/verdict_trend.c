@@ -70,6 +70,18 @@ static bool came_back(const double *by, int nb)
 	return false;
 }
 
+/* Do the points after a figure left its baseline still rise: is their
+ * last block's statistic above their first's? */
+static bool rises_after(const struct pt *q, int m)
+{
+	int nb = m / 3 < MAX_BLOCKS ? m / 3 : MAX_BLOCKS;
+
+	if (nb < 2)
+		return true; /* too few to tell: the last-block rule speaks */
+	return block_stat(q + (nb - 1) * m / nb, m - (nb - 1) * m / nb, true) >
+	       block_stat(q, m / nb, true);
+}
+
 /* Is the series rising for good? Block minimums must end above the first
  * block's and mostly not fall; a spike in one block cannot do that. Noisy
  * figures (pools, heap) need min_blocks >= 4, the last two blocks above the
@@ -120,6 +132,13 @@ bool nf_vd_rising(const struct pt *p, int n, int min_blocks, struct trend *t)
 		t->rising = false;
 		return false;
 	}
+	/* and it must go on rising after it left its baseline: one step held
+	 * to the end (seen: 16 B of esp-lwip's heap taken once at a random
+	 * cycle and kept for 760 cycles) is one allocation kept once, not a
+	 * loss per reconnect, and predicts nothing */
+	t->one_step = min_blocks >= NOISY && !rises_after(p + from, n - from);
+	if (t->one_step)
+		return (t->rising = false);
 	return true;
 }
 

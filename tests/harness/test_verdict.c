@@ -122,8 +122,11 @@ static void g_pbuf_in_flight(int c, unsigned *s, struct syn *r)
  * back to its first level for one cycle late in the run, then stepped down
  * again: called a leak "from cycle 94". Memory that comes back to the
  * baseline was never lost; a level reached again only within the last
- * block is no trend. Held for longer than a block, it is one. */
+ * block is no trend. Back at cycle 60 and held at one level from there to
+ * the end, it is one step (one allocation kept once), not a loss per
+ * reconnect; falling on past that level, it is a leak. */
 static int late_back; /* the cycle the heap is back at its baseline */
+static int late_fall; /* bytes a cycle it falls on, from cycle 75 */
 
 static void g_back_late(int c, unsigned *s, struct syn *r)
 {
@@ -131,6 +134,8 @@ static void g_back_late(int c, unsigned *s, struct syn *r)
 	r->heap = c <= 30 ? 65464 : c <= 60 ? 65400 : 65336;
 	if (c == late_back)
 		r->heap = 65464;
+	if (c >= 75)
+		r->heap -= late_fall * (c - 74);
 }
 
 START_TEST(test_back_at_baseline_late_is_not_a_leak)
@@ -140,11 +145,18 @@ START_TEST(test_back_at_baseline_late_is_not_a_leak)
 	judge();
 	dump();
 	ck_assert_int_eq(v.n, 0);
-	late_back = 60; /* back once, then held for 40 cycles: more than a block */
+	late_back = 60; /* back once, then one level held for 40 cycles */
+	write_csv_full(100, g_back_late);
+	judge();
+	dump();
+	ck_assert_int_eq(v.n, 0);
+	ck_assert_int_eq(v.exempt[NF_EX_one_step], 1);
+	late_fall = 16; /* the same, then 16 B lost a cycle from cycle 75 */
 	write_csv_full(100, g_back_late);
 	judge();
 	dump();
 	ck_assert_ptr_nonnull(find(NF_HEAP_LEAK, NULL));
+	late_fall = 0;
 }
 END_TEST
 
@@ -177,6 +189,38 @@ START_TEST(test_in_flight_level_is_not_a_leak)
 	dump();
 	ck_assert_ptr_nonnull(find(NF_HEAP_LEAK, NULL));
 	past_level = 0;
+}
+END_TEST
+
+/* Seen on CI (esp-lwip 2.1.3-esp with lwip-mqtt, 1000 cycles): free heap
+ * 162,312 until 16 B were taken once at cycle 241 and kept, a few bytes
+ * let go in some rows after (one block's statistic a little up): called a leak "0.0535 bytes per cycle, predicted
+ * empty at cycle 3037152". One allocation kept once predicts nothing; the
+ * same heap losing 16 B every 100 cycles is a leak. */
+static int every; /* 0: one 16 B step at cycle 241; else 16 B lost every so many cycles */
+
+static void g_one_step(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->heap = every ? 162312 - 16 * (c / every) : c < 241 ? 162312 : 162296;
+	if (c == 600 || c == 610)
+		r->heap += 8; /* something let go for a row, twice in a block */
+}
+
+START_TEST(test_one_step_is_not_a_leak)
+{
+	every = 0;
+	write_csv_full(1000, g_one_step);
+	judge();
+	dump();
+	ck_assert_int_eq(v.n, 0);
+	ck_assert_int_eq(v.exempt[NF_EX_one_step], 1);
+	every = 100;
+	write_csv_full(1000, g_one_step);
+	judge();
+	dump();
+	ck_assert_ptr_nonnull(find(NF_HEAP_LEAK, NULL));
+	every = 0;
 }
 END_TEST
 
@@ -558,6 +602,7 @@ int main(void)
 	tcase_add_test(tc, test_pbuf_in_flight_is_not_a_leak);
 	tcase_add_test(tc, test_back_at_baseline_late_is_not_a_leak);
 	tcase_add_test(tc, test_in_flight_level_is_not_a_leak);
+	tcase_add_test(tc, test_one_step_is_not_a_leak);
 	tcase_add_test(tc, test_level_shift_is_not_a_leak);
 	tcase_add_test(tc, test_time_wait_is_not_a_leak);
 	tcase_add_test(tc, test_heap_time_wait_is_not_a_leak);
