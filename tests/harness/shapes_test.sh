@@ -176,10 +176,15 @@ impair-slow)
 	notok=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
 		$c["status"] != "ok" {print $c["status"] "/" $c["progress"]}' "$csv")
 	# under way: no report in time (in_*), or the device's own attempt out of
-	# time (timeout, dhcp_timeout: its lease retried under the loss)
-	bad=$(grep -v -E '^(in_[a-z]+|timeout|dhcp_timeout)/1$' <<<"$notok" | grep -c .)
-	[ "$bad" = 0 ] || nf_fail "slow: rows that are not under way: $(grep -v -E '^(in_[a-z]+|timeout|dhcp_timeout)/1$' <<<"$notok" | sort | uniq -c | tr -s ' \n' ' ')"
-	if [ -n "$notok" ]; then
+	# time (timeout, dhcp_timeout: its lease retried under the loss); or
+	# the broker's name not resolved, its queries or answers lost (dns_failed,
+	# seen on CI in one of 30 cycles at 20 % both ways), a failure the row
+	# names, on the device's way (progress 1); the verdict is clean
+	# either way, and says slow when rows were under way
+	ran_out='^(in_[a-z]+|timeout|dhcp_timeout|dns_failed)/1$'
+	bad=$(grep -v -E "$ran_out" <<<"$notok" | grep -c .)
+	[ "$bad" = 0 ] || nf_fail "slow: rows that are not under way: $(grep -v -E "$ran_out" <<<"$notok" | sort | uniq -c | tr -s ' \n' ' ')"
+	if [ -n "$notok" ] && grep -q -v '^dns_failed/' <<<"$notok"; then
 		grep -q '"class": "slow reconnect".*"note": true' "$out/slow/verdict.json" || nf_fail "slow: not said slow"
 	fi
 	echo "slow: $(grep -c . <<<"$notok") of 30 cycles ended under way ($(sed 's|/1||' <<<"$notok" | sort | uniq -c | tr -s ' \n' ' ')), no stall"
