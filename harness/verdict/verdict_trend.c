@@ -70,16 +70,30 @@ static bool came_back(const double *by, int nb)
 	return false;
 }
 
+static int64_t block_median(const struct pt *q, int m)
+{
+	int64_t *a = malloc((size_t)m * sizeof(*a));
+
+	if (!a)
+		return INT64_MIN; /* no memory: no claim of a single step */
+	for (int i = 0; i < m; i++)
+		a[i] = q[i].value;
+	int64_t med = nf_vd_median(a, m);
+	free(a);
+	return med;
+}
+
 /* Do the points after a figure left its baseline still rise: is their
- * last block's statistic above their first's? */
+ * last block's median above their first's? Medians: a few rows between
+ * the two levels (bytes let go for a row) are not a rise. */
 static bool rises_after(const struct pt *q, int m)
 {
 	int nb = m / 3 < MAX_BLOCKS ? m / 3 : MAX_BLOCKS;
 
 	if (nb < 2)
 		return true; /* too few to tell: the last-block rule speaks */
-	return block_stat(q + (nb - 1) * m / nb, m - (nb - 1) * m / nb, true) >
-	       block_stat(q, m / nb, true);
+	int64_t first = block_median(q, m / nb);
+	return first == INT64_MIN || block_median(q + (nb - 1) * m / nb, m - (nb - 1) * m / nb) > first;
 }
 
 /* Is the series rising for good? Block minimums must end above the first
