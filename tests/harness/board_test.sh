@@ -40,7 +40,9 @@ nf_need_root
 nf=$build/netflap
 out=$(mktemp -d "${TMPDIR:-/tmp}/nf-board.XXXXXX")
 [ -n "${NF_KEEP:-}" ] || nf_defer "rm -rf $out"
-id=$(printf '%04x' $((RANDOM % 65536)))
+# the test's own pid names its links: unique among the tests running at once
+# (two bash RANDOMs seeded in the same microsecond have collided on CI)
+id=$(printf '%x' $$)
 ns=nfb-$id host=nfb${id}h dev=nfb${id}d
 
 # the board's network: its end in $ns, ours in the host namespace
