@@ -27,7 +27,7 @@ done
 packages=(
 	build-essential cmake pkg-config patch xz-utils dpkg-dev ca-certificates
 	libpcap-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libinih-dev libwpa-client-dev check
-	libmosquitto-dev zlib1g-dev gzip socat
+	libmosquitto-dev zlib1g-dev gzip socat time
 	mosquitto mosquitto-clients dnsmasq-base hostapd iproute2 ethtool tcpdump gnuplot-nox
 	clang libclang-rt-14-dev chromium
 )

@@ -51,49 +51,23 @@ static void scenario_keys(const char *json, struct nf_night *n)
 	n->fingerprint = h;
 }
 
-static int cmp64(const void *a, const void *b)
+/* failure rate (rows by the cycles they stand for), CONNACK percentiles
+ * over ok rows and the heap's floor (counted as read: exact when folded) */
+static void figures(const struct nf_rows *rows, struct nf_night *n)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-static int64_t pct(const int64_t *s, size_t n, int p)
-{
-	return n ? s[(n - 1) * (size_t)p / 100] : NF_UNSET; /* nearest rank, lower */
-}
-
-/* failure rate, CONNACK percentiles over ok rows, the heap's floor */
-static int figures(const struct nf_rows *rows, struct nf_night *n)
-{
-	size_t total = 0;
-	for (int d = 0; d < rows->ndev; d++)
-		total += rows->dev[d].n;
-	int64_t *c = malloc((total + 1) * sizeof(*c));
-	size_t nc = 0;
-
-	if (!c)
-		return -ENOMEM;
-	n->heap_floor = NF_UNSET;
 	for (int d = 0; d < rows->ndev; d++) {
 		const struct nf_series *s = &rows->dev[d];
 		for (size_t i = 0; i < s->n; i++) {
-			bool ok = nf_status_is_ok(s->status[i]);
-			n->rows++;
-			n->failed += !ok;
-			if (ok && s->v[i][C_CONNACK] != NF_UNSET)
-				c[nc++] = s->v[i][C_CONNACK];
-			int64_t h = s->v[i][C_HEAP];
-			if (h != NF_UNSET && (n->heap_floor == NF_UNSET || h < n->heap_floor))
-				n->heap_floor = h;
+			n->rows += nf_row_weight(s, i);
+			n->failed += nf_status_is_ok(s->status[i]) ? 0 : nf_row_weight(s, i);
 		}
 	}
-	qsort(c, nc, sizeof(*c), cmp64);
-	n->connack_p50 = pct(c, nc, 50);
-	n->connack_p95 = pct(c, nc, 95);
-	n->connack_p99 = pct(c, nc, 99);
+	/* nearest rank, lower */
+	n->connack_p50 = nf_rows_connack_rank(rows, (rows->connacks - 1) * 50 / 100);
+	n->connack_p95 = nf_rows_connack_rank(rows, (rows->connacks - 1) * 95 / 100);
+	n->connack_p99 = nf_rows_connack_rank(rows, (rows->connacks - 1) * 99 / 100);
+	n->heap_floor = rows->heap_floor;
 	n->fail_rate = n->rows ? (double)n->failed / (double)n->rows : 0;
-	free(c);
-	return 0;
 }
 
 int nf_night_read(const char *dir, struct nf_night *n, char *err, size_t len)
@@ -123,10 +97,9 @@ int nf_night_read(const char *dir, struct nf_night *n, char *err, size_t len)
 	n->cycles = nf_json_int(json, "cycles_done", 0);
 	scenario_keys(json, n);
 	free(json);
-	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
 	rc = nf_rows_load_run(rows, dir, err, len);
-	if (rc == 0 && (rc = figures(rows, n)) < 0)
-		snprintf(err, len, "%s: out of memory", path);
+	if (rc == 0)
+		figures(rows, n);
 	nf_rows_free(rows);
 	free(rows);
 	if (rc == 0)

@@ -25,12 +25,6 @@ const struct nf_axis_def nf_axis_defs[NAXES] = {
     {"clients", "device.client", "client", NULL},
 };
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
 int nf_mx_split(struct nf_axis *ax)
 {
 	ax->n = 0;
@@ -83,7 +77,7 @@ void nf_mx_summarize(const char *dir, struct nf_cell *c)
 {
 	static struct nf_verdict v;
 	struct nf_rows rows;
-	char path[PATH_MAX + 16], err[PATH_MAX + 64];
+	char err[PATH_MAX + 64];
 
 	c->first_failure = c->connack_median = NF_UNSET;
 	snprintf(c->verdict, sizeof(c->verdict), "no rows");
@@ -101,32 +95,21 @@ void nf_mx_summarize(const char *dir, struct nf_cell *c)
 			}
 	if (!c->verdict[0])
 		snprintf(c->verdict, sizeof(c->verdict), "clean");
-	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
 	if (nf_rows_load_run(&rows, dir, err, sizeof(err)) < 0)
 		return;
-	size_t total = 0;
-	for (int d = 0; d < rows.ndev; d++)
-		total += rows.dev[d].n;
-	int64_t *ms = malloc((total + 1) * sizeof(*ms));
-	size_t n = 0;
 	for (int d = 0; d < rows.ndev; d++) {
 		const struct nf_series *s = &rows.dev[d];
 		for (size_t i = 0; i < s->n; i++) {
-			int64_t cyc = s->v[i][C_CYCLE];
+			int64_t cyc = s->v[i][C_CYCLE] + nf_row_weight(s, i) - 1;
 			if (cyc > c->cycles)
 				c->cycles = cyc;
 			if (!nf_status_is_ok(s->status[i]) &&
-			    (c->first_failure == NF_UNSET || cyc < c->first_failure))
-				c->first_failure = cyc;
-			if (ms && s->v[i][C_CONNACK] != NF_UNSET)
-				ms[n++] = s->v[i][C_CONNACK];
+			    (c->first_failure == NF_UNSET || s->v[i][C_CYCLE] < c->first_failure))
+				c->first_failure = s->v[i][C_CYCLE];
 		}
 	}
-	if (ms && n) {
-		qsort(ms, n, sizeof(*ms), cmp_i64);
-		c->connack_median = ms[n / 2];
-	}
-	free(ms);
+	if (rows.connacks) /* the ok rows', counted as read */
+		c->connack_median = nf_rows_connack_rank(&rows, rows.connacks / 2);
 	nf_rows_free(&rows);
 }
 

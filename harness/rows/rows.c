@@ -1,5 +1,7 @@
 /* cycles.csv reader (see rows.h). */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,7 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_UP_MS] = NF_COL_up_ms,
     [C_T_START] = NF_COL_t_start_ms,
     [C_PRESSURE] = NF_COL_cpu_pressure,
+    [C_WEIGHT] = NF_COL_COUNT, /* derived: 1, until folded */
 };
 
 /* the columns that hold a word, read as its index in their list */
@@ -52,6 +55,26 @@ static int64_t word_value(int c, const char *t)
 {
 	int i = c == C_CUT ? nf_phase_parse(t) : c == C_FAULT ? nf_fault_parse(t) : -1;
 	return i < 0 ? NF_UNSET : i;
+}
+
+/* a field's integer, NF_UNSET when empty or not a number (strtoll's
+ * locale handling cost a tenth of a long verdict) */
+static int64_t int_value(const char *t)
+{
+	bool neg = *t == '-';
+	uint64_t x = 0;
+	const char *p = t + neg;
+
+	if (!*p)
+		return NF_UNSET;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (x > (uint64_t)INT64_MAX / 10)
+			return NF_UNSET;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p || x > (uint64_t)INT64_MAX)
+		return NF_UNSET;
+	return neg ? -(int64_t)x : (int64_t)x;
 }
 
 #define MAX_FIELDS 128
@@ -114,6 +137,42 @@ static int read_head(char *line, struct head *h)
 	return h->idx[C_CYCLE] < 0 || h->idx[C_DEVICE] < 0 || h->status < 0 ? -EINVAL : 0;
 }
 
+static int connack_bin(int64_t ms)
+{
+	if (ms < NF_CONNACK_EXACT)
+		return (int)ms;
+	if (ms < NF_CONNACK_TOP)
+		return NF_CONNACK_EXACT + (int)((ms - NF_CONNACK_EXACT) / NF_CONNACK_STEP);
+	return NF_CONNACK_BINS - 1;
+}
+
+/* the figures every row counts in, before a fold can merge it */
+static void tally(struct nf_rows *rows, const char *status, const int64_t *v)
+{
+	if (v[C_HEAP] != NF_UNSET && (rows->heap_floor == NF_UNSET || v[C_HEAP] < rows->heap_floor))
+		rows->heap_floor = v[C_HEAP];
+	if (v[C_CONNACK] == NF_UNSET || v[C_CONNACK] < 0 || !nf_status_is_ok(status))
+		return;
+	rows->connacks++;
+	rows->connack_bins[connack_bin(v[C_CONNACK])]++;
+	if (v[C_CONNACK] > rows->connack_max)
+		rows->connack_max = v[C_CONNACK];
+}
+
+int64_t nf_rows_connack_rank(const struct nf_rows *rows, int64_t k)
+{
+	int64_t seen = 0;
+
+	if (k < 0 || k >= rows->connacks)
+		return NF_UNSET;
+	for (int b = 0; b < NF_CONNACK_BINS; b++)
+		if ((seen += rows->connack_bins[b]) > k)
+			return b < NF_CONNACK_EXACT	   ? b
+			       : b < NF_CONNACK_BINS - 1 ? NF_CONNACK_EXACT + (int64_t)(b - NF_CONNACK_EXACT) * NF_CONNACK_STEP
+							 : rows->connack_max;
+	return rows->connack_max;
+}
+
 /* one line of the file: a row of its device, or a line skipped */
 static int add_line(struct nf_rows *rows, const struct head *h, char *line)
 {
@@ -134,23 +193,29 @@ static int add_line(struct nf_rows *rows, const struct head *h, char *line)
 		return -ENOMEM;
 	for (int c = 0; c < C_NCOLS; c++) {
 		const char *t = h->idx[c] >= 0 ? fld[h->idx[c]] : "";
-		long long x = strtoll(t, &end, 10);
-		s->v[s->n][c] = c == C_CUT || c == C_FAULT ? word_value(c, t)
-			      : (*t && !*end)	       ? x
-						       : NF_UNSET;
+		s->v[s->n][c] = c == C_CUT || c == C_FAULT ? word_value(c, t) : int_value(t);
 	}
 	int64_t *v = s->v[s->n];
 	v[C_LINGER] = v[C_TIME_WAIT] == NF_UNSET ? NF_UNSET
 		      : v[C_TIME_WAIT] + (v[C_CLOSING] == NF_UNSET ? 0 : v[C_CLOSING]);
-	snprintf(s->status[s->n], NF_STATUS_MAX, "%s", fld[h->status]);
+	v[C_WEIGHT] = 1;
+	tally(rows, fld[h->status], v);
+	size_t sl = strnlen(fld[h->status], NF_STATUS_MAX - 1);
+	memcpy(s->status[s->n], fld[h->status], sl);
+	s->status[s->n][sl] = '\0';
 	if (nf_status_parse(fld[h->status]) == NF_ST_device_crashed) {
 		if (!s->crashes++ && h->crash >= 0)
 			snprintf(s->crash, sizeof(s->crash), "%s", fld[h->crash]);
 	}
 	s->n++;
+	if (!s->unit)
+		s->unit = 1;
 	if (dev + 1 > rows->ndev)
 		rows->ndev = (int)dev + 1;
-	return 0;
+	++rows->held;
+	nf_rows_fold_tail(rows, s);
+	/* bounded: past the budget the fullest device folds */
+	return rows->budget && rows->held >= rows->budget ? nf_rows_fold(rows) : 0;
 }
 
 /* appends path's rows (plain or gzip: zlib reads both) */
@@ -177,7 +242,11 @@ static int load_file(struct nf_rows *rows, const char *path, char *err, size_t e
 	}
 	while (rc == 0 && gzgets(f, line, sizeof(line))) {
 		lineno++;
-		if ((rc = add_line(rows, &h, line)) < 0)
+		if ((rc = add_line(rows, &h, line)) == -ENOSPC)
+			snprintf(err, errlen,
+				 "%s:%d: rows too varied to fold within %zu rows held: not judged",
+				 path, lineno, rows->budget);
+		else if (rc < 0)
 			snprintf(err, errlen, "%s:%d: out of memory", path, lineno);
 	}
 	/* a compressed segment that ends in an error is damaged: a stopped
@@ -197,6 +266,7 @@ static int load_file(struct nf_rows *rows, const char *path, char *err, size_t e
 int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen)
 {
 	memset(rows, 0, sizeof(*rows));
+	rows->heap_floor = NF_UNSET;
 	int rc = load_file(rows, path, err, errlen);
 	if (rc < 0)
 		nf_rows_free(rows);
@@ -205,10 +275,18 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 
 int nf_rows_load_run(struct nf_rows *rows, const char *dir, char *err, size_t errlen)
 {
+	return nf_rows_load_run_max(rows, dir, NF_ROWS_BUDGET, err, errlen);
+}
+
+int nf_rows_load_run_max(struct nf_rows *rows, const char *dir, size_t max_rows, char *err,
+			 size_t errlen)
+{
 	char path[PATH_MAX + 32];
 	int rc = 0, k = 1;
 
 	memset(rows, 0, sizeof(*rows));
+	rows->heap_floor = NF_UNSET;
+	rows->budget = max_rows;
 	for (; rc == 0 && nf_segment_find(path, sizeof(path), dir, "cycles", ".csv", k); k++) {
 		rc = load_file(rows, path, err, errlen);
 		/* a running run's gzip may have just replaced the plain segment

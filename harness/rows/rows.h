@@ -3,6 +3,7 @@
 #ifndef NETFLAP_ROWS_H
 #define NETFLAP_ROWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,7 @@ enum nf_col {
 	C_UP_MS,
 	C_T_START,
 	C_PRESSURE, /* cpu_pressure: the machine's, per mille */
+	C_WEIGHT,   /* derived: the cycles the row stands for (1 unless folded) */
 	C_NCOLS
 };
 
@@ -53,19 +55,60 @@ struct nf_series {
 	char (*status)[NF_STATUS_MAX];
 	char crash[NF_CRASH_MAX]; /* the first crash row's cause ("" none) */
 	int64_t crashes;          /* crash rows */
+	int64_t unit;             /* folds so far, as the weight two rows may reach: 1 unfolded */
 };
+
+/* CONNACK times of ok rows, counted as read (before any fold): 1 ms bins
+ * to 2047 ms, 64 ms bins to 32767 ms, then one bin for the rest */
+#define NF_CONNACK_EXACT 2048
+#define NF_CONNACK_STEP 64
+#define NF_CONNACK_TOP 32768
+#define NF_CONNACK_BINS \
+	(NF_CONNACK_EXACT + (NF_CONNACK_TOP - NF_CONNACK_EXACT) / NF_CONNACK_STEP + 1)
 
 struct nf_rows {
 	int ndev;
 	struct nf_series dev[NF_MAX_DEVICES];
 	size_t bad_lines; /* lines skipped: torn or malformed */
+	size_t held, budget; /* rows held in all; the most held before a fold (0: no bound) */
+	bool folded;         /* some rows stand for more than one cycle */
+	/* figures of every row as read, exact whatever was folded */
+	int64_t connacks, connack_max, connack_bins[NF_CONNACK_BINS];
+	int64_t heap_floor; /* the lowest heap_free of any row, NF_UNSET none */
 };
+
+/* The rows held by default: about 150 MiB, whatever the run's length.
+ * Below it every row is held as read (the verdict exact); past it rows
+ * are folded (rows_fold.c) and the verdict reads them by weight. */
+#define NF_ROWS_BUDGET ((size_t)1 << 19)
 
 /* Reads path (plain or gzip). 0 or -errno with a message ("file:line: ..."). */
 int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen);
 /* Reads a run folder's rows: run.rotate's segments in order (segments.h),
  * then cycles.csv. 0 or -errno with a message. */
 int nf_rows_load_run(struct nf_rows *rows, const char *dir, char *err, size_t errlen);
+/* The same within max_rows rows held (0: no bound). */
+int nf_rows_load_run_max(struct nf_rows *rows, const char *dir, size_t max_rows, char *err,
+			 size_t errlen);
+/* Folds the device holding most rows: 0, or -ENOSPC when its rows are too
+ * varied to fold (neighbours that differ in status, cut or fault). */
+int nf_rows_fold(struct nf_rows *rows);
+/* folds s's newest row into the one before it, when that has room */
+void nf_rows_fold_tail(struct nf_rows *rows, struct nf_series *s);
+/* the cycles row i of s stands for */
+static inline int64_t nf_row_weight(const struct nf_series *s, size_t i)
+{
+	return s->v[i][C_WEIGHT];
+}
+/* the CONNACK time of rank k (0-based, ascending) among the ok rows';
+ * exact below NF_CONNACK_EXACT ms, a bin's least value above; NF_UNSET
+ * when there are not k + 1 */
+int64_t nf_rows_connack_rank(const struct nf_rows *rows, int64_t k);
+/* does row i of s stand for cycle c? */
+static inline bool nf_row_holds(const struct nf_series *s, size_t i, int64_t c)
+{
+	return c >= s->v[i][C_CYCLE] && c < s->v[i][C_CYCLE] + s->v[i][C_WEIGHT];
+}
 void nf_rows_free(struct nf_rows *rows);
 
 #endif

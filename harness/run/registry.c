@@ -207,37 +207,30 @@ static void run_state(const char *dir, char *state, size_t len)
 int nf_status(const char *dir)
 {
 	static struct nf_verdict v;
-	char state[32], err[PATH_MAX + 64], path[PATH_MAX + 16];
-	struct nf_rows rows;
+	char state[32], err[PATH_MAX + 64];
 	pid_t pid = run_pid(dir);
-	int64_t last = 0, ok = 0, failed = 0;
+	int64_t ok = 0, rows = 0;
 
-	snprintf(path, sizeof(path), "%s/cycles.csv", dir);
-	if (nf_rows_load_run(&rows, dir, err, sizeof(err)) < 0) {
+	/* one reading of the rows: the verdict's, which counts them too */
+	nf_verdict_free(&v);
+	int rc = nf_verdict_of_dir(dir, &v, err, sizeof(err));
+	if (rc < 0) { /* no such run is the caller's; rows that cannot be read, ours */
 		fprintf(stderr, "netflap: %s\n", err);
-		return NF_EXIT_USAGE;
+		return rc == -ENOENT || rc == -EINVAL ? NF_EXIT_USAGE : NF_EXIT_ENV;
 	}
-	for (int d = 0; d < rows.ndev; d++)
-		for (size_t i = 0; i < rows.dev[d].n; i++) {
-			int64_t c = rows.dev[d].v[i][C_CYCLE];
-			last = c > last ? c : last;
-			if (nf_status_is_ok(rows.dev[d].status[i]))
-				ok++;
-			else
-				failed++;
-		}
-	nf_rows_free(&rows);
+	for (int d = 0; v.seen && d < v.ndev; d++) {
+		ok += v.seen[d].ok;
+		rows += v.seen[d].rows;
+	}
 	run_state(dir, state, sizeof(state));
 	if (pid)
 		printf("run %s: running (pid %d)\n", dir, (int)pid);
 	else
 		printf("run %s: %s\n", dir, state);
-	printf("  cycle %lld, rows ok %lld, failed %lld\n", (long long)last, (long long)ok,
-	       (long long)failed);
-	if (nf_verdict_of_dir(dir, &v, err, sizeof(err)) == 0) {
-		printf("  findings so far:\n");
-		nf_verdict_summary(&v, stdout);
-	}
+	printf("  cycle %lld, rows ok %lld, failed %lld\n", (long long)v.cycles, (long long)ok,
+	       (long long)(rows - ok));
+	printf("  findings so far:\n");
+	nf_verdict_summary(&v, stdout);
 	nf_verdict_free(&v);
 	return NF_EXIT_CLEAN;
 }

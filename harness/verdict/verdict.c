@@ -184,9 +184,9 @@ static void tls_unverified(struct nf_verdict *v, int dev, const struct nf_series
 	for (size_t i = 0; cert[0] && i < s->n; i++) {
 		if (strcmp(s->status[i], "ok"))
 			continue;
-		if (n++ == 0 && !(f = nf_vd_add(v, dev, NF_TLS_UNVERIFIED, "tls")))
+		if (n == 0 && !(f = nf_vd_add(v, dev, NF_TLS_UNVERIFIED, "tls")))
 			return;
-		if (n == 1)
+		if ((n += nf_row_weight(s, i)) == nf_row_weight(s, i))
 			f->first_cycle = s->v[i][C_CYCLE];
 		if (f->nev < NF_EVIDENCE) {
 			f->ev_cycle[f->nev] = s->v[i][C_CYCLE];
@@ -206,10 +206,12 @@ static void tls_unverified(struct nf_verdict *v, int dev, const struct nf_series
 /* what device d's rows hold: rows, ok rows, its last cycle */
 static void seen(const struct nf_series *s, struct nf_dev_seen *out)
 {
-	out->rows = (int64_t)s->n;
-	out->last_cycle = s->n ? s->v[s->n - 1][C_CYCLE] : NF_UNSET;
-	for (size_t i = 0; i < s->n; i++)
-		out->ok += nf_status_is_ok(s->status[i]);
+	out->last_cycle = s->n ? s->v[s->n - 1][C_CYCLE] + nf_row_weight(s, s->n - 1) - 1 : NF_UNSET;
+	out->cycles_per_row = s->unit > 1 ? s->unit : 1;
+	for (size_t i = 0; i < s->n; i++) {
+		out->rows += nf_row_weight(s, i);
+		out->ok += nf_status_is_ok(s->status[i]) ? nf_row_weight(s, i) : 0;
+	}
 }
 
 void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg *cfg,
@@ -240,8 +242,8 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 			v->unjudged++;
 			continue;
 		}
-		if (s->n && s->v[s->n - 1][C_CYCLE] > v->cycles)
-			v->cycles = s->v[s->n - 1][C_CYCLE];
+		if (s->n && v->seen[d].last_cycle > v->cycles)
+			v->cycles = v->seen[d].last_cycle;
 		slot_leak(v, d, s, cfg->settle_cycles, p);
 		pool_leaks(v, d, s, cfg->settle_cycles, p);
 		nf_vd_heap(v, d, s, cfg->settle_cycles, cfg->stall_cycles, p);

@@ -65,6 +65,7 @@ const char *nf_exempt_why(enum nf_exempt e);
 /* what the rows of one device held */
 struct nf_dev_seen {
 	int64_t rows, ok, last_cycle; /* last_cycle NF_UNSET: no row */
+	int64_t cycles_per_row;       /* 1; more where its rows were folded (rows.h) */
 	bool judged;
 };
 

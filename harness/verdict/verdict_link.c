@@ -15,7 +15,7 @@
 static ssize_t row_of(const struct nf_series *s, int64_t c)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i][C_CYCLE] == c)
+		if (nf_row_holds(s, i, c))
 			return (ssize_t)i;
 	return -1;
 }

@@ -75,8 +75,11 @@ static void json_seen(const struct nf_verdict *v, FILE *f)
 		json_int_or_null(f, v->planned);
 		fputs(", \"done\": ", f);
 		json_int_or_null(f, x->last_cycle);
-		fprintf(f, ", \"rows\": %" PRId64 ", \"ok_rows\": %" PRId64 ", \"judged\": %s}",
-			x->rows, x->ok, x->judged ? "true" : "false");
+		fprintf(f,
+			", \"rows\": %" PRId64 ", \"ok_rows\": %" PRId64 ", \"cycles_per_row\": %" PRId64
+			", \"judged\": %s}",
+			x->rows, x->ok, x->cycles_per_row ? x->cycles_per_row : 1,
+			x->judged ? "true" : "false");
 	}
 	fprintf(f, "%s],\n  \"exemptions\": [", v->seen && v->ndev ? "\n  " : "");
 	for (int e = 0; e < NF_NEXEMPT; e++) {
@@ -192,6 +195,12 @@ void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
 		fprintf(f, "%s: note: %s (%s): %s\n",
 			nf_verdict_who(v->notes[i].device, who, sizeof(who)),
 			nf_class_name(v->notes[i].cls), v->notes[i].what, v->notes[i].summary);
+	int64_t fold = 1;
+	for (int d = 0; v->seen && d < v->ndev; d++)
+		fold = v->seen[d].cycles_per_row > fold ? v->seen[d].cycles_per_row : fold;
+	if (fold > 1) /* bounded memory: what a finding cites is that coarse */
+		fprintf(f, "verdict: rows folded to bound memory: up to %" PRId64
+			" cycles per row, cycles cited to within that\n", fold);
 	if (v->unjudged)
 		fprintf(f, "verdict: %d of %d devices could not be judged (out of memory): not clean\n",
 			v->unjudged, v->ndev);

@@ -34,7 +34,7 @@ static int tally(const struct nf_series *s, int col, struct tally *t)
 		    !nf_status_is_ok(s->status[i]))
 			continue;
 		seen += t->cycles[p] == 0;
-		t->cycles[p]++;
+		t->cycles[p] += nf_row_weight(s, i);
 		t->kept[p] += a > b ? a - b : 0;
 	}
 	return seen;

@@ -32,21 +32,23 @@ static bool crashed(const struct nf_series *s, size_t i)
 #define STALL_CHANCE 0.001
 
 /* the run of rows that are not ok at the end of the series, and how the
- * rows before it went */
+ * rows before it went; counts are cycles (rows by their weight) */
 struct final_run {
-	size_t from, under_before; /* under_before: under way, among rows [0, from) */
-	size_t under_after;        /* under way, among rows [from, n) */
-	double chance;             /* of a run this long at that rate */
-	bool by_chance;            /* longer than any recovered from, yet not a stall */
+	size_t from;                /* its first row */
+	int64_t before, len;        /* cycles before it, in it */
+	int64_t under_before;       /* under way, among the cycles before it */
+	int64_t under_after;        /* under way, among its cycles */
+	double chance;              /* of a run this long at that rate */
+	bool by_chance;             /* longer than any recovered from, yet not a stall */
 };
 
-static double chance_of(size_t under, size_t before, size_t len)
+static double chance_of(int64_t under, int64_t before, int64_t len)
 {
 	double p = 1;
 
 	if (!before)
 		return 0; /* never ok: nothing to compare with */
-	for (size_t i = 0; i < len && p >= STALL_CHANCE; i++)
+	for (int64_t i = 0; i < len && p >= STALL_CHANCE; i++)
 		p *= (double)under / (double)before;
 	return p;
 }
@@ -58,22 +60,25 @@ static double chance_of(size_t under, size_t before, size_t len)
 static struct final_run stall_rows(const struct nf_series *s, bool *counts)
 {
 	struct final_run f = {0};
-	size_t under = 0;
-	int64_t longest_recovered = 0;
+	int64_t under = 0, at = 0, longest_recovered = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
+		int64_t w = nf_row_weight(s, i);
 		counts[i] = !nf_status_is_ok(s->status[i]) && !under_way(s, i);
 		if (nf_status_is_ok(s->status[i])) {
-			if ((int64_t)(i - f.from) > longest_recovered)
-				longest_recovered = (int64_t)(i - f.from);
+			if (at - f.before > longest_recovered)
+				longest_recovered = at - f.before;
 			f.from = i + 1;
+			f.before = at + w;
 			f.under_before = under;
 		}
-		under += under_way(s, i);
+		at += w;
+		under += under_way(s, i) ? w : 0;
 	}
+	f.len = at - f.before;
 	f.under_after = under - f.under_before;
-	f.chance = chance_of(f.under_before, f.from, f.under_after);
-	if ((int64_t)(s->n - f.from) > longest_recovered) {
+	f.chance = chance_of(f.under_before, f.before, f.under_after);
+	if (f.len > longest_recovered) {
 		f.by_chance = f.under_after && f.chance >= STALL_CHANCE;
 		for (size_t i = f.from; i < s->n && !f.by_chance; i++)
 			counts[i] = true;
@@ -93,11 +98,12 @@ static struct stall_runs scan_runs(const struct nf_series *s, const bool *counts
 	struct stall_runs r = {NF_UNSET, 0, 0};
 
 	for (size_t i = 0; i < s->n; i++) {
-		r.last = counts[i] ? r.last + 1 : 0;
+		int64_t w = nf_row_weight(s, i), end = s->v[i][C_CYCLE] + w - 1;
+		r.last = counts[i] ? r.last + w : 0;
 		if (r.last > r.longest)
 			r.longest = r.last;
-		if (r.from == NF_UNSET && r.last >= k && s->v[i][C_CYCLE] > settle)
-			r.from = s->v[i][C_CYCLE] - r.last + 1;
+		if (r.from == NF_UNSET && r.last >= k && end > settle)
+			r.from = end - r.last + 1;
 	}
 	return r;
 }
@@ -139,7 +145,7 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 	if (from == NF_UNSET)
 		return;
 	size_t at = 0;
-	while (at < s->n && s->v[at][C_CYCLE] != from)
+	while (at < s->n && !nf_row_holds(s, at, from))
 		at++;
 	if (at < s->n && crashed(s, at))
 		return; /* its crash is the finding, named by its cause */
@@ -164,19 +170,17 @@ static void stall(struct nf_verdict *v, int dev, const struct nf_series *s, int6
 }
 
 /* the slow note's word on the run's end, when chance explains it */
-static void ended_under_way(struct nf_finding *f, const struct nf_series *s,
-			    const struct final_run *fr)
+static void ended_under_way(struct nf_finding *f, const struct final_run *fr)
 {
 	size_t len = strlen(f->summary);
 
 	if (!fr->by_chance)
 		return;
 	snprintf(f->summary + len, sizeof(f->summary) - len,
-		 "; the run ended with %zu in a row not ok, %zu under way: not a stall, at this "
-		 "device's rate before them (%zu of %zu under way) that comes by chance with "
-		 "probability %.2g (a stall: under %g)",
-		 s->n - fr->from, fr->under_after, fr->under_before, fr->from, fr->chance,
-		 STALL_CHANCE);
+		 "; the run ended with %" PRId64 " in a row not ok, %" PRId64 " under way: not a "
+		 "stall, at this device's rate before them (%" PRId64 " of %" PRId64 " under way) "
+		 "that comes by chance with probability %.2g (a stall: under %g)",
+		 fr->len, fr->under_after, fr->under_before, fr->before, fr->chance, STALL_CHANCE);
 }
 
 /* A note: cycles that ended with the reconnect still under way, where it
@@ -194,8 +198,8 @@ static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64
 		if (s->v[i][C_CYCLE] <= settle)
 			continue;
 		if (under_way(s, i) && !stalls[i]) { /* under way for good is a stall */
-			n++;
-			in[nf_status_parse(s->status[i])]++;
+			n += nf_row_weight(s, i);
+			in[nf_status_parse(s->status[i])] += nf_row_weight(s, i);
 			if (first == NF_UNSET)
 				first = s->v[i][C_CYCLE];
 		} else if (s->v[i][C_CONNACK] != NF_UNSET) {
@@ -226,7 +230,7 @@ static void slow(struct nf_verdict *v, int dev, const struct nf_series *s, int64
 			 "; the %d that finished: CONNACK median %" PRId64 " ms, max %" PRId64 " ms",
 			 nd, med, done[nd - 1]);
 	}
-	ended_under_way(f, s, fr);
+	ended_under_way(f, fr);
 	free(done);
 }
 
@@ -279,11 +283,14 @@ static void never_ok(struct nf_verdict *v, int dev, const struct nf_series *s, i
 	struct nf_finding *f = nf_vd_add(v, dev, NF_STALL, "reconnect");
 	if (!f)
 		return;
+	int64_t cycles = 0;
+	for (size_t i = 0; i < s->n; i++)
+		cycles += nf_row_weight(s, i);
 	f->first_cycle = s->v[0][C_CYCLE];
 	status_evidence(f, s, f->first_cycle, NULL);
 	snprintf(f->summary, sizeof(f->summary),
-		 "no session in any of its %zu cycle%s (first: %s)", s->n, s->n == 1 ? "" : "s",
-		 s->status[0]);
+		 "no session in any of its %" PRId64 " cycle%s (first: %s)", cycles,
+		 cycles == 1 ? "" : "s", s->status[0]);
 }
 
 void nf_vd_status(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,

@@ -139,7 +139,7 @@ START_TEST(test_many_findings)
 	nf_verdict_json(&v, m);
 	fclose(m);
 	ck_assert_ptr_nonnull(strstr(buf, "{\"device\": 199, \"planned\": null, \"done\": 60, "
-					  "\"rows\": 60, \"ok_rows\": 38, \"judged\": true}"));
+					  "\"rows\": 60, \"ok_rows\": 38, \"cycles_per_row\": 1, \"judged\": true}"));
 	char want[80];
 	snprintf(want, sizeof(want), "{\"exemption\": \"folded_into_cause\", \"count\": %" PRId64 ",",
 		 v.exempt[NF_EX_folded_into_cause]);
