@@ -44,9 +44,21 @@ static void num(char *b, size_t len, int64_t v)
 	X(cycles, "%" PRId64, n->cycles)                                                           \
 	X(rows, "%" PRId64, n->rows)                                                               \
 	X(fail_rate, "%.6f", n->fail_rate)                                                         \
-	X(connack_p50_ms, "%s", p50)                                                               \
-	X(connack_p95_ms, "%s", p95)                                                               \
-	X(connack_p99_ms, "%s", p99)                                                               \
+	X(lease_p50_ms, "%s", pc[NF_T_lease][0])                                                   \
+	X(lease_p95_ms, "%s", pc[NF_T_lease][1])                                                   \
+	X(lease_p99_ms, "%s", pc[NF_T_lease][2])                                                   \
+	X(dns_p50_ms, "%s", pc[NF_T_dns][0])                                                       \
+	X(dns_p95_ms, "%s", pc[NF_T_dns][1])                                                       \
+	X(dns_p99_ms, "%s", pc[NF_T_dns][2])                                                       \
+	X(tcp_p50_ms, "%s", pc[NF_T_tcp][0])                                                       \
+	X(tcp_p95_ms, "%s", pc[NF_T_tcp][1])                                                       \
+	X(tcp_p99_ms, "%s", pc[NF_T_tcp][2])                                                       \
+	X(tls_handshake_p50_ms, "%s", pc[NF_T_tls_handshake][0])                                   \
+	X(tls_handshake_p95_ms, "%s", pc[NF_T_tls_handshake][1])                                   \
+	X(tls_handshake_p99_ms, "%s", pc[NF_T_tls_handshake][2])                                   \
+	X(connack_p50_ms, "%s", pc[NF_T_connack][0])                                               \
+	X(connack_p95_ms, "%s", pc[NF_T_connack][1])                                               \
+	X(connack_p99_ms, "%s", pc[NF_T_connack][2])                                               \
 	X(heap_floor, "%s", floor)                                                                 \
 	X(findings, "%d", n->v.n)                                                                  \
 	X(finding_slopes, "%s", fs)
@@ -69,11 +81,11 @@ static void csv_put(FILE *f, const char *s)
 
 static void row(FILE *csv, FILE *js, const struct nf_night *n, bool first)
 {
-	char p50[24], p95[24], p99[24], floor[24], fs[1024], cell[1100];
+	char pc[NF_NTIMINGS][3][24], floor[24], fs[1024], cell[1100];
 
-	num(p50, sizeof(p50), n->connack_p50);
-	num(p95, sizeof(p95), n->connack_p95);
-	num(p99, sizeof(p99), n->connack_p99);
+	for (int t = 0; t < NF_NTIMINGS; t++)
+		for (int k = 0; k < 3; k++)
+			num(pc[t][k], sizeof(pc[t][k]), n->pct[t][k]);
 	num(floor, sizeof(floor), n->heap_floor);
 	findings(n, fs, sizeof(fs));
 	int c = 0;

@@ -51,8 +51,8 @@ static void scenario_keys(const char *json, struct nf_night *n)
 	n->fingerprint = h;
 }
 
-/* failure rate (rows by the cycles they stand for), CONNACK percentiles
- * over ok rows and the heap's floor (counted as read: exact when folded) */
+/* failure rate (rows by the cycles they stand for), each phase's
+ * percentiles over ok rows and the heap's floor (counted as read: exact when folded) */
 static void figures(const struct nf_rows *rows, struct nf_night *n)
 {
 	for (int d = 0; d < rows->ndev; d++) {
@@ -62,10 +62,9 @@ static void figures(const struct nf_rows *rows, struct nf_night *n)
 			n->failed += nf_status_is_ok(s->status[i]) ? 0 : nf_row_weight(s, i);
 		}
 	}
-	/* nearest rank, lower */
-	n->connack_p50 = nf_rows_connack_rank(rows, (rows->connacks - 1) * 50 / 100);
-	n->connack_p95 = nf_rows_connack_rank(rows, (rows->connacks - 1) * 95 / 100);
-	n->connack_p99 = nf_rows_connack_rank(rows, (rows->connacks - 1) * 99 / 100);
+	for (int t = 0; t < NF_NTIMINGS; t++)
+		for (int k = 0; k < 3; k++)
+			n->pct[t][k] = nf_timing_pct(&rows->timing[t], nf_night_pcts[k]);
 	n->heap_floor = rows->heap_floor;
 	n->fail_rate = n->rows ? (double)n->failed / (double)n->rows : 0;
 }

@@ -1,15 +1,19 @@
 /* One run folder summed up for history and compare: what it was (scenario
  * fingerprint, stack build, when) and what it showed (cycles, failure
- * rate, CONNACK percentiles, heap floor, findings with their slopes). */
+ * rate, each phase's percentiles, heap floor, findings with their slopes). */
 #ifndef NETFLAP_NIGHT_H
 #define NETFLAP_NIGHT_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "timings.h"
 #include "verdict.h"
 
 #define NF_NIGHT_KEYS 160
+
+/* the percentiles kept per phase, in pct[][]'s order */
+static const int nf_night_pcts[3] = {50, 95, 99};
 
 struct nf_night {
 	char dir[512];
@@ -19,7 +23,8 @@ struct nf_night {
 	char key[NF_NIGHT_KEYS][48], val[NF_NIGHT_KEYS][96]; /* section.key = value */
 	int64_t cycles, rows, failed;
 	double fail_rate;                  /* failed rows / rows */
-	int64_t connack_p50, connack_p95, connack_p99; /* ms, over ok rows; NF_UNSET none */
+	/* ms, over ok rows, per phase (timings.h): p50, p95, p99; NF_UNSET none */
+	int64_t pct[NF_NTIMINGS][3];
 	int64_t heap_floor;                /* the lowest heap_free of any row; NF_UNSET none */
 	struct nf_verdict v;               /* its verdict.json */
 };

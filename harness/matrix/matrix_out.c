@@ -108,8 +108,8 @@ void nf_mx_summarize(const char *dir, struct nf_cell *c)
 				c->first_failure = s->v[i][C_CYCLE];
 		}
 	}
-	if (rows.connacks) /* the ok rows', counted as read */
-		c->connack_median = nf_rows_connack_rank(&rows, rows.connacks / 2);
+	/* the ok rows', counted as read */
+	c->connack_median = nf_timing_rank(&rows.timing[NF_T_connack], rows.timing[NF_T_connack].n / 2);
 	nf_rows_free(&rows);
 }
 

@@ -10,7 +10,7 @@
 #include "report_trend.h"
 
 #define MAX_RUNS 400 /* nights drawn, newest kept */
-#define MAX_COLS 32
+#define MAX_COLS 48
 #define W 360
 #define H 120
 

@@ -113,7 +113,7 @@ static int push(struct nf_series *s)
 /* the header's columns: idx[c] for each kept column, the status and crash
  * columns; nhead fields; -EINVAL when it is no cycles.csv header */
 struct head {
-	int idx[C_NCOLS], status, crash, n;
+	int idx[C_NCOLS], timing[NF_NTIMINGS], status, crash, n;
 };
 
 static int read_head(char *line, struct head *h)
@@ -128,6 +128,12 @@ static int read_head(char *line, struct head *h)
 			if (strcmp(fld[i], nf_csv_col(col_ids[c])) == 0)
 				h->idx[c] = i;
 	}
+	for (int t = 0; t < NF_NTIMINGS; t++) {
+		h->timing[t] = -1;
+		for (int i = 0; i < h->n; i++)
+			if (strcmp(fld[i], nf_csv_col(nf_timing_col((enum nf_timing)t))) == 0)
+				h->timing[t] = i;
+	}
 	for (int i = 0; i < h->n; i++) {
 		if (strcmp(fld[i], nf_csv_col(NF_COL_status)) == 0)
 			h->status = i;
@@ -137,40 +143,18 @@ static int read_head(char *line, struct head *h)
 	return h->idx[C_CYCLE] < 0 || h->idx[C_DEVICE] < 0 || h->status < 0 ? -EINVAL : 0;
 }
 
-static int connack_bin(int64_t ms)
-{
-	if (ms < NF_CONNACK_EXACT)
-		return (int)ms;
-	if (ms < NF_CONNACK_TOP)
-		return NF_CONNACK_EXACT + (int)((ms - NF_CONNACK_EXACT) / NF_CONNACK_STEP);
-	return NF_CONNACK_BINS - 1;
-}
-
 /* the figures every row counts in, before a fold can merge it */
-static void tally(struct nf_rows *rows, const char *status, const int64_t *v)
+static void tally(struct nf_rows *rows, const struct head *h, char **fld, const int64_t *v)
 {
 	if (v[C_HEAP] != NF_UNSET && (rows->heap_floor == NF_UNSET || v[C_HEAP] < rows->heap_floor))
 		rows->heap_floor = v[C_HEAP];
-	if (v[C_CONNACK] == NF_UNSET || v[C_CONNACK] < 0 || !nf_status_is_ok(status))
+	if (!nf_status_is_ok(fld[h->status]))
 		return;
-	rows->connacks++;
-	rows->connack_bins[connack_bin(v[C_CONNACK])]++;
-	if (v[C_CONNACK] > rows->connack_max)
-		rows->connack_max = v[C_CONNACK];
-}
-
-int64_t nf_rows_connack_rank(const struct nf_rows *rows, int64_t k)
-{
-	int64_t seen = 0;
-
-	if (k < 0 || k >= rows->connacks)
-		return NF_UNSET;
-	for (int b = 0; b < NF_CONNACK_BINS; b++)
-		if ((seen += rows->connack_bins[b]) > k)
-			return b < NF_CONNACK_EXACT	   ? b
-			       : b < NF_CONNACK_BINS - 1 ? NF_CONNACK_EXACT + (int64_t)(b - NF_CONNACK_EXACT) * NF_CONNACK_STEP
-							 : rows->connack_max;
-	return rows->connack_max;
+	for (int t = 0; t < NF_NTIMINGS; t++) {
+		int64_t ms = h->timing[t] >= 0 ? int_value(fld[h->timing[t]]) : NF_UNSET;
+		if (ms != NF_UNSET)
+			nf_timing_add(&rows->timing[t], ms);
+	}
 }
 
 /* one line of the file: a row of its device, or a line skipped */
@@ -199,7 +183,7 @@ static int add_line(struct nf_rows *rows, const struct head *h, char *line)
 	v[C_LINGER] = v[C_TIME_WAIT] == NF_UNSET ? NF_UNSET
 		      : v[C_TIME_WAIT] + (v[C_CLOSING] == NF_UNSET ? 0 : v[C_CLOSING]);
 	v[C_WEIGHT] = 1;
-	tally(rows, fld[h->status], v);
+	tally(rows, h, fld, v);
 	size_t sl = strnlen(fld[h->status], NF_STATUS_MAX - 1);
 	memcpy(s->status[s->n], fld[h->status], sl);
 	s->status[s->n][sl] = '\0';
@@ -263,11 +247,25 @@ static int load_file(struct nf_rows *rows, const char *path, char *err, size_t e
 	return rc;
 }
 
-int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen)
+/* an empty rows, ready to read into: 0 or -ENOMEM with a message */
+static int start(struct nf_rows *rows, size_t max_rows, char *err, size_t errlen)
 {
 	memset(rows, 0, sizeof(*rows));
 	rows->heap_floor = NF_UNSET;
-	int rc = load_file(rows, path, err, errlen);
+	rows->budget = max_rows;
+	rows->timing = calloc(NF_NTIMINGS, sizeof(*rows->timing));
+	if (!rows->timing) {
+		snprintf(err, errlen, "rows: out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errlen)
+{
+	int rc = start(rows, 0, err, errlen);
+	if (rc == 0)
+		rc = load_file(rows, path, err, errlen);
 	if (rc < 0)
 		nf_rows_free(rows);
 	return rc;
@@ -284,9 +282,7 @@ int nf_rows_load_run_max(struct nf_rows *rows, const char *dir, size_t max_rows,
 	char path[PATH_MAX + 32];
 	int rc = 0, k = 1;
 
-	memset(rows, 0, sizeof(*rows));
-	rows->heap_floor = NF_UNSET;
-	rows->budget = max_rows;
+	rc = start(rows, max_rows, err, errlen);
 	for (; rc == 0 && nf_segment_find(path, sizeof(path), dir, "cycles", ".csv", k); k++) {
 		rc = load_file(rows, path, err, errlen);
 		/* a running run's gzip may have just replaced the plain segment
@@ -309,5 +305,6 @@ void nf_rows_free(struct nf_rows *rows)
 		free(rows->dev[i].v);
 		free(rows->dev[i].status);
 	}
+	free(rows->timing);
 	memset(rows, 0, sizeof(*rows));
 }

@@ -9,6 +9,7 @@
 
 #include "report.h"
 #include "scenario.h"
+#include "timings.h"
 
 /* the columns the verdict reads */
 enum nf_col {
@@ -58,14 +59,6 @@ struct nf_series {
 	int64_t unit;             /* folds so far, as the weight two rows may reach: 1 unfolded */
 };
 
-/* CONNACK times of ok rows, counted as read (before any fold): 1 ms bins
- * to 2047 ms, 64 ms bins to 32767 ms, then one bin for the rest */
-#define NF_CONNACK_EXACT 2048
-#define NF_CONNACK_STEP 64
-#define NF_CONNACK_TOP 32768
-#define NF_CONNACK_BINS \
-	(NF_CONNACK_EXACT + (NF_CONNACK_TOP - NF_CONNACK_EXACT) / NF_CONNACK_STEP + 1)
-
 struct nf_rows {
 	int ndev;
 	struct nf_series dev[NF_MAX_DEVICES];
@@ -73,8 +66,8 @@ struct nf_rows {
 	size_t held, budget; /* rows held in all; the most held before a fold (0: no bound) */
 	bool folded;         /* some rows stand for more than one cycle */
 	/* figures of every row as read, exact whatever was folded */
-	int64_t connacks, connack_max, connack_bins[NF_CONNACK_BINS];
-	int64_t heap_floor; /* the lowest heap_free of any row, NF_UNSET none */
+	struct nf_timing_hist *timing; /* NF_NTIMINGS phases of ok rows (timings.h) */
+	int64_t heap_floor;            /* the lowest heap_free of any row, NF_UNSET none */
 };
 
 /* The rows held by default: about 150 MiB, whatever the run's length.
@@ -100,10 +93,6 @@ static inline int64_t nf_row_weight(const struct nf_series *s, size_t i)
 {
 	return s->v[i][C_WEIGHT];
 }
-/* the CONNACK time of rank k (0-based, ascending) among the ok rows';
- * exact below NF_CONNACK_EXACT ms, a bin's least value above; NF_UNSET
- * when there are not k + 1 */
-int64_t nf_rows_connack_rank(const struct nf_rows *rows, int64_t k);
 /* does row i of s stand for cycle c? */
 static inline bool nf_row_holds(const struct nf_series *s, size_t i, int64_t c)
 {
