@@ -132,10 +132,22 @@ static void put_col(FILE *m, int i, const struct nf_row *row, const struct nf_wi
 	}
 }
 
-int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
+int nf_csv_header_text(char *buf, size_t len)
 {
-	char line[4096];
-	FILE *m = fmemopen(line, sizeof(line), "w");
+	FILE *m = fmemopen(buf, len, "w");
+
+	if (!m)
+		return -errno;
+	int rc = nf_csv_header(m);
+	long n = ftell(m);
+	fclose(m);
+	return rc ? rc : n <= 0 || (size_t)n >= len ? -EOVERFLOW : 0;
+}
+
+int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w, char *line,
+	       size_t size)
+{
+	FILE *m = fmemopen(line, size, "w");
 
 	/* build the whole line first: one fwrite, so a full disk never leaves
 	 * half a row behind in a file that otherwise parses */
@@ -149,7 +161,7 @@ int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w)
 	fputc('\n', m);
 	long len = ftell(m);
 	fclose(m);
-	if (len <= 0 || len >= (long)sizeof(line))
+	if (len <= 0 || len >= (long)size)
 		return -EOVERFLOW;
 	/* one write(2) per row; a short one (a full disk) is cut back, so the
 	 * file never ends in half a row */

@@ -133,9 +133,14 @@ struct nf_wire {
 int nf_csv_header(FILE *f);
 /* the header line's length in bytes, newline included */
 size_t nf_csv_header_len(void);
-/* Writes and flushes one row. 0 or -errno (-ENOSPC on a full disk: the
- * rows before it stay whole). */
-int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w);
+/* the header line, newline included, into buf: 0 or -errno */
+int nf_csv_header_text(char *buf, size_t len);
+/* Writes and flushes one row, built in line (size bytes: NF_CSV_LINE_MAX;
+ * it holds the row's text after, newline included). 0 or -errno (-ENOSPC on
+ * a full disk: the rows before it stay whole). */
+#define NF_CSV_LINE_MAX 4096
+int nf_csv_row(FILE *f, const struct nf_row *row, const struct nf_wire *w, char *line,
+	       size_t size);
 /* Number of columns, and the name of column i (for readers and tests). */
 int nf_csv_ncols(void);
 const char *nf_csv_col(int i);

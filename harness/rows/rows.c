@@ -112,11 +112,11 @@ static int push(struct nf_series *s)
 
 /* the header's columns: idx[c] for each kept column, the status and crash
  * columns; nhead fields; -EINVAL when it is no cycles.csv header */
-struct head {
+struct nf_rows_head {
 	int idx[C_NCOLS], timing[NF_NTIMINGS], status, crash, n;
 };
 
-static int read_head(char *line, struct head *h)
+static int read_head(char *line, struct nf_rows_head *h)
 {
 	char *fld[MAX_FIELDS];
 
@@ -144,7 +144,7 @@ static int read_head(char *line, struct head *h)
 }
 
 /* the figures every row counts in, before a fold can merge it */
-static void tally(struct nf_rows *rows, const struct head *h, char **fld, const int64_t *v)
+static void tally(struct nf_rows *rows, const struct nf_rows_head *h, char **fld, const int64_t *v)
 {
 	if (v[C_HEAP] != NF_UNSET && (rows->heap_floor == NF_UNSET || v[C_HEAP] < rows->heap_floor))
 		rows->heap_floor = v[C_HEAP];
@@ -158,7 +158,7 @@ static void tally(struct nf_rows *rows, const struct head *h, char **fld, const 
 }
 
 /* one line of the file: a row of its device, or a line skipped */
-static int add_line(struct nf_rows *rows, const struct head *h, char *line)
+static int add_line(struct nf_rows *rows, const struct nf_rows_head *h, char *line)
 {
 	char *fld[MAX_FIELDS], *end;
 
@@ -207,7 +207,7 @@ static int load_file(struct nf_rows *rows, const char *path, char *err, size_t e
 {
 	gzFile f = gzopen(path, "rb");
 	char line[4096];
-	struct head h;
+	struct nf_rows_head h;
 	int rc = 0, lineno = 1;
 
 	if (!f) {
@@ -306,5 +306,35 @@ void nf_rows_free(struct nf_rows *rows)
 		free(rows->dev[i].status);
 	}
 	free(rows->timing);
+	free(rows->head);
 	memset(rows, 0, sizeof(*rows));
+}
+
+int nf_rows_begin(struct nf_rows *rows, const char *header, size_t max_rows)
+{
+	char line[4096], err[64];
+	int rc = start(rows, max_rows, err, sizeof(err));
+
+	if (rc == 0 && !(rows->head = malloc(sizeof(*rows->head))))
+		rc = -ENOMEM;
+	if (rc == 0) {
+		snprintf(line, sizeof(line), "%s", header);
+		rc = read_head(line, rows->head);
+	}
+	if (rc < 0)
+		nf_rows_free(rows);
+	return rc;
+}
+
+int nf_rows_add(struct nf_rows *rows, const char *line)
+{
+	char copy[4096]; /* split() cuts its line into fields */
+	size_t n = strlen(line);
+
+	if (n >= sizeof(copy)) {
+		rows->bad_lines++;
+		return 0;
+	}
+	memcpy(copy, line, n + 1);
+	return add_line(rows, rows->head, copy);
 }

@@ -67,6 +67,7 @@ struct nf_rows {
 	bool folded;         /* some rows stand for more than one cycle */
 	/* figures of every row as read, exact whatever was folded */
 	struct nf_timing_hist *timing; /* NF_NTIMINGS phases of ok rows (timings.h) */
+	struct nf_rows_head *head;     /* the columns of rows fed by nf_rows_add() */
 	int64_t heap_floor;            /* the lowest heap_free of any row, NF_UNSET none */
 };
 
@@ -80,6 +81,12 @@ int nf_rows_load(struct nf_rows *rows, const char *path, char *err, size_t errle
 /* Reads a run folder's rows: run.rotate's segments in order (segments.h),
  * then cycles.csv. 0 or -errno with a message. */
 int nf_rows_load_run(struct nf_rows *rows, const char *dir, char *err, size_t errlen);
+/* Rows fed a line at a time (the run's own as it writes them: it judges
+ * as it goes): header is cycles.csv's header line. 0 or -errno. */
+int nf_rows_begin(struct nf_rows *rows, const char *header, size_t max_rows);
+/* one line, newline included (a torn one is counted in bad_lines): 0, or
+ * -ENOMEM / -ENOSPC (rows too varied to fold) */
+int nf_rows_add(struct nf_rows *rows, const char *line);
 /* The same within max_rows rows held (0: no bound). */
 int nf_rows_load_run_max(struct nf_rows *rows, const char *dir, size_t max_rows, char *err,
 			 size_t errlen);

@@ -53,7 +53,7 @@ static void reap(struct run *r, int ep)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (nf_rotate_reaped(r, pid, status))
+		if (nf_rotate_reaped(r, pid, status) || nf_judge_reaped(r, pid))
 			continue;
 		const char *svc = nf_services_name(&r->svc, pid);
 		if (!svc && pid == r->ap.daemon) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exitcode.h"
@@ -16,7 +17,6 @@
 #include "netns.h"
 #include "hwport.h"
 #include "registry.h"
-#include "rows.h"
 #include "verdict.h"
 
 #define NF_RUN_DIR NF_REGISTRY_DIR
@@ -204,16 +204,34 @@ static void run_state(const char *dir, char *state, size_t len)
 	free(json);
 }
 
+/* The verdict status shows: the one the run keeps in verdict.json (a
+ * running run replaces it every 10 s, a finished one wrote its final
+ * verdict there), so the rows are not read again; a run without one yet
+ * is judged from its rows. Its age into age_s (-1: judged now). */
+static int status_verdict(const char *dir, struct nf_verdict *v, int64_t *age_s, char *err,
+			  size_t len)
+{
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/verdict.json", dir);
+	*age_s = -1;
+	if (stat(path, &st) == 0 && nf_verdict_load(dir, v, err, len) == 0) {
+		*age_s = (int64_t)(time(NULL) - st.st_mtime);
+		return 0;
+	}
+	return nf_verdict_of_dir(dir, v, err, len);
+}
+
 int nf_status(const char *dir)
 {
 	static struct nf_verdict v;
 	char state[32], err[PATH_MAX + 64];
 	pid_t pid = run_pid(dir);
-	int64_t ok = 0, rows = 0;
+	int64_t ok = 0, rows = 0, age;
 
-	/* one reading of the rows: the verdict's, which counts them too */
 	nf_verdict_free(&v);
-	int rc = nf_verdict_of_dir(dir, &v, err, sizeof(err));
+	int rc = status_verdict(dir, &v, &age, err, sizeof(err));
 	if (rc < 0) { /* no such run is the caller's; rows that cannot be read, ours */
 		fprintf(stderr, "netflap: %s\n", err);
 		return rc == -ENOENT || rc == -EINVAL ? NF_EXIT_USAGE : NF_EXIT_ENV;
@@ -227,9 +245,11 @@ int nf_status(const char *dir)
 		printf("run %s: running (pid %d)\n", dir, (int)pid);
 	else
 		printf("run %s: %s\n", dir, state);
-	printf("  cycle %lld, rows ok %lld, failed %lld\n", (long long)v.cycles, (long long)ok,
+	printf("  cycle %lld, rows ok %lld, failed %lld", (long long)v.cycles, (long long)ok,
 	       (long long)(rows - ok));
-	printf("  findings so far:\n");
+	if (age >= 0)
+		printf(" (verdict.json, %llds old)", (long long)age);
+	printf("\n  findings so far:\n");
 	nf_verdict_summary(&v, stdout);
 	nf_verdict_free(&v);
 	return NF_EXIT_CLEAN;

@@ -96,7 +96,10 @@ static void on_row(void *ctx, const struct nf_row *in)
 	}
 	w.cpu_pressure = nf_pressure_row(&r->pressure, row->device);
 	if (!r->csv_err) {
-		int rc = nf_csv_row(r->csv, row, &w);
+		char line[NF_CSV_LINE_MAX];
+		int rc = nf_csv_row(r->csv, row, &w, line, sizeof(line));
+		if (rc == 0)
+			nf_judge_row(r, line);
 		if (rc) {
 			r->csv_err = rc;
 			snprintf(r->fatal, sizeof(r->fatal),
@@ -122,6 +125,7 @@ static void on_cycle(void *ctx, int64_t cycle)
 		eta = cycle ? el * (r->sc->loops - cycle) / cycle : 0;
 	char fd[24] = "-", heap[48] = "-";
 
+	nf_judge_tick(r);
 	if (r->o->quiet)
 		return;
 	if (r->last_fd != NF_UNSET)
@@ -263,6 +267,13 @@ static int start_network(struct run *r, char *err, size_t len)
 	return r->ap.ops->start(&r->ap, r->dir, &r->undo, err, len);
 }
 
+static void undo_judge(void *ctx, const char *name, long x)
+{
+	(void)name;
+	(void)x;
+	nf_judge_stop(ctx);
+}
+
 static int open_outputs(struct run *r, char *err, size_t len)
 {
 	char pcap[PATH_MAX + 16];
@@ -276,6 +287,11 @@ static int open_outputs(struct run *r, char *err, size_t len)
 		return rc;
 	if ((rc = nf_pressure_open(&r->pressure, &r->undo)) < 0 ||
 	    (rc = nf_rotate_open_rows(r, err, len)) < 0)
+		return rc;
+	/* judging as it goes is a view: without it the final verdict reads the files */
+	if ((rc = nf_judge_start(r)) < 0)
+		nf_run_say(r, "netflap: the run will not judge as it goes: %s", strerror(-rc));
+	else if ((rc = nf_undo_push(&r->undo, undo_judge, r, "judge", 0)) < 0)
 		return rc;
 	if ((rc = nf_run_write_json(r, "running")) < 0)
 		snprintf(err, len, "writing to %s: %s", r->dir, strerror(-rc));
@@ -304,6 +320,7 @@ static int finish(struct run *r, int rc)
 						: "done");
 	if (r->csv)
 		fflush(r->csv);
+	nf_judge_stop(r); /* its verdict so far gives way to the final one */
 	nf_rotate_finish(r);
 	int verdict = nf_verdict_run_dir(r->dir, r->o->quiet);
 	if (nf_have_program("gnuplot")) /* plots are a view: a failure here is only said */

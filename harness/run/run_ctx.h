@@ -19,6 +19,7 @@
 #include "pressure.h"
 #include "proto.h"
 #include "rotate.h"
+#include "rows.h"
 #include "run.h"
 #include "services.h"
 #include "topo.h"
@@ -32,6 +33,14 @@ struct dev_chan {
 	int status;      /* its wait status once reaped, -1 before */
 	char crash[192]; /* its crash's cause (crash.h), "" none */
 	FILE *console;   /* a board's serial console log (boards.c), NULL none */
+};
+
+/* the rows so far, judged as the run goes (judge.c) */
+struct nf_judge {
+	struct nf_rows rows; /* every row written, bounded (rows.h) */
+	pid_t pid;           /* the judging child, 0 none */
+	int64_t last_ms;
+	bool on;
 };
 
 struct mosquitto;
@@ -66,7 +75,21 @@ struct run {
 	int64_t lines_refused; /* device or board lines that did not parse: no row came of them */
 	struct nf_rotate rot;  /* run.rotate: cycles.csv and the logs in segments */
 	struct nf_pressure pressure; /* the machine's CPU pressure, per device's row */
+	struct nf_judge judge;       /* the rows so far, judged as the run goes */
 };
+
+/* judge.c: the run judges its rows as it goes; `netflap status` reads
+ * the verdict.json it keeps */
+/* 0 or -errno (then the run goes on without: its final verdict reads the files) */
+int nf_judge_start(struct run *r);
+/* a row as written to cycles.csv, newline included */
+void nf_judge_row(struct run *r, const char *line);
+/* every 10 s: a child judges the rows so far and replaces verdict.json */
+void nf_judge_tick(struct run *r);
+/* pid was the judging child */
+bool nf_judge_reaped(struct run *r, pid_t pid);
+/* the child ended (by its pid), the rows freed: before the final verdict */
+void nf_judge_stop(struct run *r);
 
 /* progress and notes on stderr (nothing with --quiet) */
 void nf_run_say(const struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -100,7 +100,7 @@ struct nf_verdict {
 	struct nf_finding *f;
 	int nnotes, capnotes; /* notes: said, never a failure */
 	struct nf_finding *notes;
-	struct nf_dev_seen *seen; /* ndev of them, NULL when read back */
+	struct nf_dev_seen *seen; /* ndev of them (read back too: per_device) */
 	int64_t exempt[NF_NEXEMPT]; /* how often each exemption was applied */
 };
 
@@ -130,6 +130,13 @@ void nf_verdict_summary(const struct nf_verdict *v, FILE *f);
 /* The verdict of a run folder's rows (with run.json's verdict keys),
  * without writing anything. 0 or -errno with a message. */
 int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen);
+
+/* The verdict of rows already read (a run judging its own as it goes),
+ * with run.json's verdict keys and what it says of the run. */
+void nf_verdict_of_rows(const char *dir, const struct nf_rows *rows, struct nf_verdict *v);
+/* verdict.json and junit.xml into dir, each replaced whole. 0 or -errno
+ * with a message. */
+int nf_verdict_write(const char *dir, const struct nf_verdict *v, char *err, size_t errlen);
 
 /* The verdict a run folder's verdict.json holds (what the run judged).
  * 0 or -errno with a message. */

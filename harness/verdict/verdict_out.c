@@ -214,19 +214,12 @@ void nf_verdict_summary(const struct nf_verdict *v, FILE *f)
 		fprintf(f, "verdict: %d finding%s\n", v->n, v->n == 1 ? "" : "s");
 }
 
-static FILE *create(const char *dir, const char *name, char *tmp, size_t len)
+/* rows judged with run.json's verdict keys, and what run.json says of the
+ * run (planned cycles, end state, lines refused, capture drops) */
+void nf_verdict_of_rows(const char *dir, const struct nf_rows *rows, struct nf_verdict *v)
 {
-	snprintf(tmp, len, "%s/%s.tmp", dir, name);
-	return fopen(tmp, "w");
-}
-
-int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
-{
-	struct nf_rows rows;
 	char path[PATH_MAX];
-	int rc;
 
-	/* run.json, once: the verdict keys, the planned cycles, the end state */
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	char *run = nf_json_slurp(path);
 	struct nf_verdict_cfg cfg = {
@@ -237,60 +230,78 @@ int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t e
 	if (nf_json_field(run, "broker_cert") &&
 	    nf_json_str(run, "tls_cert", cert, sizeof(cert)) == 0 && strcmp(cert, "good"))
 		snprintf(cfg.bad_cert, sizeof(cfg.bad_cert), "%s", cert);
-	rc = nf_rows_load_run(&rows, dir, err, errlen);
+	nf_verdict_compute(rows, &cfg, v);
+	v->rows_dropped = rows->bad_lines;
+	v->planned = nf_json_int(run, "loops", NF_UNSET);
+	v->lines_refused = nf_json_int(run, "lines_refused", NF_UNSET);
+	v->capture_dropped = nf_json_int(run, "capture_dropped", NF_UNSET);
+	if (v->capture_dropped < 0)
+		v->capture_dropped = NF_UNSET;
+	nf_json_str(run, "state", v->end_state, sizeof(v->end_state));
+	free(run);
+}
+
+int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
+{
+	struct nf_rows rows;
+	int rc = nf_rows_load_run(&rows, dir, err, errlen);
+
 	if (rc == 0) {
 		if (rows.bad_lines)
 			fprintf(stderr, "netflap: %s/cycles.csv: %zu torn or malformed line%s skipped\n", dir,
 				rows.bad_lines, rows.bad_lines == 1 ? "" : "s");
-		nf_verdict_compute(&rows, &cfg, v);
-		v->rows_dropped = rows.bad_lines;
-		v->planned = nf_json_int(run, "loops", NF_UNSET);
-		v->lines_refused = nf_json_int(run, "lines_refused", NF_UNSET);
-		v->capture_dropped = nf_json_int(run, "capture_dropped", NF_UNSET);
-		if (v->capture_dropped < 0)
-			v->capture_dropped = NF_UNSET;
-		nf_json_str(run, "state", v->end_state, sizeof(v->end_state));
+		nf_verdict_of_rows(dir, &rows, v);
 		nf_rows_free(&rows);
 	}
-	free(run);
 	return rc;
+}
+
+int nf_verdict_write(const char *dir, const struct nf_verdict *v, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		void (*write)(const struct nf_verdict *, FILE *);
+	} outs[] = {{"verdict.json", nf_verdict_json}, {"junit.xml", nf_verdict_junit}};
+	char tmp[PATH_MAX + 32], dst[PATH_MAX + 16];
+
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		/* the writer's pid in the temporary name: a run judging as it goes
+		 * and a `netflap verdict` beside it never share one */
+		snprintf(tmp, sizeof(tmp), "%s/%s.%d.tmp", dir, outs[i].name, (int)getpid());
+		snprintf(dst, sizeof(dst), "%s/%s", dir, outs[i].name);
+		FILE *f = fopen(tmp, "w");
+		if (!f) {
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			return -errno;
+		}
+		outs[i].write(v, f);
+		if (fclose(f) || rename(tmp, dst) < 0) {
+			int e = errno;
+			snprintf(err, errlen, "%s: %s", dst, strerror(e));
+			unlink(tmp);
+			return -e;
+		}
+	}
+	return 0;
 }
 
 int nf_verdict_run_dir(const char *dir, bool quiet)
 {
 	struct nf_verdict v = {0};
-	char tmp[PATH_MAX + 16], dst[PATH_MAX + 16], err[PATH_MAX + 64];
-	FILE *f;
+	char err[PATH_MAX + 64];
 
 	int rc = nf_verdict_of_dir(dir, &v, err, sizeof(err));
 	if (rc < 0) { /* no such run folder is the caller's; rows that cannot be read, ours */
 		fprintf(stderr, "netflap: %s\n", err);
 		return rc == -ENOENT || rc == -EINVAL ? 2 : 3;
 	}
-	static const struct {
-		const char *name;
-		void (*write)(const struct nf_verdict *, FILE *);
-	} outs[] = {{"verdict.json", nf_verdict_json}, {"junit.xml", nf_verdict_junit}};
 	rc = v.unjudged || v.lost ? 3 : v.n ? 1 : 0;
-	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
-		f = create(dir, outs[i].name, tmp, sizeof(tmp));
-		if (!f) {
-			fprintf(stderr, "netflap: %s: %s\n", tmp, strerror(errno));
-			rc = 3;
-			goto out;
-		}
-		outs[i].write(&v, f);
-		snprintf(dst, sizeof(dst), "%s/%s", dir, outs[i].name);
-		if (fclose(f) || rename(tmp, dst) < 0) {
-			fprintf(stderr, "netflap: %s: %s\n", dst, strerror(errno));
-			unlink(tmp);
-			rc = 3;
-			goto out;
-		}
-	}
-	if (!quiet)
+	if (nf_verdict_write(dir, &v, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netflap: %s\n", err);
+		rc = 3;
+	} else if (!quiet) {
 		nf_verdict_summary(&v, stdout);
-out:
+	}
 	nf_verdict_free(&v);
 	return rc;
 }

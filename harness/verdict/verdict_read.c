@@ -1,6 +1,7 @@
 /* verdict.json read back (see verdict.h): the report shows the verdict the
- * run wrote, never a second judgement with other settings. The file is
- * ours: one finding per line, keys in a fixed order. */
+ * run wrote, never a second judgement with other settings; `netflap
+ * status` the one a running run keeps. The file is ours: one finding or
+ * device per line, keys in a fixed order. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -92,6 +93,22 @@ static int finding(struct nf_verdict *v, const char *line)
 	return 0;
 }
 
+/* a per_device line: what the device's rows held */
+static void per_device(struct nf_verdict *v, const char *line)
+{
+	int d = (int)json_int(line, "device", -1);
+
+	if (!v->seen || d < 0 || d >= v->ndev)
+		return;
+	v->seen[d] = (struct nf_dev_seen){
+	    .rows = json_int(line, "rows", 0),
+	    .ok = json_int(line, "ok_rows", 0),
+	    .last_cycle = json_int(line, "done", NF_UNSET),
+	    .cycles_per_row = json_int(line, "cycles_per_row", 1),
+	    .judged = strstr(line, "\"judged\": true") != NULL,
+	};
+}
+
 int nf_verdict_load(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 16], line[4096];
@@ -110,9 +127,15 @@ int nf_verdict_load(const char *dir, struct nf_verdict *v, char *err, size_t err
 	}
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		lineno++;
-		if (strstr(line, "\"devices\": "))
+		if (strstr(line, "\"devices\": ")) {
 			v->ndev = (int)json_int(line, "devices", 0);
-		else if (strstr(line, "\"cycles\": ") && !strstr(line, "\"class\""))
+			if (v->ndev > 0 && v->ndev <= NF_MAX_DEVICES && !v->seen)
+				v->seen = calloc((size_t)v->ndev, sizeof(*v->seen));
+		} else if (strstr(line, "\"end_state\": ")) {
+			json_str(line, "end_state", v->end_state, sizeof(v->end_state));
+		} else if (strstr(line, "\"ok_rows\": ") && !strstr(line, "\"class\"")) {
+			per_device(v, line);
+		} else if (strstr(line, "\"cycles\": ") && !strstr(line, "\"class\""))
 			v->cycles = json_int(line, "cycles", 0);
 		else if (strstr(line, "\"class\": ") && (rc = finding(v, line)) < 0)
 			snprintf(err, errlen, "%s:%d: %s", path, lineno,

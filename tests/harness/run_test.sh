@@ -11,7 +11,9 @@
 #   sigint       SIGINT mid-run: the rows so far kept and whole, nothing left
 #   sigkill      SIGKILL mid-run, then `netflap cleanup`: nothing left
 #   bad          a scenario error: exit 2, file:line, nothing made
-#   daemon       run --daemon, status while it runs, stop: it ends its cycle, judges, tears down
+#   daemon       run --daemon, status while it runs, stop: it ends its cycle, judges, tears down;
+#                the run judges as it goes: status reads its verdict.json, not the rows
+#   daemon-vendor the same with the slot leak: status shows it while the run runs
 #   matrix       seed-quick (45 loops) over 4 stacks x 2 close modes: only vendor
 #                with shutdown+close leaks, and it fails from cycle 39
 #   teardown-latency  50 cycles each on fixed lwIP and linux: the carrier loss
@@ -76,10 +78,37 @@ daemon)
 	nf_wait 30 nf_at_least "$out/run/cycles.csv" '^[0-9]' 3 || nf_fail "no rows came"
 	"$nf" status "$out/run" | grep -q "running (pid $pid)" || nf_fail "status does not say running"
 	"$nf" status "$out/run" | grep -q "verdict: clean" || nf_fail "status lacks the findings so far"
+	# the run judges as it goes: verdict.json within its 10 s, end_state running;
+	# status then reads it, not the rows (moved away for the look; the run
+	# keeps writing to the file it has open)
+	nf_wait 30 test -f "$out/run/verdict.json" || nf_fail "no verdict.json while running"
+	grep -q '"end_state": "running"' "$out/run/verdict.json" || nf_fail "the running verdict's end_state"
+	mv "$out/run/cycles.csv" "$out/run/rows.away"
+	st=$("$nf" status "$out/run")
+	mv "$out/run/rows.away" "$out/run/cycles.csv"
+	grep -q "verdict.json, [0-9]*s old" <<<"$st" || nf_fail "status did not read verdict.json: $st"
+	grep -q "verdict: clean" <<<"$st" || nf_fail "status without the rows: $st"
 	"$nf" stop "$out/run" | grep -q "state: stopped" || nf_fail "stop did not end it cleanly"
 	[ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status" || nf_fail "pid $pid still runs after stop"
 	[ -f "$out/run/verdict.json" ] && [ -f "$out/run/junit.xml" ] || nf_fail "no verdict after stop"
+	grep -q '"end_state": "stopped"' "$out/run/verdict.json" || nf_fail "the final verdict is not the stopped run's"
+	! ls "$out/run"/*.tmp 2>/dev/null || nf_fail "temporary files left: $(ls "$out/run"/*.tmp)"
 	well_formed
+	;;
+daemon-vendor)
+	# judged as it goes, a fault: the slot leak is in status while the run runs
+	"$nf" run "$root/scenarios/seed-quick.scn" --set run.loops=100000 --daemon --out "$out/run" ||
+		nf_fail "--daemon did not start"
+	pid=$(cat "$out/run/netflap.pid")
+	nf_defer "kill $pid"
+	nf_wait 40 grep -q 'socket-slot leak' "$out/run/verdict.json" ||
+		nf_fail "no slot leak in the running verdict: $(cat "$out/run/verdict.json" 2>&1)"
+	st=$("$nf" status "$out/run")
+	grep -q "running (pid $pid)" <<<"$st" || nf_fail "status does not say running: $st"
+	grep -q "device 0: socket-slot leak (sockets): 1 socket slot kept per cycle" <<<"$st" ||
+		nf_fail "status lacks the leak: $st"
+	"$nf" stop "$out/run" >/dev/null || nf_fail "stop"
+	grep -q '"end_state": "stopped"' "$out/run/verdict.json" || nf_fail "the final verdict is not the stopped run's"
 	;;
 matrix)
 	# a cell with a finding makes the matrix's exit 1 (the worst cell's meaning)
