@@ -66,7 +66,16 @@ static int64_t mean(int64_t x, int64_t wx, int64_t y, int64_t wy)
 {
 	if (x == NF_UNSET || y == NF_UNSET)
 		return x == NF_UNSET ? y : x;
-	return (x * wx + y * wy + (wx + wy) / 2) / (wx + wy);
+	/* to the nearest, ties to even: rounding up at every fold would climb
+	 * half a unit per fold */
+	int64_t sum = x * wx + y * wy, w = wx + wy, q = sum / w, rem = sum - q * w;
+	if (rem < 0) { /* floor, for negative sums */
+		q--;
+		rem += w;
+	}
+	if (2 * rem > w || (2 * rem == w && (q & 1)))
+		q++;
+	return q;
 }
 
 /* does row b win a row-coherent group (F_HEAP, F_TCP) over row a? */

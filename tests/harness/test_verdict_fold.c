@@ -6,6 +6,7 @@
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,74 @@ START_TEST(test_stall_exact)
 }
 END_TEST
 
+/* each column folds as the verdict reads it, against a direct computation
+ * over the rows a folded row stands for */
+START_TEST(test_fold_rules)
+{
+	struct nf_rows r;
+	char err[256];
+	FILE *f;
+	char p[128];
+
+	strcpy(dir, "/tmp/nf-fold.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/cycles.csv", dir);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fprintf(f, "cycle,device,status,connack_ms,memp_netconn_used,heap_free,heap_min_free,"
+		   "heap_closing,memp_tcp_pcb_used,tcp_time_wait,socket_slots,tls_heap_fails\n");
+	for (int c = 1; c <= 64; c++)
+		fprintf(f, "%d,0,ok,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", c, c % 7, 3 + c % 3,
+			60000 - (c * 37) % 500, 50000 - c, c * 10, 2 + c % 4, c % 4, 30 + c,
+			c == 9 ? 1 : 0);
+	fclose(f);
+	ck_assert_int_eq(nf_rows_load_run_max(&r, dir, 16, err, sizeof(err)), 0);
+	remove_run();
+	const struct nf_series *s = &r.dev[0];
+	ck_assert_int_lt(s->n, 16);
+	int64_t cycles = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		int64_t from = s->v[i][C_CYCLE], w = nf_row_weight(s, i);
+		int64_t lo = INT64_MAX, hi = 0, sum = 0, heap = 0, held = 0, hmin = INT64_MAX;
+		int64_t tcp = INT64_MAX, tw = 0, fails = 0;
+		ck_assert_int_eq(from, cycles + 1); /* spans follow on, none lost */
+		for (int64_t c = from; c < from + w; c++) {
+			int64_t nc = 3 + c % 3, h = 60000 - (c * 37) % 500;
+			lo = nc < lo ? nc : lo;
+			sum += c % 7;
+			if (h > heap) { /* free heap's most, with what held it then */
+				heap = h;
+				held = c * 10;
+			}
+			hmin = 50000 - c < hmin ? 50000 - c : hmin;
+			if (2 + c % 4 - c % 4 < tcp) { /* pcbs beyond the lingering ones */
+				tcp = 2 + c % 4 - c % 4;
+				tw = c % 4;
+			}
+			fails = c == 9 ? 1 : fails;
+			hi = 30 + c;
+		}
+		ck_assert_int_eq(s->v[i][C_NETCONN], lo);
+		ck_assert_int_eq(s->v[i][C_HEAP], heap);
+		ck_assert_int_eq(s->v[i][C_HEAP_CLOSING], held);
+		ck_assert_int_eq(s->v[i][C_HEAP_MIN], hmin);
+		ck_assert_int_eq(s->v[i][C_TCP_PCB] - s->v[i][C_LINGER], tcp);
+		ck_assert_int_eq(s->v[i][C_TIME_WAIT], tw);
+		ck_assert_int_eq(s->v[i][C_TLS_FAILS], fails);
+		ck_assert_int_eq(s->v[i][C_SOCKET_SLOTS], hi); /* the last said */
+		/* the weighted mean, to within half a unit per fold it went through */
+		double mean = (double)sum / (double)w, tol = 0.5;
+		for (int64_t k = w; k > 1; k /= 2)
+			tol += 0.5;
+		ck_assert_msg(s->v[i][C_CONNACK] >= mean - tol && s->v[i][C_CONNACK] <= mean + tol,
+			      "connack %lld, mean %.2f of %lld rows", (long long)s->v[i][C_CONNACK],
+			      mean, (long long)w);
+		cycles += w;
+	}
+	ck_assert_int_eq(cycles, 64);
+	nf_rows_free(&r);
+}
+END_TEST
+
 START_TEST(test_too_varied_refused)
 {
 	struct nf_rows r;
@@ -200,6 +269,7 @@ int main(void)
 	tcase_add_test(tc, test_clean_stays_clean);
 	tcase_add_test(tc, test_leaks_still_found);
 	tcase_add_test(tc, test_stall_exact);
+	tcase_add_test(tc, test_fold_rules);
 	tcase_add_test(tc, test_too_varied_refused);
 	suite_add_tcase(s, tc);
 	return nf_check_run(s);
