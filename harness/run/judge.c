@@ -20,6 +20,9 @@
 #include "verdict.h"
 
 #define JUDGE_EVERY_MS 10000
+/* a quarter of the verdict's budget (about 37 MiB): the findings so far may
+ * be coarser than the final verdict's, the run stays light */
+#define JUDGE_ROWS (NF_ROWS_BUDGET / 4)
 
 int nf_judge_start(struct run *r)
 {
@@ -29,7 +32,7 @@ int nf_judge_start(struct run *r)
 	r->judge.pid = 0;
 	r->judge.last_ms = nf_now_ms();
 	if (rc == 0)
-		rc = nf_rows_begin(&r->judge.rows, header, NF_ROWS_BUDGET);
+		rc = nf_rows_begin(&r->judge.rows, header, JUDGE_ROWS);
 	r->judge.on = rc == 0;
 	return rc;
 }
