@@ -19,6 +19,7 @@
 #include "merge.h"
 #include "plot.h"
 #include "registry.h"
+#include "rows.h"
 #include "verdict.h"
 
 
@@ -151,11 +152,18 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_verdict(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: netflap verdict RUN_DIR\n");
+	long long max_rows = (long long)NF_ROWS_BUDGET;
+	char *end = NULL;
+
+	/* --max-rows N: the rows held before folding (less memory, coarser cycles) */
+	if (argc == 4 && strcmp(argv[2], "--max-rows") == 0)
+		max_rows = strtoll(argv[3], &end, 10);
+	if ((argc != 2 && argc != 4) || (end && (*end || max_rows < 16))) {
+		fprintf(stderr, "usage: netflap verdict RUN_DIR [--max-rows N] (N >= 16; default %zu)\n",
+			NF_ROWS_BUDGET);
 		return NF_EXIT_USAGE;
 	}
-	return nf_verdict_run_dir(argv[1], false);
+	return nf_verdict_run_dir(argv[1], false, (size_t)max_rows);
 }
 
 static int plot_cell(const char *cell, void *arg)
@@ -231,7 +239,7 @@ static const struct cmd {
 } cmds[] = {
     {"run", "SCENARIO [--set section.key=value]... [--out DIR] [--quiet] [--daemon]",
      "flap the AP as the scenario says; rows in the run folder", cmd_run},
-    {"verdict", "RUN_DIR", "judge a run\'s rows: verdict.json, junit.xml, a summary", cmd_verdict},
+    {"verdict", "RUN_DIR [--max-rows N]", "judge a run\'s rows: verdict.json, junit.xml, a summary; at most N rows held (2^19 by default), like neighbours folded past that", cmd_verdict},
     {"plot", "RUN_DIR|CELLS_DIR",
      "plots/*.png and *.svg and a self-contained report.html (each cell of a matrix's folders)",
      cmd_plot},

@@ -322,7 +322,7 @@ static int finish(struct run *r, int rc)
 		fflush(r->csv);
 	nf_judge_stop(r); /* its verdict so far gives way to the final one */
 	nf_rotate_finish(r);
-	int verdict = nf_verdict_run_dir(r->dir, r->o->quiet);
+	int verdict = nf_verdict_run_dir(r->dir, r->o->quiet, NF_ROWS_BUDGET);
 	if (nf_have_program("gnuplot")) /* plots are a view: a failure here is only said */
 		nf_plot_run_dir(r->dir, true, NULL);
 	nf_run_say(r, "netflap: rows in %s/cycles.csv", r->dir);

@@ -143,8 +143,9 @@ int nf_verdict_write(const char *dir, const struct nf_verdict *v, char *err, siz
 int nf_verdict_load(const char *dir, struct nf_verdict *v, char *err, size_t errlen);
 
 /* `netflap verdict RUN_DIR`: reads cycles.csv (and the verdict keys from
- * run.json), writes verdict.json and junit.xml, prints the summary unless
- * quiet. Returns an exit code: 0 clean, 1 findings, 2/3 on errors. */
-int nf_verdict_run_dir(const char *dir, bool quiet);
+ * run.json) holding at most max_rows rows (NF_ROWS_BUDGET: the default),
+ * writes verdict.json and junit.xml, prints the summary unless quiet.
+ * Returns an exit code: 0 clean, 1 findings, 2/3 on errors. */
+int nf_verdict_run_dir(const char *dir, bool quiet, size_t max_rows);
 
 #endif

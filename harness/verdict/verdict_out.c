@@ -241,10 +241,11 @@ void nf_verdict_of_rows(const char *dir, const struct nf_rows *rows, struct nf_v
 	free(run);
 }
 
-int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
+static int of_dir(const char *dir, size_t max_rows, struct nf_verdict *v, char *err,
+		  size_t errlen)
 {
 	struct nf_rows rows;
-	int rc = nf_rows_load_run(&rows, dir, err, errlen);
+	int rc = nf_rows_load_run_max(&rows, dir, max_rows, err, errlen);
 
 	if (rc == 0) {
 		if (rows.bad_lines)
@@ -254,6 +255,11 @@ int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t e
 		nf_rows_free(&rows);
 	}
 	return rc;
+}
+
+int nf_verdict_of_dir(const char *dir, struct nf_verdict *v, char *err, size_t errlen)
+{
+	return of_dir(dir, NF_ROWS_BUDGET, v, err, errlen);
 }
 
 int nf_verdict_write(const char *dir, const struct nf_verdict *v, char *err, size_t errlen)
@@ -285,12 +291,12 @@ int nf_verdict_write(const char *dir, const struct nf_verdict *v, char *err, siz
 	return 0;
 }
 
-int nf_verdict_run_dir(const char *dir, bool quiet)
+int nf_verdict_run_dir(const char *dir, bool quiet, size_t max_rows)
 {
 	struct nf_verdict v = {0};
 	char err[PATH_MAX + 64];
 
-	int rc = nf_verdict_of_dir(dir, &v, err, sizeof(err));
+	int rc = of_dir(dir, max_rows, &v, err, sizeof(err));
 	if (rc < 0) { /* no such run folder is the caller's; rows that cannot be read, ours */
 		fprintf(stderr, "netflap: %s\n", err);
 		return rc == -ENOENT || rc == -EINVAL ? 2 : 3;

@@ -67,6 +67,12 @@ fixed)
 	nf_clean "$out/f" || nf_fail "fixed: not clean: $(cat "$out/f/verdict.json")"
 	grep -q '"cycles": 12000' "$out/f/verdict.json" || nf_fail "the verdict did not see 12000 cycles"
 	"$nf" plot "$out/f" >/dev/null 2>&1 || nf_fail "plot over segments failed"
+	# the same rows held within 1024 (folded about 16 times): still clean, every cycle counted
+	cp -r "$out/f" "$out/f1024"
+	"$nf" verdict "$out/f1024" --max-rows 1024 >"$out/f1024.txt" 2>&1 ||
+		nf_fail "fixed, folded to 1024 rows: $(cat "$out/f1024.txt")"
+	grep -q 'rows folded to bound memory' "$out/f1024.txt" || nf_fail "not folded: $(cat "$out/f1024.txt")"
+	grep -q '"rows": 12000,' "$out/f1024/verdict.json" || nf_fail "folded: not 12000 rows counted"
 	size=$(du -sk "$out/f" | cut -f1)
 	echo "fixed: $segs segments, 12000 rows read back, clean; run folder ${size} KiB"
 	;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # netflap run end to end (root; exit 4, skipped, otherwise).
 # Usage: run_test.sh BUILD_DIR CASE
-#   seed-vendor  seed-quick as shipped: exit 1, socket_fd 0..37, socket_failed from 39
+#   seed-vendor  seed-quick as shipped: exit 1, socket_fd 0..37, socket_failed from 39; its
+#                rows judged within 16 rows held (--max-rows): the leak and its end kept
 #   seed-fixed   seed-quick --set device.stack=fixed: exit 0, one socket_fd throughout
 #   fleet        fixed-quick with device.count = 5: exit 0, every row ok
 #   fleet20      20 devices on one AP for 10 cycles (a 2-core machine): every row ok
@@ -51,6 +52,16 @@ seed-vendor)
 	[ "$first" = 39 ] || nf_fail "first failed cycle $first, want 39"
 	[ "$(col status | tail -n +39 | sort -u)" = socket_failed ] || nf_fail "cycles 39..60 not all socket_failed"
 	grep -q '"socket-slot leak"' "$out/run/verdict.json" || nf_fail "verdict misses the leak"
+	# the same rows held within 16 (folded): the leak and where it ran out stay
+	cp -r "$out/run" "$out/folded"
+	"$nf" verdict "$out/folded" --max-rows 16 >"$out/folded.txt" 2>&1
+	rc=$?
+	[ $rc = 1 ] || nf_fail "folded: exit $rc: $(cat "$out/folded.txt")"
+	grep -q 'socket-slot leak (sockets): .* 38 slots exhausted at cycle 39' "$out/folded.txt" ||
+		nf_fail "folded to 16 rows, the leak is lost: $(cat "$out/folded.txt")"
+	grep -q 'rows folded to bound memory' "$out/folded.txt" || nf_fail "not folded"
+	"$nf" verdict "$out/folded" --max-rows 8 >/dev/null 2>&1
+	[ $? = 2 ] || nf_fail "--max-rows 8 is not refused"
 	;;
 seed-fixed)
 	"$nf" run "$root/scenarios/seed-quick.scn" --set device.stack=fixed --out "$out/run" --quiet

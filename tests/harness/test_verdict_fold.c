@@ -162,6 +162,26 @@ START_TEST(test_leaks_still_found)
 }
 END_TEST
 
+/* the field report over a long run: 38 slots filled in 38 cycles, then
+ * 39,962 failed cycles; folding the failed rows keeps the 38 that leaked */
+START_TEST(test_early_leak_kept)
+{
+	struct nf_verdict a = {0}, b = {0};
+
+	write_run(CYCLES, 1, g_vendor);
+	both(&a, &b);
+	same_findings(&a, &b, 0);
+	ck_assert_int_eq(b.n, 1);
+	ck_assert_int_eq(b.f[0].cls, NF_SLOT_LEAK);
+	ck_assert_int_eq(b.f[0].exhaustion, 39);
+	ck_assert(b.f[0].exhaustion_seen);
+	ck_assert_ptr_nonnull(strstr(b.f[0].summary, "1 socket slot kept per cycle"));
+	ck_assert_ptr_nonnull(strstr(b.f[0].summary, "stopped reconnecting at cycle 39"));
+	nf_verdict_free(&a);
+	nf_verdict_free(&b);
+}
+END_TEST
+
 START_TEST(test_stall_exact)
 {
 	struct nf_verdict a = {0}, b = {0};
@@ -269,6 +289,7 @@ int main(void)
 	tcase_add_test(tc, test_clean_stays_clean);
 	tcase_add_test(tc, test_leaks_still_found);
 	tcase_add_test(tc, test_stall_exact);
+	tcase_add_test(tc, test_early_leak_kept);
 	tcase_add_test(tc, test_fold_rules);
 	tcase_add_test(tc, test_too_varied_refused);
 	suite_add_tcase(s, tc);
