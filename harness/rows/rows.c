@@ -192,8 +192,6 @@ static int add_line(struct nf_rows *rows, const struct nf_rows_head *h, char *li
 			snprintf(s->crash, sizeof(s->crash), "%s", fld[h->crash]);
 	}
 	s->n++;
-	if (!s->unit)
-		s->unit = 1;
 	if (dev + 1 > rows->ndev)
 		rows->ndev = (int)dev + 1;
 	++rows->held;
@@ -253,6 +251,8 @@ static int start(struct nf_rows *rows, size_t max_rows, char *err, size_t errlen
 	memset(rows, 0, sizeof(*rows));
 	rows->heap_floor = NF_UNSET;
 	rows->budget = max_rows;
+	for (int d = 0; d < NF_MAX_DEVICES; d++)
+		rows->dev[d].unit = 1; /* unfolded */
 	rows->timing = calloc(NF_NTIMINGS, sizeof(*rows->timing));
 	if (!rows->timing) {
 		snprintf(err, errlen, "rows: out of memory");
@@ -280,9 +280,8 @@ int nf_rows_load_run_max(struct nf_rows *rows, const char *dir, size_t max_rows,
 			 size_t errlen)
 {
 	char path[PATH_MAX + 32];
-	int rc = 0, k = 1;
+	int k = 1, rc = start(rows, max_rows, err, errlen);
 
-	rc = start(rows, max_rows, err, errlen);
 	for (; rc == 0 && nf_segment_find(path, sizeof(path), dir, "cycles", ".csv", k); k++) {
 		rc = load_file(rows, path, err, errlen);
 		/* a running run's gzip may have just replaced the plain segment

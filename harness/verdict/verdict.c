@@ -184,10 +184,12 @@ static void tls_unverified(struct nf_verdict *v, int dev, const struct nf_series
 	for (size_t i = 0; cert[0] && i < s->n; i++) {
 		if (strcmp(s->status[i], "ok"))
 			continue;
-		if (n == 0 && !(f = nf_vd_add(v, dev, NF_TLS_UNVERIFIED, "tls")))
-			return;
-		if ((n += nf_row_weight(s, i)) == nf_row_weight(s, i))
+		if (!f) {
+			if (!(f = nf_vd_add(v, dev, NF_TLS_UNVERIFIED, "tls")))
+				return;
 			f->first_cycle = s->v[i][C_CYCLE];
+		}
+		n += nf_row_weight(s, i);
 		if (f->nev < NF_EVIDENCE) {
 			f->ev_cycle[f->nev] = s->v[i][C_CYCLE];
 			f->ev_value[f->nev] = NF_UNSET;
