@@ -1,10 +1,16 @@
-/* Minimal DNS A lookup bytes (see dns_query.h). */
+/* Minimal DNS A and AAAA lookup bytes (see nf_dns.h). */
 #include <errno.h>
 #include <string.h>
 
 #include "nf_dns.h"
 
 int nf_dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name)
+{
+	return nf_dns_build_query_type(buf, cap, id, name, NF_DNS_A);
+}
+
+int nf_dns_build_query_type(uint8_t *buf, size_t cap, uint16_t id, const char *name,
+			    unsigned qtype)
 {
 	size_t n = strlen(name), len = 12;
 	const char *p = name;
@@ -31,8 +37,8 @@ int nf_dns_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *name)
 			break; /* a trailing dot */
 	}
 	buf[len++] = 0;
-	buf[len++] = 0;
-	buf[len++] = 1; /* QTYPE A */
+	buf[len++] = (uint8_t)(qtype >> 8);
+	buf[len++] = (uint8_t)qtype; /* QTYPE */
 	buf[len++] = 0;
 	buf[len++] = 1; /* QCLASS IN */
 	return (int)len;
@@ -66,6 +72,12 @@ static int skip_name(const uint8_t *buf, size_t len, size_t *off)
 
 int nf_dns_parse_a(const uint8_t *buf, size_t len, uint16_t id, uint32_t *ip)
 {
+	return nf_dns_parse(buf, len, id, NF_DNS_A, ip);
+}
+
+int nf_dns_parse(const uint8_t *buf, size_t len, uint16_t id, unsigned qtype, void *addr)
+{
+	size_t want = qtype == NF_DNS_AAAA ? 16 : 4;
 	size_t off = 12;
 	unsigned qd, an;
 
@@ -89,8 +101,8 @@ int nf_dns_parse_a(const uint8_t *buf, size_t len, uint16_t id, uint32_t *ip)
 		off += 10;
 		if (off + rdlen > len)
 			return -EPROTO;
-		if (type == 1 && cls == 1 && rdlen == 4) {
-			memcpy(ip, buf + off, 4);
+		if (type == qtype && cls == 1 && rdlen == want) {
+			memcpy(addr, buf + off, want);
 			return 0;
 		}
 		off += rdlen;

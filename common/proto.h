@@ -61,7 +61,8 @@ enum nf_verb {
 	X(in_connack, "harness", "no report in time: still waiting for CONNACK")                   \
 	X(in_session, "harness", "a session open, but no word from the broker since the fault")    \
 	X(in_backoff, "harness", "no report in time: between a failed attempt and the next")      \
-	X(no_report, "harness", "a board (device.kind = external) sent no report in time; a board cannot be asked for STATUS")
+	X(no_report, "harness", "a board (device.kind = external) sent no report in time; a board cannot be asked for STATUS") \
+	X(ip6_timeout, "device", "device.ip6: no preferred IPv6 address within the attempt (no router advertisement, or duplicate address detection failed)")
 
 enum nf_status {
 #define NF_X(name, origin, help) NF_ST_##name,

@@ -100,7 +100,19 @@
 	X(closing_queued, "bytes queued (unsent, unacked, out of order) in those connections") \
 	X(app_1, "device.client: the app's first own counter (nf_app.h; named in the device log)") \
 	X(app_2, "device.client: the app's second own counter") \
-	X(app_3, "device.client: the app's third own counter")
+	X(app_3, "device.client: the app's third own counter") \
+	X(t_ip6, "device.ip6: a global IPv6 address preferred (its duplicate address detection passed)") \
+	X(ip_family, "the family the broker connect used: 4 or 6") \
+	X(ip6_state, "device.ip6: the global address's state: 0 none, 1 tentative, 2 preferred, 3 deprecated, 4 duplicated") \
+	X(ip6_addrs, "device.ip6: IPv6 addresses held, link-local included") \
+	X(nd6_neighbors, "device.ip6: neighbour cache entries") \
+	X(nd6_incomplete, "device.ip6: of them, still resolving") \
+	X(nd6_dests, "device.ip6: destination cache entries") \
+	X(nd6_routers, "device.ip6: default routers") \
+	X(nd6_prefixes, "device.ip6: on-link prefixes") \
+	X(mld6_groups, "device.ip6: MLD groups joined") \
+	X(nd6_queue, "device.ip6: packets queued for unresolved neighbours") \
+	X(ip6_reass, "device.ip6: IPv6 reassemblies under way")
 
 enum nf_report_field {
 #define NF_X(name, help) NF_R_##name,

@@ -19,6 +19,18 @@
 #define NF_ALT_THIRD 6
 #define NF_BROKER_NAME "broker.netflap"
 
+/* IPv6 (device.ip6): a ULA /64 on the AP's LAN, advertised by dnsmasq's
+ * router advertisements; the AP (broker, DNS) at ::1; device i's static
+ * address fd6e:666c:6170::100:(i+1) */
+#define NF_PREFIX6 "fd6e:666c:6170::"
+#define NF_AP_ADDR6 NF_PREFIX6 "1"
+#define NF_AP_CIDR6 NF_AP_ADDR6 "/64"
+
+static inline void nf_static_cidr6(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, NF_PREFIX6 "100:%x/64", i + 1);
+}
+
 /* device i's address with device.ip = static: 10.213.1.1 upwards, as CIDR */
 static inline void nf_static_cidr(int i, char *buf, size_t len)
 {

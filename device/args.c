@@ -83,6 +83,11 @@ static int parse_switch(const char *v, bool *d, const char *off, const char *on)
 	return 0;
 }
 
+static int parse_prefer(const char *v, void *d)
+{
+	return parse_switch(v, d, "ip4", "ip6");
+}
+
 static int parse_threads(const char *v, void *d)
 {
 	return parse_switch(v, d, "one", "rx-task");
@@ -160,6 +165,7 @@ static int parse_close_mode(const char *v, void *d)
 static const struct nf_dev_opts defaults = {
     .stack = "upstream",
     .ip_mode = "dhcp",
+    .ip6_mode = "off",
     .control_fd = -1,
     .s = {.client_id = "netflap-dev0",
 	  .broker = NF_BROKER_NAME,
@@ -193,10 +199,14 @@ static const struct opt_row {
      "close | shutdown+close (default) | close+shutdown; with TLS net_free | "
      "close_notify+net_free | close (shutdown+close: net_free)"},
     {"socket-limit", "N", parse_long, O(socket_limit), "usable socket slots (lwIP; 0 = all)"},
-    {"ip", "MODE", parse_str, O(ip_mode), "dhcp (default) | static"},
+    {"ip", "MODE", parse_str, O(ip_mode), "dhcp (default) | static | off (IPv6 only)"},
     {"address", "A.B.C.D/N", parse_str, O(address), "static address and prefix"},
     {"gateway", "A.B.C.D", parse_str, O(gateway), "static gateway (the ping target)"},
     {"dns", "A.B.C.D", parse_str, O(dns), "static DNS server (default: the gateway)"},
+    {"ip6", "MODE", parse_str, O(ip6_mode), "off (default) | slaac | dhcp6 | static"},
+    {"address6", "ADDR", parse_str, O(address6), "--ip6 static: the address (a /64)"},
+    {"dns6", "ADDR", parse_str, O(dns6), "the DNS server over IPv6 (stack linux)"},
+    {"prefer", "ip4|ip6", parse_prefer, O(s.prefer6), "dual-stack: the broker connect's family"},
     {"mac", "XX:XX:XX:XX:XX:XX", parse_str, O(mac), "lwIP netif MAC (default: derived)"},
     {"broker", "HOST", parse_str, O(s.broker), "broker name or address"},
     {"port", "N", parse_port, O(s.port), "broker port (1883)"},
@@ -329,65 +339,3 @@ int nf_dev_args(struct nf_dev_opts *o, int argc, char **argv)
 	return check_tls(o);
 }
 
-static int parse_ipv4(const char *s, uint32_t *out)
-{
-	return s && inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
-}
-
-int nf_dev_stack_cfg(const struct nf_dev_opts *o, struct nf_stack_cfg *sc)
-{
-	*sc = (struct nf_stack_cfg){
-	    .ifname = o->ifname, .hostname = o->s.client_id, .socket_limit = (int)o->socket_limit,
-	    .impair = o->impair};
-	if (strcmp(o->ip_mode, "dhcp") == 0) {
-		sc->dhcp = true;
-	} else if (strcmp(o->ip_mode, "static") == 0) {
-		char buf[32];
-		char *slash;
-		long prefix;
-		if (!o->address || strlen(o->address) >= sizeof(buf) || !o->gateway) {
-			fprintf(stderr,
-				"netflap-device: --ip static needs --address A/N and --gateway\n");
-			return -EINVAL;
-		}
-		strcpy(buf, o->address);
-		slash = strchr(buf, '/');
-		if (!slash || parse_long(slash + 1, &prefix) < 0 || prefix < 1 || prefix > 32) {
-			fprintf(stderr, "netflap-device: --address %s: want A.B.C.D/N\n",
-				o->address);
-			return -EINVAL;
-		}
-		*slash = '\0';
-		if (parse_ipv4(buf, &sc->ip) || parse_ipv4(o->gateway, &sc->gw) ||
-		    parse_ipv4(o->dns ? o->dns : o->gateway, &sc->dns)) {
-			fprintf(stderr, "netflap-device: bad static address, gateway or dns\n");
-			return -EINVAL;
-		}
-		sc->netmask = htonl((uint32_t)(0xffffffffULL << (32 - prefix)));
-	} else {
-		fprintf(stderr, "netflap-device: --ip %s: want dhcp or static\n", o->ip_mode);
-		return -EINVAL;
-	}
-	if (o->mac) {
-		unsigned m[6];
-		if (sscanf(o->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4],
-			   &m[5]) != 6) {
-			fprintf(stderr, "netflap-device: --mac %s: want XX:XX:XX:XX:XX:XX\n",
-				o->mac);
-			return -EINVAL;
-		}
-		for (int i = 0; i < 6; i++)
-			sc->mac[i] = (uint8_t)m[i];
-	} else {
-		/* locally administered, stable per client id: dnsmasq hands the
-		 * same lease back after every flap, as an AP's DHCP server would */
-		uint32_t h = 2166136261u;
-		for (const char *p = o->s.client_id; *p; p++)
-			h = (h ^ (uint8_t)*p) * 16777619u;
-		uint8_t mac[6] = {
-		    0x02,      0x6e, (uint8_t)(h >> 24), (uint8_t)(h >> 16), (uint8_t)(h >> 8),
-		    (uint8_t)h};
-		memcpy(sc->mac, mac, 6);
-	}
-	return 0;
-}

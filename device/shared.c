@@ -1,5 +1,6 @@
 /* Shared device state and deadline waits (see shared.h). */
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -10,7 +11,7 @@ void nf_shared_init(struct nf_shared *sh)
 	pthread_condattr_t a;
 
 	*sh = (struct nf_shared){
-	    .t_carrier_up = -1, .t_carrier_down = -1, .t_lease = -1, .cut_armed = -1};
+	    .t_carrier_up = -1, .t_carrier_down = -1, .t_lease = -1, .t_ip6 = -1, .cut_armed = -1};
 	pthread_mutex_init(&sh->mu, NULL);
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
@@ -43,12 +44,26 @@ void nf_shared_set_carrier(struct nf_shared *sh, bool up)
 void nf_shared_set_lease(struct nf_shared *sh, bool bound, uint32_t ip, uint32_t gw, uint32_t dns)
 {
 	pthread_mutex_lock(&sh->mu);
+	/* the netif's status callback also comes for IPv6's address changes:
+	 * the lease's time is when this address was bound */
+	if (bound && (!sh->bound || sh->ip != ip))
+		sh->t_lease = nf_now_ms();
 	sh->bound = bound;
 	sh->ip = ip;
 	sh->gw = gw;
 	sh->dns = dns;
-	if (bound)
-		sh->t_lease = nf_now_ms();
+	pthread_cond_broadcast(&sh->cv);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+void nf_shared_set_ip6(struct nf_shared *sh, bool bound, const uint8_t *addr)
+{
+	pthread_mutex_lock(&sh->mu);
+	if (bound && (!sh->bound6 || memcmp(sh->ip6, addr, 16))) {
+		memcpy(sh->ip6, addr, 16);
+		sh->t_ip6 = nf_now_ms();
+	}
+	sh->bound6 = bound;
 	pthread_cond_broadcast(&sh->cv);
 	pthread_mutex_unlock(&sh->mu);
 }

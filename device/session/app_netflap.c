@@ -98,19 +98,22 @@ closed:
 #define PING_ID 0x6e66
 #define PING_EVERY_MS 250
 
-static int ping(struct nf_session *s, uint32_t ip, int64_t timeout_ms, int *err)
+static int ping(struct nf_session *s, uint32_t gw, int64_t timeout_ms, int *err)
 {
+	struct nf_ip ip = {.family = 4};
 	uint8_t req[NF_ICMP_ECHO_LEN], buf[256];
 	int64_t deadline = nf_now_ms() + timeout_ms, next = 0;
+
+	memcpy(ip.a, &gw, 4);
 	uint16_t first = s->ping_seq + 1, got;
-	int fd = nf_netio_socket(&s->io, NF_SOCK_ICMP, err), answered = 0;
+	int fd = nf_netio_socket(&s->io, NF_SOCK_ICMP, 4, err), answered = 0;
 
 	if (fd < 0)
 		return -1;
 	while (!answered && nf_now_ms() < deadline && !nf_netio_lost(&s->io)) {
 		if (nf_now_ms() >= next) {
 			nf_icmp_echo_request(req, PING_ID, ++s->ping_seq);
-			s->ops->sendto(fd, req, sizeof(req), ip, 0);
+			s->ops->sendto(fd, req, sizeof(req), &ip, 0);
 			next = nf_now_ms() + PING_EVERY_MS;
 		}
 		ssize_t n = nf_netio_recv(&s->io, fd, buf, sizeof(buf), next < deadline ? next : deadline);
@@ -149,34 +152,57 @@ static enum nf_status tls_handshake(struct nf_session *s, struct nf_report *r, i
 	return rc == -ENETDOWN ? NF_ST_carrier_lost : NF_ST_tls_failed;
 }
 
-static enum nf_status connect_steps(struct nf_session *s, struct netflap_app *a,
-				    struct nf_report *r, struct nf_app_figures *f, int64_t deadline)
+/* the family the broker connect uses: device.prefer's when the device
+ * holds an address in it, else the one it holds */
+static int connect_family(struct nf_session *s)
 {
-	uint32_t gw, broker_ip;
-	enum nf_status st;
+	pthread_mutex_lock(&s->sh->mu);
+	bool v4 = s->sh->bound, v6 = s->sh->bound6;
+	pthread_mutex_unlock(&s->sh->mu);
+	if (v6 && (s->cfg->prefer6 || !v4))
+		return 6;
+	return 4;
+}
+
+/* the field report's check: is the network there, can we make a socket
+ * (the IPv4 gateway's echo; an IPv6-only device has none: ping_ok '-') */
+static void ping_gateway(struct nf_session *s, struct nf_report *r)
+{
+	uint32_t gw;
 	int rc, e = 0;
 
+	if (!s->cfg->ip4)
+		return;
 	pthread_mutex_lock(&s->sh->mu);
 	gw = s->sh->gw;
 	pthread_mutex_unlock(&s->sh->mu);
-	/* the field report's check: is the network there, can we make a socket */
 	rc = ping(s, gw, s->cfg->ping_timeout_ms, &e);
 	r->v[NF_R_ping_ok] = rc == 1;
 	if (rc < 0) {
 		r->v[NF_R_ping_errno] = e;
 		nf_sess_log(s, "ping: create socket failed (errno %d)", e);
 	}
+}
 
+static enum nf_status connect_steps(struct nf_session *s, struct netflap_app *a,
+				    struct nf_report *r, struct nf_app_figures *f, int64_t deadline)
+{
+	struct nf_ip broker;
+	enum nf_status st;
+	int rc, e = 0, family = connect_family(s);
+
+	ping_gateway(s, r);
 	if (nf_sess_enter(s, NF_PH_dns))
 		return NF_ST_carrier_lost;
-	rc = nf_netio_resolve(&s->io, s->cfg->broker, &broker_ip, deadline);
+	rc = nf_netio_resolve(&s->io, s->cfg->broker, family, &broker, deadline);
 	if (rc == -ENETDOWN)
 		return NF_ST_carrier_lost;
 	if (rc < 0)
 		return NF_ST_dns_failed;
 	r->v[NF_R_t_dns] = nf_now_ms();
+	r->v[NF_R_ip_family] = family;
 
-	s->fd = nf_netio_socket(&s->io, NF_SOCK_TCP, &e);
+	s->fd = nf_netio_socket(&s->io, NF_SOCK_TCP, family, &e);
 	f->socket_fd = s->fd;
 	if (s->fd < 0) {
 		f->socket_errno = e;
@@ -184,7 +210,7 @@ static enum nf_status connect_steps(struct nf_session *s, struct netflap_app *a,
 		return NF_ST_socket_failed;
 	}
 	nf_figures_sockopts(s, r);
-	rc = nf_netio_connect_start(&s->io, s->fd, broker_ip, s->cfg->port);
+	rc = nf_netio_connect_start(&s->io, s->fd, &broker, s->cfg->port);
 	if (nf_sess_enter(s, NF_PH_connect)) /* the SYN is out: closed in flight */
 		return NF_ST_carrier_lost;
 	rc = nf_netio_connect_finish(&s->io, s->fd, rc, deadline);

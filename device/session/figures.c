@@ -49,10 +49,41 @@ void nf_figures_sockopts(struct nf_session *s, struct nf_report *r)
 	}
 }
 
+/* device.ip6: what IPv6 holds, by report field (one list) */
+static const struct {
+	enum nf_report_field field;
+	size_t off;
+} ip6_fields[] = {
+    {NF_R_ip6_state, offsetof(struct nf_probe_ip6, state)},
+    {NF_R_ip6_addrs, offsetof(struct nf_probe_ip6, addrs)},
+    {NF_R_nd6_neighbors, offsetof(struct nf_probe_ip6, neighbors)},
+    {NF_R_nd6_incomplete, offsetof(struct nf_probe_ip6, incomplete)},
+    {NF_R_nd6_dests, offsetof(struct nf_probe_ip6, dests)},
+    {NF_R_nd6_routers, offsetof(struct nf_probe_ip6, routers)},
+    {NF_R_nd6_prefixes, offsetof(struct nf_probe_ip6, prefixes)},
+    {NF_R_mld6_groups, offsetof(struct nf_probe_ip6, mld_groups)},
+    {NF_R_nd6_queue, offsetof(struct nf_probe_ip6, nd6_queue)},
+    {NF_R_ip6_reass, offsetof(struct nf_probe_ip6, reass)},
+};
+
+/* a figure a stack does not keep is < 0 in the probe: '-' in the row */
+static void figures_ip6(struct nf_session *s, struct nf_report *r)
+{
+	struct nf_probe_ip6 p;
+
+	if (!s->cfg->ip6 || !s->ops->probe_ip6 || s->ops->probe_ip6(s->st, &p) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(ip6_fields) / sizeof(ip6_fields[0]); i++) {
+		int v = *(const int *)((const char *)&p + ip6_fields[i].off);
+		r->v[ip6_fields[i].field] = v < 0 ? NF_UNSET : v;
+	}
+}
+
 void nf_figures_probe(struct nf_session *s, struct nf_report *r)
 {
 	struct nf_probe p;
 
+	figures_ip6(s, r);
 	if (s->ops->probe(s->st, &p) < 0)
 		return; /* the kernel stack: no table to read */
 	r->v[NF_R_slots_in_use] = p.slots_in_use;

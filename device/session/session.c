@@ -57,10 +57,13 @@ static bool pred_up_or_quit(const struct nf_shared *sh, const void *arg)
 	return sh->carrier || sh->quit;
 }
 
+/* every family the device has: the IPv4 lease, a preferred IPv6 address
+ * (a dual-stack device waits for both, as one that needs both does) */
 static bool pred_bound_or_lost(const struct nf_shared *sh, const void *arg)
 {
 	const struct nf_session *s = arg;
-	return sh->bound || sh->carrier_downs != s->io.downs_seen || sh->quit;
+	bool bound = (!s->cfg->ip4 || sh->bound) && (!s->cfg->ip6 || sh->bound6);
+	return bound || sh->carrier_downs != s->io.downs_seen || sh->quit;
 }
 
 
@@ -145,12 +148,20 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r)
 
 	if (nf_sess_enter(s, NF_PH_lease))
 		return NF_ST_carrier_lost;
-	if (nf_shared_wait(s->sh, pred_bound_or_lost, s, deadline) < 0)
-		return NF_ST_dhcp_timeout;
+	if (nf_shared_wait(s->sh, pred_bound_or_lost, s, deadline) < 0) {
+		pthread_mutex_lock(&s->sh->mu);
+		bool no_lease = s->cfg->ip4 && !s->sh->bound;
+		pthread_mutex_unlock(&s->sh->mu);
+		return no_lease ? NF_ST_dhcp_timeout : NF_ST_ip6_timeout;
+	}
 	pthread_mutex_lock(&s->sh->mu);
 	bool lost = carrier_lost(s);
-	r->v[NF_R_t_lease] = s->sh->t_lease;
-	r->v[NF_R_ip] = ntohl(s->sh->ip);
+	if (s->cfg->ip4) {
+		r->v[NF_R_t_lease] = s->sh->t_lease;
+		r->v[NF_R_ip] = ntohl(s->sh->ip);
+	}
+	if (s->cfg->ip6)
+		r->v[NF_R_t_ip6] = s->sh->t_ip6;
 	pthread_mutex_unlock(&s->sh->mu);
 	if (lost)
 		return NF_ST_carrier_lost;

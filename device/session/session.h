@@ -61,6 +61,9 @@ struct nf_session_cfg {
 	enum nf_telemetry_out telemetry;
 	long socket_limit; /* the limit the firmware was built with (0: lwIP's own) */
 	const char *app;   /* device.client: the app that connects (nf_app.h) */
+	/* the families it has addresses in (the lease phase waits for each)
+	 * and the one a dual-stack connect uses */
+	bool ip4, ip6, prefer6;
 };
 
 #define NF_INFLIGHT_MAX 64

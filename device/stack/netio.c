@@ -1,6 +1,7 @@
 /* The device's socket layer (see netio.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <string.h>
 #include <sys/time.h>
 
 #include "clock.h"
@@ -76,7 +77,7 @@ int nf_netio_wait(struct nf_netio *n, int fd, int events, int64_t deadline)
 	return rc < 0 ? rc : 0;
 }
 
-int nf_netio_connect_start(struct nf_netio *n, int fd, uint32_t ip, uint16_t port)
+int nf_netio_connect_start(struct nf_netio *n, int fd, const struct nf_ip *ip, uint16_t port)
 {
 	return n->ops->connect(fd, ip, port) == 0 ? 0 : -errno;
 }
@@ -134,33 +135,41 @@ ssize_t nf_netio_recv(struct nf_netio *n, int fd, void *buf, size_t len, int64_t
 	}
 }
 
-/* One A query to the configured server over the stack's UDP, one retry
- * halfway, as a stub resolver does. */
-static int resolve_udp(struct nf_netio *n, const char *name, uint32_t *ip, int64_t deadline)
+/* One A (or AAAA) query to the configured server over the stack's UDP,
+ * one retry halfway, as a stub resolver does: the DHCP lease's server, or
+ * the IPv6 one an IPv6-only device was given */
+static int resolve_udp(struct nf_netio *n, const char *name, int family, struct nf_ip *ip,
+		       int64_t deadline)
 {
 	uint8_t q[300], a[512];
 	uint16_t id = (uint16_t)(++n->dns_id ^ 0x4e46);
 	int64_t half = nf_now_ms() + (deadline - nf_now_ms()) / 2;
-	int len = nf_dns_build_query(q, sizeof(q), id, name), e, rc = -ETIMEDOUT;
-	uint32_t server;
+	unsigned qtype = family == 6 ? NF_DNS_AAAA : NF_DNS_A;
+	int len = nf_dns_build_query_type(q, sizeof(q), id, name, qtype), e, rc = -ETIMEDOUT;
+	struct nf_ip server = {.family = 4};
 
 	if (len < 0)
 		return len;
 	pthread_mutex_lock(&n->sh->mu);
-	server = n->sh->dns;
+	memcpy(server.a, &n->sh->dns, 4);
+	if (!n->sh->bound) { /* no IPv4: the server over IPv6 */
+		server.family = 6;
+		memcpy(server.a, n->sh->dns6, 16);
+	}
 	pthread_mutex_unlock(&n->sh->mu);
-	int fd = n->ops->socket(NF_SOCK_UDP);
+	int fd = n->ops->socket(NF_SOCK_UDP, server.family);
 	if (fd < 0)
 		return -errno;
+	ip->family = family;
 	for (int tries = 0; tries < 2 && rc == -ETIMEDOUT; tries++) {
 		int64_t until = tries ? deadline : half;
-		ssize_t k = n->ops->sendto(fd, q, (size_t)len, server, DNS_PORT);
+		ssize_t k = n->ops->sendto(fd, q, (size_t)len, &server, DNS_PORT);
 		if (k < 0) {
 			rc = -errno;
 			break;
 		}
 		while ((k = nf_netio_recv(n, fd, a, sizeof(a), until)) > 0)
-			if ((rc = nf_dns_parse_a(a, (size_t)k, id, ip)) != -EPROTO)
+			if ((rc = nf_dns_parse(a, (size_t)k, id, qtype, ip->a)) != -EPROTO)
 				break;
 		if (k < 0)
 			rc = (int)k; /* -ETIMEDOUT asks again; anything else ends it */
@@ -169,10 +178,10 @@ static int resolve_udp(struct nf_netio *n, const char *name, uint32_t *ip, int64
 	return rc == -ENOENT ? -EHOSTUNREACH : rc;
 }
 
-int nf_netio_socket(struct nf_netio *n, enum nf_sock_type type, int *err)
+int nf_netio_socket(struct nf_netio *n, enum nf_sock_type type, int family, int *err)
 {
 	errno = 0;
-	int fd = n->ops->socket(type);
+	int fd = n->ops->socket(type, family);
 	*err = fd < 0 ? errno : 0;
 	return fd;
 }
@@ -215,13 +224,15 @@ int nf_netio_setsockopt(struct nf_netio *n, int fd, enum nf_sockopt opt, int val
 	return rc < 0 ? -errno : 0;
 }
 
-int nf_netio_resolve(struct nf_netio *n, const char *name, uint32_t *ip, int64_t deadline)
+int nf_netio_resolve(struct nf_netio *n, const char *name, int family, struct nf_ip *ip,
+		     int64_t deadline)
 {
 	struct nf_cancel c = {.lost = lost_cb, .arg = n};
 
-	if (inet_pton(AF_INET, name, ip) == 1)
+	ip->family = family;
+	if (inet_pton(family == 6 ? AF_INET6 : AF_INET, name, ip->a) == 1)
 		return 0;
 	if (n->ops->resolve)
-		return n->ops->resolve(n->st, name, ip, deadline, &c);
-	return resolve_udp(n, name, ip, deadline);
+		return n->ops->resolve(n->st, name, family, ip, deadline, &c);
+	return resolve_udp(n, name, family, ip, deadline);
 }

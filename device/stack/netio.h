@@ -42,14 +42,14 @@ int nf_netio_wait(struct nf_netio *n, int fd, int events, int64_t deadline);
 /* A non-blocking connect in two steps, so the session can act while it is
  * in flight (a cut at `connect` lands after the SYN left): start gives 0,
  * -EINPROGRESS or -errno; finish waits for that outcome. */
-int nf_netio_connect_start(struct nf_netio *n, int fd, uint32_t ip, uint16_t port);
+int nf_netio_connect_start(struct nf_netio *n, int fd, const struct nf_ip *ip, uint16_t port);
 int nf_netio_connect_finish(struct nf_netio *n, int fd, int started, int64_t deadline);
 int nf_netio_send_all(struct nf_netio *n, int fd, const void *buf, size_t len, int64_t deadline);
 /* Some bytes (> 0), or an error above; 0 never (EOF is -ECONNRESET). */
 ssize_t nf_netio_recv(struct nf_netio *n, int fd, void *buf, size_t len, int64_t deadline);
-/* socket(): the fd, or -1 with the errno in *err (the field report's
- * "create socket failed") */
-int nf_netio_socket(struct nf_netio *n, enum nf_sock_type type, int *err);
+/* socket() of family 4 or 6: the fd, or -1 with the errno in *err (the
+ * field report's "create socket failed") */
+int nf_netio_socket(struct nf_netio *n, enum nf_sock_type type, int family, int *err);
 
 /* shutdown() and close() as the stack answers them: the return code, and
  * in *err the errno after the call (0 when none was set) */
@@ -59,8 +59,10 @@ int nf_netio_close(struct nf_netio *n, int fd, int *err);
 /* Sets a socket option (NF_SO_LINGER: seconds, < 0 off). 0 or -errno. */
 int nf_netio_setsockopt(struct nf_netio *n, int fd, enum nf_sockopt opt, int value);
 
-/* The broker's address: a dotted quad as is, else the stack's resolver or
- * a DNS query to the configured server. -EHOSTUNREACH: no such name. */
-int nf_netio_resolve(struct nf_netio *n, const char *name, uint32_t *ip, int64_t deadline);
+/* The broker's address in family 4 (A) or 6 (AAAA): an address literal as
+ * is, else the stack's resolver or a DNS query to the configured server.
+ * -EHOSTUNREACH: no such name (or no record of that family). */
+int nf_netio_resolve(struct nf_netio *n, const char *name, int family, struct nf_ip *ip,
+		     int64_t deadline);
 
 #endif

@@ -30,6 +30,15 @@ struct nf_tls_net;
 
 enum nf_sock_type { NF_SOCK_TCP, NF_SOCK_UDP, NF_SOCK_ICMP };
 
+/* an address of either family: 4 (a[0..3]) or 6, network byte order */
+struct nf_ip {
+	int family; /* 4 or 6 */
+	uint8_t a[16];
+};
+
+/* device.ip6 */
+enum nf_ip6_mode { NF_IP6_OFF, NF_IP6_SLAAC, NF_IP6_DHCP6, NF_IP6_STATIC };
+
 /* socket options a firmware sets, by one name for both stacks; a value
  * for NF_SO_LINGER is seconds, < 0 for off; NF_SO_ERROR is read only */
 enum nf_sockopt {
@@ -60,7 +69,11 @@ struct nf_stack_cfg {
 	const char *hostname;
 	uint8_t mac[6];
 	bool dhcp;
+	bool ip4;                      /* false: an IPv6-only device (device.ip = off) */
 	uint32_t ip, netmask, gw, dns; /* static addressing, network byte order */
+	enum nf_ip6_mode ip6;
+	uint8_t ip6_static[16];        /* NF_IP6_STATIC: the address (a /64) */
+	uint8_t dns6[16];              /* the DNS server over IPv6 (stacks without RDNSS) */
 	int socket_limit;              /* 0: the whole table */
 	struct nf_impair_cfg impair;   /* the link's impairment (all 0: a clean link) */
 };
@@ -90,15 +103,15 @@ struct nf_stack_ops {
 	/* The stack's own resolver (lwIP's dns.c), or NULL: then netio asks the
 	 * configured server over a UDP socket of this stack. 0, -ETIMEDOUT,
 	 * -ENETDOWN (cancelled), -EHOSTUNREACH. */
-	int (*resolve)(struct nf_stack *st, const char *name, uint32_t *ip, int64_t deadline_ms,
-		       const struct nf_cancel *c);
+	int (*resolve)(struct nf_stack *st, const char *name, int family, struct nf_ip *ip,
+		       int64_t deadline_ms, const struct nf_cancel *c);
 	/* Sockets. The first four adapt what differs between the stacks
 	 * (sin_len, poll bits, non-blocking); the rest are the stack's BSD
 	 * calls themselves (lwip_send, send, ...). All: -1 and errno on
 	 * failure, errno values the host's in both stacks. */
-	int (*socket)(enum nf_sock_type type); /* non-blocking */
-	int (*connect)(int fd, uint32_t ip, uint16_t port);
-	ssize_t (*sendto)(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port);
+	int (*socket)(enum nf_sock_type type, int family); /* non-blocking; family 4 or 6 */
+	int (*connect)(int fd, const struct nf_ip *ip, uint16_t port);
+	ssize_t (*sendto)(int fd, const void *buf, size_t len, const struct nf_ip *ip, uint16_t port);
 	/* NF_POLL_*: > 0 ready, 0 not (the timeout, or a wake) */
 	int (*poll)(struct nf_stack *st, int fd, int events, int timeout_ms);
 	ssize_t (*send)(int fd, const void *buf, size_t len, int flags);
@@ -118,6 +131,8 @@ struct nf_stack_ops {
 	void (*wake_clear)(struct nf_stack *st);
 	/* -ENOTSUP where the stack has no socket table to read */
 	int (*probe)(struct nf_stack *st, struct nf_probe *out);
+	/* what IPv6 holds (nf_probe.h); -ENOTSUP without it */
+	int (*probe_ip6)(struct nf_stack *st, struct nf_probe_ip6 *out);
 	/* The receive task's waits (device.threads = rx-task): the stack's own
 	 * select() and poll() on one socket for reading, with no wake of ours
 	 * (a firmware's receive task has none): > 0 readable or in error, 0

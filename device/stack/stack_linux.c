@@ -23,14 +23,7 @@
 #include "shared.h"
 #include "nf_tls_net.h"
 #include "stack.h"
-
-struct nf_stack {
-	struct nf_stack_cfg cfg;
-	struct nf_shared *sh;
-	struct nl_sock *nl;
-	int ifindex;
-	int wake_fd; /* an eventfd: a kernel object, no socket */
-};
+#include "stack_linux.h"
 
 static int prefix_len(uint32_t netmask_be)
 {
@@ -56,6 +49,7 @@ static int linux_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, str
 		return -ENOMEM;
 	st->cfg = *cfg;
 	st->sh = sh;
+	st->ip6_fd = -1;
 	st->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (st->wake_fd < 0) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -74,9 +68,13 @@ static int linux_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, str
 		rc = -EIO;
 		goto fail;
 	}
+	if ((rc = nf_linux_ip6_open(st, err, errlen)) < 0)
+		goto fail;
 	*out = st;
 	return 0;
 fail:
+	if (st->ip6_fd >= 0)
+		close(st->ip6_fd);
 	if (st->nl)
 		nl_socket_free(st->nl);
 	if (st->wake_fd >= 0)
@@ -91,18 +89,20 @@ static void linux_close(struct nf_stack *st)
 		return;
 	nl_socket_free(st->nl);
 	close(st->wake_fd);
+	if (st->ip6_fd >= 0)
+		close(st->ip6_fd);
 	free(st);
 }
 
+/* the kernel's IPv6 address events (device.ip6), else nothing to feed */
 static int linux_rx_fd(struct nf_stack *st)
 {
-	(void)st;
-	return -1;
+	return st->ip6_fd;
 }
 
 static void linux_rx(struct nf_stack *st)
 {
-	(void)st;
+	nf_linux_ip6_events(st);
 }
 
 static void linux_link(struct nf_stack *st, bool up)
@@ -136,40 +136,64 @@ out:
 
 static int linux_ip_start(struct nf_stack *st)
 {
-	int rc = addr_op(st, true);
+	int rc = st->cfg.ip4 ? addr_op(st, true) : 0;
 
-	if (rc == 0)
+	if (rc == 0 && st->cfg.ip4)
 		nf_shared_set_lease(st->sh, true, st->cfg.ip, st->cfg.gw, st->cfg.dns);
-	return rc;
+	return rc ? rc : nf_linux_ip6_start(st);
 }
 
 static void linux_ip_stop(struct nf_stack *st)
 {
-	addr_op(st, false);
-	nf_shared_set_lease(st->sh, false, 0, 0, 0);
+	if (st->cfg.ip4) {
+		addr_op(st, false);
+		nf_shared_set_lease(st->sh, false, 0, 0, 0);
+	}
+	nf_linux_ip6_stop(st);
 }
 
-static int linux_socket(enum nf_sock_type type)
+static int linux_socket(enum nf_sock_type type, int family)
 {
 	static const int kinds[][2] = {[NF_SOCK_TCP] = {SOCK_STREAM, 0},
 				       [NF_SOCK_UDP] = {SOCK_DGRAM, 0},
 				       [NF_SOCK_ICMP] = {SOCK_RAW, IPPROTO_ICMP}};
 
-	return socket(AF_INET, kinds[type][0] | SOCK_NONBLOCK | SOCK_CLOEXEC, kinds[type][1]);
+	return socket(family == 6 ? AF_INET6 : AF_INET,
+		      kinds[type][0] | SOCK_NONBLOCK | SOCK_CLOEXEC, kinds[type][1]);
 }
 
-static int linux_connect(int fd, uint32_t ip, uint16_t port)
+static socklen_t to_sa(const struct nf_ip *ip, uint16_t port, struct sockaddr_storage *ss)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = {ip}};
-
-	return connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	memset(ss, 0, sizeof(*ss));
+	if (ip->family == 6) {
+		struct sockaddr_in6 *sa = (struct sockaddr_in6 *)ss;
+		sa->sin6_family = AF_INET6;
+		sa->sin6_port = htons(port);
+		memcpy(&sa->sin6_addr, ip->a, 16);
+		return sizeof(*sa);
+	}
+	struct sockaddr_in *sa = (struct sockaddr_in *)ss;
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(port);
+	memcpy(&sa->sin_addr, ip->a, 4);
+	return sizeof(*sa);
 }
 
-static ssize_t linux_sendto(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port)
+static int linux_connect(int fd, const struct nf_ip *ip, uint16_t port)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = {ip}};
+	struct sockaddr_storage ss;
+	socklen_t len = to_sa(ip, port, &ss);
 
-	return sendto(fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof(sa));
+	return connect(fd, (struct sockaddr *)&ss, len);
+}
+
+static ssize_t linux_sendto(int fd, const void *buf, size_t len, const struct nf_ip *ip,
+			    uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sa(ip, port, &ss);
+
+	return sendto(fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&ss, sl);
 }
 
 /* the socket, and the wake eventfd beside it */
@@ -244,6 +268,7 @@ const struct nf_stack_ops nf_stack_linux = {
     .setsockopt = setsockopt,
     .sockopts = sockopts,
     .probe = linux_probe,
+    .probe_ip6 = nf_linux_probe_ip6,
     .select_rd = rx_select_rd,
     .poll_rd = rx_poll_rd,
     .set_blocking = rx_set_blocking,

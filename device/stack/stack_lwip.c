@@ -22,6 +22,7 @@
 #include "lwip/tcpip.h"
 
 #include "netif_pcap.h"
+#include "stack_lwip.h"
 #include "clock.h"
 #include "shared.h"
 #include "nf_tls_net.h"
@@ -37,19 +38,6 @@ static void dhcp_release_and_stop(struct netif *n)
 #endif
 
 
-struct nf_stack {
-	struct nf_stack_cfg cfg;
-	struct nf_shared *sh;
-	struct pcapif *pcap;
-	struct netif netif;
-	bool netif_added;
-	/* DNS answer handed over from the tcpip thread */
-	sys_mutex_t dns_mu;
-	sys_sem_t dns_sem;
-	bool dns_done, dns_ok;
-	ip_addr_t dns_ip;
-};
-
 /* tcpip thread: the address came or went */
 static void on_status(struct netif *netif)
 {
@@ -57,9 +45,12 @@ static void on_status(struct netif *netif)
 	struct nf_stack *s = (struct nf_stack *)((char *)netif - offsetof(struct nf_stack, netif));
 	const ip_addr_t *dns = dns_getserver(0);
 	bool bound = !ip4_addr_isany_val(*netif_ip4_addr(netif));
+	uint32_t dns4 = IP_IS_V4(dns) ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0; /* RDNSS may fill it */
 
+	if (!s->cfg.ip4)
+		return;
 	nf_shared_set_lease(s->sh, bound, ip4_addr_get_u32(netif_ip4_addr(netif)),
-			    ip4_addr_get_u32(netif_ip4_gw(netif)), ip4_addr_get_u32(ip_2_ip4(dns)));
+			    ip4_addr_get_u32(netif_ip4_gw(netif)), dns4);
 }
 
 static int lwip_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, struct nf_shared *sh,
@@ -113,6 +104,7 @@ static int lwip_open(struct nf_stack **out, const struct nf_stack_cfg *cfg, stru
 	netif_set_hostname(&st->netif, cfg->hostname);
 #endif
 	netif_set_status_callback(&st->netif, on_status);
+	nf_lwip_ip6_open(st);
 	netif_set_default(&st->netif);
 	netif_set_link_down(&st->netif);
 	netif_set_up(&st->netif);
@@ -175,22 +167,26 @@ static int lwip_ip_start(struct nf_stack *st)
 {
 	err_t e = ERR_OK;
 
+	int rc;
+
 	LOCK_TCPIP_CORE();
-	if (st->cfg.dhcp) {
+	rc = nf_lwip_ip6_start(st);
+	if (!st->cfg.ip4) {
+		/* IPv6 only: no IPv4 address, no DHCP */
+	} else if (st->cfg.dhcp) {
 		e = dhcp_start(&st->netif);
 	} else {
 		ip4_addr_t ip, mask, gw;
-		ip_addr_t dns;
+		ip_addr_t dns = IPADDR4_INIT(st->cfg.dns);
 
 		ip4_addr_set_u32(&ip, st->cfg.ip);
 		ip4_addr_set_u32(&mask, st->cfg.netmask);
 		ip4_addr_set_u32(&gw, st->cfg.gw);
-		ip_addr_set_ip4_u32(&dns, st->cfg.dns);
 		dns_setserver(0, &dns);
 		netif_set_addr(&st->netif, &ip, &mask, &gw);
 	}
 	UNLOCK_TCPIP_CORE();
-	return e == ERR_OK ? 0 : -EIO;
+	return e != ERR_OK ? -EIO : rc;
 }
 
 /* Stopping DHCP and dropping the address aborts the TCP pcbs bound to it,
@@ -198,9 +194,10 @@ static int lwip_ip_start(struct nf_stack *st)
 static void lwip_ip_stop(struct nf_stack *st)
 {
 	LOCK_TCPIP_CORE();
-	if (st->cfg.dhcp)
+	if (st->cfg.dhcp && st->cfg.ip4)
 		dhcp_release_and_stop(&st->netif);
 	netif_set_addr(&st->netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4);
+	nf_lwip_ip6_stop(st);
 	UNLOCK_TCPIP_CORE();
 }
 
@@ -222,8 +219,8 @@ static void on_dns(const char *name, const ip_addr_t *ip, void *arg)
 /* One query through lwIP's resolver, waited for in slices. 0, -EAGAIN (it
  * failed: a query left pending from before the carrier loss, say), or
  * -ETIMEDOUT/-ENETDOWN. */
-static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_t deadline,
-		    const struct nf_cancel *c)
+static int dns_once(struct nf_stack *st, const char *name, int family, struct nf_ip *out,
+		    int64_t deadline, const struct nf_cancel *c)
 {
 	ip_addr_t ip;
 	err_t e;
@@ -234,10 +231,16 @@ static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_
 	st->dns_done = false;
 	sys_mutex_unlock(&st->dns_mu);
 	LOCK_TCPIP_CORE();
+#if LWIP_IPV4 && LWIP_IPV6
+	e = dns_gethostbyname_addrtype(name, &ip, on_dns, st,
+				       family == 6 ? LWIP_DNS_ADDRTYPE_IPV6 : LWIP_DNS_ADDRTYPE_IPV4);
+#else
+	(void)family;
 	e = dns_gethostbyname(name, &ip, on_dns, st);
+#endif
 	UNLOCK_TCPIP_CORE();
 	if (e == ERR_OK) {
-		*out = ip4_addr_get_u32(ip_2_ip4(&ip));
+		nf_lwip_addr_out(&ip, out);
 		return 0;
 	}
 	if (e != ERR_INPROGRESS)
@@ -257,64 +260,85 @@ static int dns_once(struct nf_stack *st, const char *name, uint32_t *out, int64_
 		if (done) {
 			if (!ok)
 				return -EAGAIN;
-			*out = ip4_addr_get_u32(ip_2_ip4(&ip));
+			nf_lwip_addr_out(&ip, out);
 			return 0;
 		}
 	}
 }
 
-static int lwip_resolve(struct nf_stack *st, const char *name, uint32_t *out, int64_t deadline,
-			const struct nf_cancel *c)
+static int lwip_resolve(struct nf_stack *st, const char *name, int family, struct nf_ip *out,
+			int64_t deadline, const struct nf_cancel *c)
 {
 	int rc = -ETIMEDOUT;
 
 	/* a failed lookup is asked again while time is left: lwIP answers a
 	 * query still pending from before the last carrier loss with its fate */
 	for (int tries = 0; tries < 8; tries++) {
-		rc = dns_once(st, name, out, deadline, c);
+		rc = dns_once(st, name, family, out, deadline, c);
 		if (rc != -EAGAIN)
 			break;
 	}
 	return rc == -EAGAIN ? -EHOSTUNREACH : rc;
 }
 
-static int lwip_socket_fd(enum nf_sock_type type)
+static int lwip_socket_fd(enum nf_sock_type type, int family)
 {
 	static const int kinds[][2] = {[NF_SOCK_TCP] = {SOCK_STREAM, 0},
 				       [NF_SOCK_UDP] = {SOCK_DGRAM, 0},
 				       [NF_SOCK_ICMP] = {SOCK_RAW, IP_PROTO_ICMP}};
-	int fd = lwip_socket(AF_INET, kinds[type][0], kinds[type][1]);
+#if LWIP_IPV6
+	int domain = family == 6 ? AF_INET6 : AF_INET;
+#else
+	int domain = AF_INET;
+	if (family == 6) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+#endif
+	int fd = lwip_socket(domain, kinds[type][0], kinds[type][1]);
 
 	if (fd >= 0)
 		lwip_fcntl(fd, F_SETFL, O_NONBLOCK);
 	return fd;
 }
 
-/* lwIP's sockaddr_in has sin_len */
-static struct sockaddr_in to_sa(uint32_t ip, uint16_t port)
+/* lwIP's sockaddrs have a length byte */
+static socklen_t to_sa(const struct nf_ip *ip, uint16_t port, struct sockaddr_storage *ss)
 {
-	struct sockaddr_in sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_len = sizeof(sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = lwip_htons(port);
-	sa.sin_addr.s_addr = ip;
-	return sa;
+	memset(ss, 0, sizeof(*ss));
+#if LWIP_IPV6
+	if (ip->family == 6) {
+		struct sockaddr_in6 *sa = (struct sockaddr_in6 *)ss;
+		sa->sin6_len = sizeof(*sa);
+		sa->sin6_family = AF_INET6;
+		sa->sin6_port = lwip_htons(port);
+		memcpy(&sa->sin6_addr, ip->a, 16);
+		return sizeof(*sa);
+	}
+#endif
+	struct sockaddr_in *sa = (struct sockaddr_in *)ss;
+	sa->sin_len = sizeof(*sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = lwip_htons(port);
+	memcpy(&sa->sin_addr.s_addr, ip->a, 4);
+	return sizeof(*sa);
 }
 
-static int lwip_connect_fd(int fd, uint32_t ip, uint16_t port)
+static int lwip_connect_fd(int fd, const struct nf_ip *ip, uint16_t port)
 {
-	struct sockaddr_in sa = to_sa(ip, port);
+	struct sockaddr_storage ss;
+	socklen_t len = to_sa(ip, port, &ss);
 
-	return lwip_connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	return lwip_connect(fd, (struct sockaddr *)&ss, len);
 }
 
-static ssize_t lwip_sendto_fd(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port)
+static ssize_t lwip_sendto_fd(int fd, const void *buf, size_t len, const struct nf_ip *ip,
+			      uint16_t port)
 {
-	struct sockaddr_in sa = to_sa(ip, port);
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sa(ip, port, &ss);
 
-	return lwip_sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa));
+	return lwip_sendto(fd, buf, len, 0, (struct sockaddr *)&ss, sl);
 }
 
 #ifdef NF_TREE_LWIP_2_0
@@ -388,6 +412,12 @@ static int lwip_probe(struct nf_stack *st, struct nf_probe *out)
 	return nf_probe_read(out);
 }
 
+static int lwip_probe_ip6(struct nf_stack *st, struct nf_probe_ip6 *out)
+{
+	(void)st;
+	return nf_probe_read_ip6(out);
+}
+
 #define RX_SELECT lwip_select
 #ifndef NF_TREE_LWIP_2_0 /* 2.0.x: no lwip_poll(); device.rx_wait = poll is refused for it */
 #define RX_POLL lwip_poll
@@ -442,6 +472,7 @@ const struct nf_stack_ops nf_stack_lwip = {
     .setsockopt = lwip_setsockopt,
     .sockopts = sockopts,
     .probe = lwip_probe,
+    .probe_ip6 = lwip_probe_ip6,
     .link_counts = lwip_link_counts,
     .select_rd = rx_select_rd,
     .poll_rd = rx_poll_rd,

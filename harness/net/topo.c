@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -50,7 +51,9 @@ out:
 	return rc;
 }
 
-static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr)
+/* cidr on ifindex; IPv6 without duplicate address detection (the AP's
+ * own address is there at once, as a router's configured one is) */
+static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr, int family)
 {
 	struct rtnl_addr *a = rtnl_addr_alloc();
 	struct nl_addr *local = NULL;
@@ -58,10 +61,12 @@ static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr)
 
 	if (!a)
 		return -ENOMEM;
-	rc = nl_addr_parse(cidr, AF_INET, &local);
+	rc = nl_addr_parse(cidr, family, &local);
 	if (rc >= 0) {
 		rtnl_addr_set_ifindex(a, ifindex);
 		rtnl_addr_set_local(a, local);
+		if (family == AF_INET6)
+			rtnl_addr_set_flags(a, IFA_F_NODAD);
 		rc = rtnl_addr_add(sk, a, 0);
 	}
 	nl_addr_put(local);
@@ -133,11 +138,34 @@ static int make_ns(const char *name, int *fd, struct nf_undo *u)
 
 static int quiet_ns(int nsfd)
 {
-	/* no IPv6 chatter on the AP's LAN: the device speaks IPv4 */
+	/* no IPv6 chatter on the AP's LAN unless the scenario speaks it: then
+	 * only the interfaces named in if_ip6() have it (a new one inherits
+	 * default's) */
 	int rc = nf_netns_sysctl(nsfd, "/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
 	if (!rc)
 		rc = nf_netns_sysctl(nsfd, "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
 	return rc == -ENOENT ? 0 : rc; /* a kernel without IPv6 */
+}
+
+/* IPv6 on one interface: the AP's bridge (a router: no SLAAC from its own
+ * advertisements) or a kernel device's port (a host: SLAAC, one DAD probe) */
+static int if_ip6(int nsfd, const char *ifname, bool host)
+{
+	static const char *const router[][2] = {
+	    {"accept_ra", "0"}, {"autoconf", "0"}, {"disable_ipv6", "0"}};
+	static const char *const station[][2] = {{"accept_ra", "1"},     {"autoconf", "1"},
+						 {"accept_dad", "1"},    {"dad_transmits", "1"},
+						 {"disable_ipv6", "0"}};
+	const char *const(*set)[2] = host ? station : router;
+	size_t n = host ? sizeof(station) / sizeof(station[0]) : sizeof(router) / sizeof(router[0]);
+	char path[128];
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, set[i][0]);
+		rc = nf_netns_sysctl(nsfd, path, set[i][1]);
+	}
+	return rc;
 }
 
 static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, unsigned errlen)
@@ -188,6 +216,8 @@ static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, un
 	}
 	int lo = nf_nl_ifindex(dnl, "lo"), dev = nf_nl_ifindex(dnl, d->dev_if);
 	rc = (lo < 0 || dev < 0) ? -ENODEV : nf_nl_set_up(dnl, lo, true);
+	if (!rc && (t->flags & NF_TOPO_KERNEL_IP6))
+		rc = if_ip6(d->nsfd, d->dev_if, true);
 	if (!rc)
 		rc = nf_nl_set_up(dnl, dev, true);
 	nl_socket_free(dnl);
@@ -196,8 +226,8 @@ static int add_device(struct nf_topo *t, int i, struct nf_undo *u, char *err, un
 	return rc;
 }
 
-int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, struct nf_undo *u,
-		  char *err, unsigned errlen)
+int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, unsigned flags,
+		  struct nf_undo *u, char *err, unsigned errlen)
 {
 	struct rtnl_link *br;
 	int rc, lo;
@@ -206,7 +236,8 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, 
 	snprintf(t->runid, sizeof(t->runid), "%s", runid);
 	snprintf(t->ap_ns, sizeof(t->ap_ns), NF_NETNS_PREFIX "%s-ap", runid);
 	t->ndev = ndev;
-	t->isolate = isolate;
+	t->isolate = flags & NF_TOPO_ISOLATE;
+	t->flags = flags;
 	rc = make_ns(t->ap_ns, &t->ap_nsfd, u);
 	if (rc) {
 		snprintf(err, errlen, "namespace %s: %s", t->ap_ns, strerror(-rc));
@@ -235,7 +266,9 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, 
 	lo = nf_nl_ifindex(t->ap_nl, "lo");
 	rc = (t->br_ifindex < 0 || lo < 0) ? -ENODEV : nf_nl_set_up(t->ap_nl, lo, true);
 	if (!rc)
-		rc = add_addr(t->ap_nl, t->br_ifindex, NF_AP_CIDR);
+		rc = add_addr(t->ap_nl, t->br_ifindex, NF_AP_CIDR, AF_INET);
+	if (!rc && (flags & NF_TOPO_IP6) && !(rc = if_ip6(t->ap_nsfd, NF_BRIDGE, false)))
+		rc = add_addr(t->ap_nl, t->br_ifindex, NF_AP_CIDR6, AF_INET6);
 	if (!rc)
 		rc = nf_nl_set_up(t->ap_nl, t->br_ifindex, true);
 	if (rc) {

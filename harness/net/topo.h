@@ -32,13 +32,18 @@ struct nf_topo {
 	int br_ifindex;
 	int ndev;
 	bool isolate; /* AP ports isolated from each other (ap.isolate) */
+	unsigned flags; /* NF_TOPO_* */
 	struct nf_topo_dev dev[NF_MAX_DEVICES];
 };
 
+#define NF_TOPO_ISOLATE 1u    /* ap.isolate */
+#define NF_TOPO_IP6 2u        /* IPv6 on the AP's LAN: the bridge's NF_AP_CIDR6 */
+#define NF_TOPO_KERNEL_IP6 4u /* and in the devices' kernels (stack linux: SLAAC) */
+
 /* Builds it all with every step's undo in u. AP ports start down (the AP
  * is off). 0 or -errno with a message. */
-int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, bool isolate, struct nf_undo *u,
-		  char *err, unsigned errlen);
+int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, unsigned flags,
+		  struct nf_undo *u, char *err, unsigned errlen);
 
 /* Takes device i's AP-side port up or down. 0 or -errno. */
 int nf_topo_ap_port(struct nf_topo *t, int i, bool up);

@@ -115,7 +115,19 @@ enum nf_csv_src {
 	X(cpu_pressure, S_PRESSURE, 0) \
 	X(app_1, S_REPORT, NF_R_app_1) \
 	X(app_2, S_REPORT, NF_R_app_2) \
-	X(app_3, S_REPORT, NF_R_app_3)
+	X(app_3, S_REPORT, NF_R_app_3) \
+	X(ip_family, S_REPORT, NF_R_ip_family) \
+	X(dad_ms, S_SINCE_UP, NF_R_t_ip6) \
+	X(ip6_state, S_REPORT, NF_R_ip6_state) \
+	X(ip6_addrs, S_REPORT, NF_R_ip6_addrs) \
+	X(nd6_neighbors, S_REPORT, NF_R_nd6_neighbors) \
+	X(nd6_incomplete, S_REPORT, NF_R_nd6_incomplete) \
+	X(nd6_dests, S_REPORT, NF_R_nd6_dests) \
+	X(nd6_routers, S_REPORT, NF_R_nd6_routers) \
+	X(nd6_prefixes, S_REPORT, NF_R_nd6_prefixes) \
+	X(mld6_groups, S_REPORT, NF_R_mld6_groups) \
+	X(nd6_queue, S_REPORT, NF_R_nd6_queue) \
+	X(ip6_reass, S_REPORT, NF_R_ip6_reass)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

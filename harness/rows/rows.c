@@ -48,6 +48,12 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_T_START] = NF_COL_t_start_ms,
     [C_PRESSURE] = NF_COL_cpu_pressure,
     [C_WEIGHT] = NF_COL_COUNT, /* derived: 1, until folded */
+    [C_ND6_NEIGH] = NF_COL_nd6_neighbors,
+    [C_ND6_DESTS] = NF_COL_nd6_dests,
+    [C_ND6_ROUTERS] = NF_COL_nd6_routers,
+    [C_ND6_PREFIXES] = NF_COL_nd6_prefixes,
+    [C_MLD6] = NF_COL_mld6_groups,
+    [C_ND6_QUEUE] = NF_COL_nd6_queue,
 };
 
 /* the columns that hold a word, read as its index in their list */

@@ -45,6 +45,12 @@ enum nf_col {
 	C_T_START,
 	C_PRESSURE, /* cpu_pressure: the machine's, per mille */
 	C_WEIGHT,   /* derived: the cycles the row stands for (1 unless folded) */
+	C_ND6_NEIGH,   /* device.ip6: nd6_neighbors */
+	C_ND6_DESTS,   /* nd6_dests */
+	C_ND6_ROUTERS, /* nd6_routers */
+	C_ND6_PREFIXES, /* nd6_prefixes */
+	C_MLD6,        /* mld6_groups */
+	C_ND6_QUEUE,   /* nd6_queue */
 	C_NCOLS
 };
 

@@ -36,6 +36,9 @@ static const enum fold_how how[C_NCOLS] = {
     [C_TLS_PEAK] = F_MAX,    [C_PROGRESS] = F_FIRST,     [C_REBOOTS] = F_FIRST,
     [C_HEAP_CLOSING] = F_HEAP, [C_UP_MS] = F_FIRST,      [C_T_START] = F_FIRST,
     [C_PRESSURE] = F_MEAN,   [C_WEIGHT] = F_SUM,
+    /* IPv6's tables are judged as the pools are: by block minima */
+    [C_ND6_NEIGH] = F_MIN,   [C_ND6_DESTS] = F_MIN,      [C_ND6_ROUTERS] = F_MIN,
+    [C_ND6_PREFIXES] = F_MIN, [C_MLD6] = F_MIN,          [C_ND6_QUEUE] = F_MIN,
 };
 
 /* the columns two rows must agree on to be one */

@@ -49,8 +49,30 @@ static int device_binary(char *bin, size_t len, char *err, size_t errlen)
 struct dev_args {
 	char *argv[MAX_ARGS];
 	char client[48], mac[24], ka[24], pub[24], to[24], lim[16], qos[4], port[8], addr[32];
-	char impair[400], inflight[8], payload[8];
+	char impair[400], inflight[8], payload[8], addr6[64];
 };
+
+/* device.ip6 and device.prefer: the IPv6 addressing, the AP's address as
+ * the DNS server over IPv6 (for a device no router advertisement names
+ * one to: static, and the kernel's) */
+static int ip6_args(const struct nf_scenario *sc, int i, struct dev_args *a, int k)
+{
+	if (!nf_scenario_ip6(sc))
+		return k;
+	a->argv[k++] = "--ip6";
+	a->argv[k++] = (char *)sc->ip6;
+	a->argv[k++] = "--dns6";
+	a->argv[k++] = NF_AP_ADDR6;
+	a->argv[k++] = "--prefer";
+	a->argv[k++] = sc->prefer == NF_PREFER_IP6 ? "ip6" : "ip4";
+	if (strcmp(sc->ip6, "static") == 0) {
+		nf_static_cidr6(i, a->addr6, sizeof(a->addr6));
+		*strchr(a->addr6, '/') = '\0'; /* the device takes the address; a /64 */
+		a->argv[k++] = "--address6";
+		a->argv[k++] = a->addr6;
+	}
+	return k;
+}
 
 static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 {
@@ -112,6 +134,7 @@ static void device_args(struct run *r, int i, char *bin, struct dev_args *a)
 		for (size_t j = 0; j < sizeof(tls) / sizeof(tls[0]); j++)
 			a->argv[k++] = tls[j];
 	}
+	k = ip6_args(sc, i, a, k);
 	if (strcmp(sc->ip, "static") == 0) {
 		a->argv[k++] = "--address";
 		a->argv[k++] = a->addr;

@@ -248,7 +248,10 @@ static int start_network(struct run *r, char *err, size_t len)
 {
 	/* boards (device.kind = external) bring their own stacks: no device namespaces */
 	int ndev = r->sc->kind == NF_KIND_EXTERNAL ? 0 : (int)r->sc->count;
-	int rc = nf_topo_build(&r->topo, r->runid, ndev, r->sc->isolate, &r->undo, err, len);
+	unsigned flags = (r->sc->isolate ? NF_TOPO_ISOLATE : 0) |
+			 (nf_scenario_ip6(r->sc) ? NF_TOPO_IP6 : 0) |
+			 (nf_scenario_ip6(r->sc) && !strcmp(r->sc->stack, "linux") ? NF_TOPO_KERNEL_IP6 : 0);
+	int rc = nf_topo_build(&r->topo, r->runid, ndev, flags, &r->undo, err, len);
 
 	if (rc)
 		return rc;
@@ -257,8 +260,8 @@ static int start_network(struct run *r, char *err, size_t len)
 					      NF_BROKER_NAME, &r->certs, err, len)) < 0)
 		return rc;
 	rc = nf_services_start(&r->svc, &r->topo, r->dir, (int)r->sc->port, (int)r->sc->tls_port,
-			       r->sc->tls ? &r->certs : NULL, SERVICE_TIMEOUT_MS, &r->undo, err,
-			       len);
+			       r->sc->tls ? &r->certs : NULL, r->sc->ip6, SERVICE_TIMEOUT_MS,
+			       &r->undo, err, len);
 	if (rc)
 		return rc;
 	r->ap = (struct nf_ap){.ops = nf_ap_find(r->sc->backend), .topo = &r->topo, .sc = r->sc,

@@ -44,6 +44,8 @@ enum nf_kind { NF_KIND_SIMULATED, NF_KIND_EXTERNAL };
 enum nf_telemetry { NF_TELEMETRY_MQTT, NF_TELEMETRY_SERIAL };
 enum nf_ap_off { NF_AP_OFF_DISABLE, NF_AP_OFF_DEAUTH };
 enum nf_ap_driver { NF_DRIVER_WIRED, NF_DRIVER_NL80211 };
+enum nf_prefer { NF_PREFER_IP4, NF_PREFER_IP6 };
+
 
 /* device.kind = external: board i's entry in a comma list (board.clients,
  * board.serial) into out; -ENOENT when the list has no entry i */
@@ -86,6 +88,8 @@ struct nf_scenario {
 	int64_t on_crash; /* enum nf_on_crash */
 	char sockopts[96];
 	char ip[8];
+	char ip6[8];     /* off | slaac | dhcp6 | static, passed as written */
+	int64_t prefer;  /* enum nf_prefer: the family a dual-stack device connects over */
 	int64_t keepalive_ms, publish_interval_ms;
 	int64_t qos;
 	char threads[16], rx_wait[16]; /* passed to the device as written */
@@ -151,5 +155,11 @@ void nf_scenario_key(size_t i, const char **section, const char **name, const ch
 /* every key with its default, range and help; man: as troff (.TP entries)
  * for netflap-scenario(5), from the same table */
 void nf_scenario_print_keys(FILE *f, bool man);
+
+/* the scenario's device speaks IPv6 (device.ip6 not off) */
+static inline bool nf_scenario_ip6(const struct nf_scenario *sc)
+{
+	return sc->ip6[0] && sc->ip6[0] != 'o'; /* "off" */
+}
 
 #endif

@@ -257,6 +257,61 @@ static int validate_client(const struct nf_scenario *sc, const char *where, char
 	return 0;
 }
 
+/* 1 when word is an item of the comma list (a manifest's ipv6=) */
+static int list_has(const char *list, const char *word)
+{
+	char item[32];
+
+	for (int i = 0; nf_scenario_board_item(list, i, item, sizeof(item)) == 0; i++)
+		if (strcmp(item, word) == 0)
+			return 1;
+	return 0;
+}
+
+/* device.ip, device.ip6, device.prefer: a device has an address to reach
+ * the broker with, and its stack can take the IPv6 addressing asked (the
+ * manifest's ipv6=, what the stack's options build) */
+static int validate_ip6(const struct nf_scenario *sc, const char *where, char *err, size_t errlen)
+{
+	bool v6 = nf_scenario_ip6(sc), v4 = strcmp(sc->ip, "off") != 0;
+	char modes[64] = "", ver[32] = "";
+
+	if (!v4 && !v6)
+		return nf_scenario_errf(err, errlen,
+					"%s: device.ip = off needs device.ip6 (slaac, dhcp6 or static): "
+					"the device would have no address", where);
+	if (sc->prefer == NF_PREFER_IP6 && !v6)
+		return nf_scenario_errf(err, errlen, "%s: device.prefer = ip6 needs device.ip6",
+					where);
+	if (!v6)
+		return 0;
+	if (sc->kind == NF_KIND_EXTERNAL)
+		return nf_scenario_errf(err, errlen,
+					"%s: device.ip6 = %s: a board's IPv6 is not judged yet "
+					"(device.kind = external runs IPv4)", where, sc->ip6);
+	if (strcmp(sc->stack, "linux") == 0) {
+		if (strcmp(sc->ip6, "dhcp6") == 0)
+			return nf_scenario_errf(err, errlen,
+						"%s: device.ip6 = dhcp6: stack linux is the kernel, which "
+						"has no DHCPv6 client; use slaac or static", where);
+		return 0;
+	}
+	nf_stack_field(sc->stack, "lwip", ver, sizeof(ver));
+	if (nf_stack_field(sc->stack, "ipv6", modes, sizeof(modes)) < 0 || !strcmp(modes, "off"))
+		return nf_scenario_errf(err, errlen,
+					"%s: device.ip6 = %s: stack '%s' (lwIP %s) is built without "
+					"IPv6 (its options have LWIP_IPV6 0, or the release is older "
+					"than netflap's IPv6 port, lwIP 2.1)", where, sc->ip6, sc->stack,
+					ver[0] ? ver : "?");
+	if (!list_has(modes, sc->ip6))
+		return nf_scenario_errf(err, errlen,
+					"%s: device.ip6 = %s: stack '%s' (lwIP %s) has IPv6 for %s "
+					"only (dhcp6 needs LWIP_IPV6_DHCP6, slaac "
+					"LWIP_IPV6_AUTOCONFIG)", where, sc->ip6, sc->stack,
+					ver[0] ? ver : "?", modes);
+	return 0;
+}
+
 int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 {
 	const char *where = sc->path[0] ? sc->path : "scenario";
@@ -282,5 +337,7 @@ int nf_scenario_validate(const struct nf_scenario *sc, char *err, size_t errlen)
 		rc = validate_release(sc, where, err, errlen);
 	if (!rc)
 		rc = validate_client(sc, where, err, errlen);
+	if (!rc)
+		rc = validate_ip6(sc, where, err, errlen);
 	return rc ? rc : validate_ap(sc, where, err, errlen);
 }

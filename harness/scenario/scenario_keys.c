@@ -22,7 +22,9 @@ static const char *const w_tls_heap[] = {"separate", "lwip", NULL};
 static const char *const w_tls_free[] = {"always", "skip_on_error", NULL};
 static const char *const w_tls_cert[] = { /* enum nf_tls_cert */
     "good", "wrong_name", "expired", "untrusted", NULL};
-static const char *const w_ip[] = {"dhcp", "static", NULL};
+static const char *const w_ip[] = {"dhcp", "static", "off", NULL};
+static const char *const w_ip6[] = {"off", "slaac", "dhcp6", "static", NULL};
+static const char *const w_prefer[] = {"ip4", "ip6", NULL}; /* enum nf_prefer */
 static const char *const w_qos[] = {"0", "1", NULL}; /* index = value */
 static const char *const w_onoff[] = {"off", "on", NULL};
 static const char *const w_on_crash[] = {"stop", "restart", NULL}; /* enum nf_on_crash */
@@ -119,7 +121,13 @@ const struct nf_key nf_scenario_keys[] = {
      "app the stack was built with (scripts/add-stack.sh --app; device/app/nf_app.h)"},
     {"device", "socket_limit", T_INT, F(socket_limit), 0, "0", 0, 38, NULL,
      "usable lwIP socket slots, 0 = all 38 (the field report's shrunken table)"},
-    {"device", "ip", T_TEXT, S(ip), "dhcp", 0, 0, w_ip, "addressing: dhcp or static"},
+    {"device", "ip", T_TEXT, S(ip), "dhcp", 0, 0, w_ip,
+     "IPv4 addressing: dhcp, static, or off (an IPv6-only device, with device.ip6)"},
+    {"device", "ip6", T_TEXT, S(ip6), "off", 0, 0, w_ip6,
+     "IPv6 addressing: off, slaac (router advertisements), dhcp6 (SLAAC with stateless "
+     "DHCPv6 for the DNS server, the one lwIP has), or static (fd6e:666c:6170::100:N/64)"},
+    {"device", "prefer", T_WORD, F(prefer), 0, "ip4", 0, 0, w_prefer,
+     "dual-stack: the family the broker connect uses (the other when it has no address)"},
     {"device", "keepalive", T_DUR, F(keepalive_ms), 0, "10s", 1000, 65535000, NULL,
      "MQTT keepalive (whole seconds)"},
     {"device", "publish_interval", T_DUR, F(publish_interval_ms), 0, "1s", 0, DAY, NULL,

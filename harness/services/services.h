@@ -20,18 +20,20 @@ struct nf_services {
 	pid_t mosquitto, dnsmasq, dhcpd; /* dnsmasq: DNS only; dhcpd: dnsmasq, DHCP only */
 	int nsfd, port, tls_port; /* tls_port 0: no TLS listener */
 	char run_dir[PATH_MAX], conf[PATH_MAX + 32], hosts[PATH_MAX + 32];
+	char ip6[8]; /* device.ip6 (slaac, dhcp6, static), "" without IPv6 */
 };
 
 enum nf_service { NF_SVC_BROKER, NF_SVC_DNS, NF_SVC_DHCP };
 
-/* Writes configs, starts both, registers their stops in u, and returns
+/* Writes configs, starts both (with ip6 other than NULL or "off": router
+ * advertisements, AAAA and IPv6 listeners too), registers their stops in u, and returns
  * once the broker accepts a connection (on both listeners) and dnsmasq
  * answers a DNS query (bounded by timeout_ms). tls: mosquitto also
  * listens on tls_port with those certificates (NULL: plain only). 0 or
  * -errno with a message. */
 int nf_services_start(struct nf_services *sv, const struct nf_topo *t, const char *run_dir,
-		      int port, int tls_port, const struct nf_certs *tls, int timeout_ms,
-		      struct nf_undo *u, char *err, unsigned errlen);
+		      int port, int tls_port, const struct nf_certs *tls, const char *ip6,
+		      int timeout_ms, struct nf_undo *u, char *err, unsigned errlen);
 
 /* The broker stopped (its clients get FIN) or started again, answering
  * before this returns (broker_restart). 0 or -errno with a message. */

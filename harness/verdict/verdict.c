@@ -18,6 +18,7 @@ static const char *const class_names[NF_NCLASSES] = {
     [NF_SLOWDOWN] = "reconnect slowdown", [NF_TLS_HEAP_LEAK] = "TLS heap leak",
     [NF_CRASH] = "device crash",          [NF_CLOSING_HOLD] = "closing hold",
     [NF_TLS_UNVERIFIED] = "TLS certificate not verified",
+    [NF_ND6_GROWTH] = "neighbour-discovery growth",
     [NF_LATE_RELEASE] = "late release",   [NF_SLOW] = "slow reconnect",
 };
 
@@ -251,6 +252,7 @@ void nf_verdict_compute(const struct nf_rows *rows, const struct nf_verdict_cfg 
 		nf_vd_heap(v, d, s, cfg->settle_cycles, cfg->stall_cycles, p);
 		tls_heap_leak(v, d, s, cfg->settle_cycles, p);
 		tls_unverified(v, d, s, cfg->bad_cert);
+		nf_vd_ip6(v, d, s, cfg->settle_cycles, p);
 		nf_vd_status(v, d, s, cfg->settle_cycles, cfg->stall_cycles);
 		nf_vd_slowdown(v, d, rows, cfg->settle_cycles, last, &fleet);
 		nf_verdict_link(v, d, s, first);

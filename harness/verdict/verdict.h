@@ -36,6 +36,7 @@ enum nf_class {
 	NF_CRASH,
 	NF_CLOSING_HOLD,
 	NF_TLS_UNVERIFIED,
+	NF_ND6_GROWTH, /* device.ip6: neighbour discovery's tables grow */
 	NF_LATE_RELEASE, /* a note */
 	NF_SLOW,         /* a note */
 	NF_NCLASSES
@@ -52,7 +53,8 @@ enum nf_class {
 	X(folded_into_cause, "a finding said in the finding of its cause (a stall where a leak ran out; NETCONN or PBUF_POOL growing with kept slots)") \
 	X(heap_held_by_closing_pcbs, "a heap fall no larger than the send buffers of closing pcbs piling up with it (rows without heap_closing)") \
 	X(connack_after_carrier_kept, "CONNACK times after a fault that kept the carrier (keepalive and backoff, not the stack), left out of the slowdown") \
-	X(slowed_with_fleet, "a device's slowdown that the whole fleet shared: judged once, for the fleet")
+	X(slowed_with_fleet, "a device's slowdown that the whole fleet shared: judged once, for the fleet") \
+	X(nd6_aged, "an IPv6 table's rise that came back down: entries aging out on their timers (a neighbour's reachable time, a router's or prefix's lifetime), not kept per reconnect")
 enum nf_exempt {
 #define NF_X(name, why) NF_EX_##name,
 	NF_EXEMPTIONS(NF_X)

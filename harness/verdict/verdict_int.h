@@ -54,6 +54,9 @@ int64_t nf_vd_stall_start(const struct nf_series *s, int64_t settle, int64_t k);
 /* the judgements outside verdict.c */
 void nf_vd_heap(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		int64_t stall_cycles, struct pt *p);
+/* device.ip6: neighbour discovery's and MLD's tables (verdict_ip6.c) */
+void nf_vd_ip6(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
+	       struct pt *p);
 void nf_vd_status(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 		  int64_t stall_cycles);
 struct thirds {

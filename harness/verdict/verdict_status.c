@@ -15,7 +15,8 @@ static bool under_way(const struct nf_series *s, size_t i)
 {
 	int st = nf_status_parse(s->status[i]);
 	return s->v[i][C_PROGRESS] == 1 && (nf_status_is_under_way(s->status[i]) ||
-					    st == NF_ST_timeout || st == NF_ST_dhcp_timeout);
+					    st == NF_ST_timeout || st == NF_ST_dhcp_timeout ||
+					    st == NF_ST_ip6_timeout);
 }
 
 static bool crashed(const struct nf_series *s, size_t i)

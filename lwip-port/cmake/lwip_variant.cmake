@@ -113,6 +113,37 @@ function(_netflap_unittests name tree)
   endif()
 endfunction()
 
+# The IPv6 addressing a stack's device can take, from its options as lwIP's
+# opt.h completes them: "static,slaac[,dhcp6]", or "off" without LWIP_IPV6
+# or before 2.1 (netflap's IPv6 port follows addresses through 2.1's netif
+# extended status callback). The manifest's ipv6= (scenario check reads it).
+function(_netflap_ipv6_modes out gen tree version)
+  set(${out} off PARENT_SCOPE)
+  if(version VERSION_LESS 2.1)
+    return()
+  endif()
+  set(extra)
+  foreach(d IN LISTS stack_includes) # the caller's
+    list(APPEND extra -I${d})
+  endforeach()
+  file(WRITE "${gen}/nf_ipv6_modes.c" "#include \"lwip/opt.h\"\n")
+  execute_process(
+    COMMAND ${CMAKE_C_COMPILER} -E -dM -x c -I${gen} -I${NETFLAP_PORT_DIR}/include
+            -I${tree}/src/include ${extra} ${gen}/nf_ipv6_modes.c
+    RESULT_VARIABLE rc OUTPUT_VARIABLE defs ERROR_QUIET)
+  if(NOT rc EQUAL 0 OR NOT defs MATCHES "#define LWIP_IPV6 1\n")
+    return()
+  endif()
+  set(m static)
+  if(defs MATCHES "#define LWIP_IPV6_AUTOCONFIG (1|LWIP_IPV6)\n")
+    string(APPEND m ",slaac")
+    if(defs MATCHES "#define LWIP_IPV6_DHCP6 1\n")
+      string(APPEND m ",dhcp6")
+    endif()
+  endif()
+  set(${out} ${m} PARENT_SCOPE)
+endfunction()
+
 function(netflap_lwip_stack name)
   cmake_parse_arguments(V "" "TREE;OPTIONS;HOOKS;ORIGIN;UNITTESTS" "PATCHES;INCLUDES;APPS" ${ARGN})
   if(NOT name MATCHES "^[a-z0-9][a-z0-9_-]*$" OR name STREQUAL "linux")
@@ -174,6 +205,7 @@ function(netflap_lwip_stack name)
   _netflap_sockets_priv("${tree}" "${gen}" "${name}")
   _netflap_write_opts("${gen}" "${name}" "${opts}" "${hooks}" "${version}")
   _netflap_check_opts("${gen}" "${tree}" "${name}")
+  _netflap_ipv6_modes(ipv6_modes "${gen}" "${tree}" "${version}")
   # lwIP's own unit tests: built, absent from the tree, or skipped (they did
   # not compile against it: add-stack says why); the manifest says which
   if(V_UNITTESTS)
@@ -209,9 +241,9 @@ function(netflap_lwip_stack name)
   endforeach()
   set_property(GLOBAL PROPERTY NETFLAP_STACK_ALTCP_TLS_${name} ${tls_srcs})
   add_library(lwip_${name} STATIC
-    ${lwipcore_SRCS} ${lwipcore4_SRCS} ${lwipapi_SRCS} ${tree}/src/netif/ethernet.c
+    ${lwipcore_SRCS} ${lwipcore4_SRCS} ${lwipcore6_SRCS} ${lwipapi_SRCS} ${tree}/src/netif/ethernet.c
     ${mqtt_src}
-    ${NETFLAP_PORT_DIR}/sys_arch.c ${NETFLAP_PORT_DIR}/probe.c)
+    ${NETFLAP_PORT_DIR}/sys_arch.c ${NETFLAP_PORT_DIR}/probe.c ${NETFLAP_PORT_DIR}/probe_ip6.c)
   # the generated lwipopts.h comes first: it is the one lwIP's opt.h finds
   target_include_directories(lwip_${name} BEFORE PUBLIC ${gen})
   target_include_directories(lwip_${name} PUBLIC ${NETFLAP_PORT_DIR}/include)
@@ -222,7 +254,7 @@ function(netflap_lwip_stack name)
   if(NOT NETFLAP_LWIP_ONLY) # altcp_tls's headers (2.2 on) include mbedTLS's
     target_link_libraries(lwip_${name} PUBLIC nf_mbedtls)
   endif()
-  set_source_files_properties(${NETFLAP_PORT_DIR}/sys_arch.c ${NETFLAP_PORT_DIR}/probe.c
+  set_source_files_properties(${NETFLAP_PORT_DIR}/sys_arch.c ${NETFLAP_PORT_DIR}/probe.c ${NETFLAP_PORT_DIR}/probe_ip6.c
     TARGET_DIRECTORY lwip_${name} PROPERTIES COMPILE_OPTIONS "${NETFLAP_WARNINGS}")
   set_property(GLOBAL APPEND PROPERTY NETFLAP_STACKS ${name})
 

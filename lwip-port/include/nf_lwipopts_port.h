@@ -73,6 +73,23 @@
 #define NF_ADDED_LWIP_NETIF_STATUS_CALLBACK "LWIP_NETIF_STATUS_CALLBACK 1 (lease events)"
 #endif
 
+/* IPv6: the device follows its addresses' states (DAD done) through the
+ * netif extended status callback (2.1 on) */
+#if defined(LWIP_IPV6) && LWIP_IPV6 && !defined(NF_TREE_LWIP_2_0) &&                             \
+	(!defined(LWIP_NETIF_EXT_STATUS_CALLBACK) || !LWIP_NETIF_EXT_STATUS_CALLBACK)
+#undef LWIP_NETIF_EXT_STATUS_CALLBACK
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 1
+#define NF_ADDED_LWIP_NETIF_EXT_STATUS_CALLBACK "LWIP_NETIF_EXT_STATUS_CALLBACK 1 (IPv6 address states: DAD done)"
+#endif
+
+/* 64-bit host pointers: lwIP's IPv6 reassembly keeps a pointer in the
+ * fragment header's 8 bytes unless it copies the header aside */
+#if defined(LWIP_IPV6) && LWIP_IPV6 && (!defined(IPV6_FRAG_COPYHEADER) || !IPV6_FRAG_COPYHEADER)
+#undef IPV6_FRAG_COPYHEADER
+#define IPV6_FRAG_COPYHEADER 1
+#define NF_ADDED_IPV6_FRAG_COPYHEADER "IPV6_FRAG_COPYHEADER 1 (the host's 8-byte pointers do not fit IPv6's fragment header)"
+#endif
+
 /* Statistics change no behaviour: the probe needs them, so they are set
  * whatever the stack's file says. STATS_DISPLAY gives the pools names. */
 #if !defined(LWIP_STATS) || LWIP_STATS != 1

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define NF_PROBE_MAX_POOLS 32
+#define NF_PROBE_MAX_POOLS 48
 
 struct nf_pool_stat {
 	const char *name; /* lwIP's pool name, e.g. "NETCONN", "TCP_PCB" */
@@ -40,6 +40,28 @@ struct nf_probe {
 	size_t npools;
 	struct nf_pool_stat pools[NF_PROBE_MAX_POOLS];
 };
+
+/* What IPv6 holds on the device's netif (the default one): its addresses
+ * and what neighbour discovery and MLD keep. */
+struct nf_probe_ip6 {
+	int addrs;      /* addresses not invalid, link-local included */
+	int state;      /* the first global (not link-local) address: NF_IP6_* */
+	int neighbors;  /* neighbour cache entries in use */
+	int incomplete; /* of them, still resolving (packets may wait in the ND6 queue) */
+	int dests;      /* destination cache entries */
+	int routers;    /* default routers */
+	int prefixes;   /* on-link prefixes */
+	int mld_groups; /* MLD groups joined (the MLD6_GROUP pool) */
+	int nd6_queue;  /* packets queued for unresolved neighbours (ND6_QUEUE pool) */
+	int reass;      /* IPv6 reassemblies under way (IP6_REASSDATA pool) */
+};
+
+/* an address's state, one scale for lwIP and the kernel */
+enum { NF_IP6_NONE, NF_IP6_TENTATIVE, NF_IP6_PREFERRED, NF_IP6_DEPRECATED, NF_IP6_DUPLICATED };
+
+/* Reads them under the core lock. 0, -ENOTSUP (a stack built without
+ * LWIP_IPV6), -ENODEV (no netif but loopback). */
+int nf_probe_read_ip6(struct nf_probe_ip6 *out);
 
 /* Reads the figures under the core lock. 0 or -errno. */
 int nf_probe_read(struct nf_probe *out);

@@ -25,6 +25,7 @@
 #ifndef NETFLAP_PROFILE_ESP_H
 #define NETFLAP_PROFILE_ESP_H
 
+#define NF_PROFILE_IPV4_ONLY 1 /* what netflap's esp runs were judged with */
 #include "heap.h"
 
 #define ESP_LWIP 1

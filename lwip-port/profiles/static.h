@@ -53,7 +53,6 @@
 
 /* Protocols */
 #define LWIP_IPV4 1
-#define LWIP_IPV6 0
 #define LWIP_ARP 1
 #define LWIP_ETHERNET 1
 #define LWIP_ICMP 1
@@ -72,6 +71,26 @@
 #define TCP_SND_BUF (8 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 #define SO_REUSE 1
+
+/* IPv6, dual-stack (device.ip6; off by default, when the device makes no
+ * address and sends nothing): SLAAC from router advertisements, their DNS
+ * servers (RDNSS), MLD, router solicitations, and stateless DHCPv6 (the
+ * one lwIP 2.1 and 2.2 have: options such as the DNS server; addresses
+ * stay SLAAC's). The neighbour cache, destination cache, router and
+ * prefix lists keep lwIP's sizes. The esp profile keeps IPv4 only. */
+#ifndef NF_PROFILE_IPV4_ONLY
+#define LWIP_IPV6 1
+#define LWIP_IPV6_AUTOCONFIG 1
+#define LWIP_IPV6_MLD 1
+#define LWIP_IPV6_SEND_ROUTER_SOLICIT 1
+#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS 1
+#ifndef NF_TREE_LWIP_2_0
+#define LWIP_IPV6_DHCP6 1
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* address state changes: DAD done */
+#endif
+#else
+#define LWIP_IPV6 0
+#endif
 
 /* Interfaces: loopback for the regression suite, link and status
  * callbacks for carrier-driven reconnects. */

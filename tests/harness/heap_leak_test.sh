@@ -21,13 +21,7 @@ set -uo pipefail
 src=$1 lwip=$2 work=$3
 . "$src/tests/lib/netns.sh"
 nf_need_root
-rm -rf "$work"
-mkdir -p "$work"
-nf_defer "rm -rf $work"
-cmake -S "$src" -B "$work/build" -DNETFLAP_LWIP_DIR="$lwip" -DNETFLAP_STACKS_DIR="$work/no-stacks" \
-	-DNETFLAP_CUSTOM_PATCH="$src/tests/lwip/custom/heap-leak-96.patch" >"$work/configure.log" 2>&1 &&
-	cmake --build "$work/build" --target netflap netflap-device netflap-device-custom \
-		-j "$(nproc)" >"$work/build.log" 2>&1 || nf_fail "building the heap-leak stack: $(tail -5 "$work/build.log")"
+nf_custom_stack "$src" "$lwip" "$work" "$src/tests/lwip/custom/heap-leak-96.patch"
 nf=$work/build/netflap
 "$nf" run "$src/scenarios/fixed-quick.scn" --set device.stack=custom --set run.loops=400 \
 	--set run.stop_on_stall=on --set verdict.stall_cycles=3 \

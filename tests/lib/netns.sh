@@ -164,3 +164,18 @@ nf_nothing_left() {
 	! ip netns list | grep -q "netflap-$id" || nf_fail "namespaces of run $id left: $(ip netns list | grep "netflap-$id")"
 	! pgrep -f "netflap-$id|$1" >/dev/null || nf_fail "processes of run $id left: $(pgrep -af "netflap-$id|$1")"
 }
+
+# nf_custom_stack SOURCE_DIR LWIP_DIR WORK_DIR PATCH: netflap and its
+# `custom` stack (lwIP with PATCH) built in WORK_DIR/build, a folder of the
+# test's own removed at its end
+nf_custom_stack() {
+	local src=$1 lwip=$2 work=$3 patch=$4
+	rm -rf "$work"
+	mkdir -p "$work"
+	nf_defer "rm -rf $work"
+	cmake -S "$src" -B "$work/build" -DNETFLAP_LWIP_DIR="$lwip" -DNETFLAP_STACKS_DIR="$work/no-stacks" \
+		-DNETFLAP_CUSTOM_PATCH="$patch" >"$work/configure.log" 2>&1 &&
+		cmake --build "$work/build" --target netflap netflap-device netflap-device-custom \
+			-j "$(nproc)" >"$work/build.log" 2>&1 ||
+		nf_fail "building the custom stack ($(basename "$patch")): $(tail -5 "$work/build.log")"
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# device.ip6: IPv6 across flaps on the real stacks (root; exit 4, skipped,
+# otherwise). Usage: ip6_test.sh BUILD_DIR CASE [LOOPS]
+#   fixed-dual      scenarios/ipv6-quick.scn: dual-stack, SLAAC, prefer ip6
+#   fixed-v6only    device.ip = off, SLAAC (DNS from the advertisement's RDNSS)
+#   fixed-dhcp6     device.ip = off, dhcp6 (SLAAC with stateless DHCPv6)
+#   upstream-dual   dual-stack, the static IPv6 address, prefer ip6
+#   upstream-v6only device.ip = off, SLAAC
+#   linux-dual      the kernel: static IPv4, SLAAC, prefer ip6
+#   linux-v6only    the kernel: IPv6 only, the static address
+# Each, LOOPS event-paced cycles (12; the `long` tests 1,000): every row
+# ok over IPv6 (ip_family 6), its address preferred (ip6_state 2) with its
+# DAD time (dad_ms) and the neighbour-discovery columns filled, the broker
+# reached from the device's IPv6 address (mosquitto's log), no finding.
+#   bad-input       IPv6 keys a device or stack cannot honour: exit 2 with
+#                   the reason, before any network is built
+set -uo pipefail
+build=$1 case=$2 loops=${3:-12}
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$here/.." && pwd)
+. "$here/lib/netns.sh"
+nf=$build/netflap
+out=$(mktemp -d "${TMPDIR:-/tmp}/nf-ip6.XXXXXX")
+nf_defer "rm -rf $out"
+quick=$root/scenarios/ipv6-quick.scn
+
+refused() { # WHAT PATTERN ARGS...: exit 2 and the reason
+	local what=$1 pat=$2
+	shift 2
+	"$@" >"$out/bad.log" 2>&1
+	local rc=$?
+	[ $rc = 2 ] && grep -q -- "$pat" "$out/bad.log" ||
+		nf_fail "$what: exit $rc, want 2 with '$pat': $(cat "$out/bad.log")"
+	[ ! -e "$out/never" ] || nf_fail "$what: a run folder was made"
+}
+
+if [ "$case" = bad-input ]; then
+	run=("$nf" run "$quick" --out "$out/never" --quiet)
+	refused "no address at all" "device.ip = off needs device.ip6" \
+		"${run[@]}" --set device.ip=off --set device.ip6=off
+	refused "prefer ip6 without IPv6" "device.prefer = ip6 needs device.ip6" \
+		"${run[@]}" --set device.ip6=off
+	refused "dhcp6 on the kernel" "stack linux is the kernel, which has no DHCPv6 client" \
+		"${run[@]}" --set device.stack=linux --set device.ip=static --set device.ip6=dhcp6
+	refused "an unknown mode" "device.ip6" "${run[@]}" --set device.ip6=eui64
+	# stacks whose manifests say what their options build (written by the
+	# configure step; here by hand): IPv4-only options, and a 2.0 release
+	st=$out/stacks
+	mkdir -p "$st"
+	printf 'name=v4only\nlwip=2.1.3\nprofile=esp\napps=netflap\nipv6=off\n' >"$st/v4only.info"
+	printf 'name=old\nlwip=2.0.3\nprofile=static\napps=netflap\nipv6=off\n' >"$st/old.info"
+	printf 'name=nodhcp6\nlwip=2.1.3\nprofile=file\napps=netflap\nipv6=static,slaac\n' >"$st/nodhcp6.info"
+	for name in v4only old nodhcp6; do # a scenario on each (the file names the stack)
+		sed "s/^stack = fixed/stack = $name/" "$quick" >"$out/$name.scn"
+	done
+	fake() { env NETFLAP_STACKS_DIR="$st" "$nf" run "$out/$1.scn" --out "$out/never" --quiet "${@:2}"; }
+	refused "IPv4-only options" "stack 'v4only' (lwIP 2.1.3) is built without IPv6" fake v4only
+	refused "lwIP 2.0" "stack 'old' (lwIP 2.0.3) is built without IPv6" fake old
+	refused "no DHCPv6 in the options" "has IPv6 for static,slaac only" \
+		fake nodhcp6 --set device.ip6=dhcp6
+	grep -q '^ipv6=static,slaac,dhcp6$' "$build/stacks/fixed.info" ||
+		nf_fail "fixed's manifest: $(grep ipv6 "$build/stacks/fixed.info")"
+	echo "bad-input: 7 refusals (exit 2, the reason said); fixed's manifest: ipv6=static,slaac,dhcp6"
+	exit 0
+fi
+
+nf_need_root
+case $case in
+fixed-dual) set_=() ;;
+fixed-v6only) set_=(--set device.ip=off) ;;
+fixed-dhcp6) set_=(--set device.ip=off --set device.ip6=dhcp6) ;;
+upstream-dual) set_=(--set device.stack=upstream --set device.ip6=static) ;;
+upstream-v6only) set_=(--set device.stack=upstream --set device.ip=off) ;;
+linux-dual) set_=(--set device.stack=linux --set device.ip=static) ;;
+linux-v6only) set_=(--set device.stack=linux --set device.ip=off --set device.ip6=static) ;;
+*) nf_fail "unknown case $case" ;;
+esac
+nf_run_quiet r "$quick" --set run.loops="$loops" "${set_[@]}"
+csv=$out/r/cycles.csv
+[ $rc = 0 ] || nf_fail "$case: exit $rc: $(tail -5 "$out/r.log"; grep -v ',ok,' "$csv" | head -5)"
+nf_clean "$out/r" || nf_fail "$case: not clean: $(grep summary "$out/r/verdict.json")"
+rows=$(($(wc -l <"$csv") - 1))
+[ "$rows" = "$loops" ] || nf_fail "$case: $rows rows, want $loops"
+[ "$(nf_col_count status "$csv" ok)" = "$loops" ] || nf_fail "$case: not every row ok"
+[ "$(nf_col_count ip_family "$csv" 6)" = "$loops" ] || nf_fail "$case: not every connect over IPv6"
+[ "$(nf_col_count ip6_state "$csv" 2)" = "$loops" ] || nf_fail "$case: an address not preferred"
+for c in dad_ms ip6_addrs nd6_neighbors nd6_routers nd6_prefixes mld6_groups; do
+	[ "$(nf_col "$c" "$csv" | grep -c '^[0-9][0-9]*$')" = "$loops" ] || nf_fail "$case: $c not in every row"
+done
+grep -q "New client connected from fd6e:666c:6170:" "$out/r/logs/mosquitto.log" ||
+	nf_fail "$case: the broker saw no client over IPv6"
+dad=$(nf_col dad_ms "$csv" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)], a[NR]}')
+neigh=$(nf_col nd6_neighbors "$csv" | sort -n | uniq | paste -sd/ -)
+echo "$case: $loops cycles ok over IPv6, clean; dad_ms median/max $dad; neighbour entries seen $neigh"

@@ -1,0 +1,118 @@
+/* The verdict on IPv6's tables (verdict_ip6.c) over synthetic rows: a
+ * neighbour cache that keeps an entry per reconnect is a finding, of its
+ * class and table; entries that age out (up within a stretch of cycles,
+ * back down on their timers) and an IPv4 device's rows (no IPv6 columns
+ * filled) are not. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "verdict_judge.h"
+
+/* nd6_neighbors, nd6_routers, nd6_prefixes, mld6_groups of a cycle */
+typedef void (*nd_gen)(int cycle, int *v);
+
+static const char *write_rows(int cycles, nd_gen gen, bool ip6)
+{
+	static char path[64];
+	strcpy(path, "/tmp/nf-verdict-ip6.XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "cycle,device,connack_ms,status,heap_free,nd6_neighbors,nd6_routers,"
+		   "nd6_prefixes,mld6_groups\n");
+	for (int c = 1; c <= cycles; c++) {
+		int v[4] = {2, 1, 1, 1};
+		gen(c, v);
+		fprintf(f, "%d,0,%d,ok,60000,", c, 3 + c % 5);
+		if (ip6)
+			fprintf(f, "%d,%d,%d,%d", v[0], v[1], v[2], v[3]);
+		else
+			fprintf(f, ",,,");
+		fputc('\n', f);
+	}
+	fclose(f);
+	return path;
+}
+
+static void g_orphan(int c, int *v)
+{
+	v[0] = 2 + 2 * (c - 1); /* two entries kept per reconnect */
+}
+
+/* a neighbour learnt now and then (another host on the LAN) that ages out
+ * some cycles later; a second router for a stretch, then gone */
+static void g_aging(int c, int *v)
+{
+	v[0] = 2 + (c % 7 < 3 ? c % 7 : 0);
+	v[1] = c % 11 < 4 ? 2 : 1;
+}
+
+static void g_flat(int c, int *v)
+{
+	(void)c;
+	(void)v;
+}
+
+static int count(const struct nf_verdict *v, enum nf_class cls, const char *what)
+{
+	int n = 0;
+	for (int i = 0; i < v->n; i++)
+		n += v->f[i].cls == cls && (!what || strcmp(v->f[i].what, what) == 0);
+	return n;
+}
+
+START_TEST(test_orphaned_neighbours_found)
+{
+	struct nf_verdict v = {0};
+
+	judge_file(write_rows(40, g_orphan, true), &v);
+	ck_assert_int_eq(count(&v, NF_ND6_GROWTH, "neighbour cache"), 1);
+	ck_assert_int_eq(count(&v, NF_ND6_GROWTH, NULL), 1); /* the other tables are flat */
+	ck_assert_str_eq(nf_class_name(NF_ND6_GROWTH), "neighbour-discovery growth");
+	nf_verdict_free(&v);
+}
+END_TEST
+
+START_TEST(test_aging_entries_not_a_finding)
+{
+	struct nf_verdict v = {0};
+
+	judge_file(write_rows(60, g_aging, true), &v);
+	ck_assert_int_eq(count(&v, NF_ND6_GROWTH, NULL), 0);
+	ck_assert_int_eq(v.n, 0);
+	nf_verdict_free(&v);
+}
+END_TEST
+
+START_TEST(test_flat_and_ip4_rows_clean)
+{
+	struct nf_verdict v = {0};
+
+	judge_file(write_rows(40, g_flat, true), &v);
+	ck_assert_int_eq(v.n, 0);
+	judge_file(write_rows(40, g_orphan, false), &v); /* no IPv6 columns: nothing to judge */
+	ck_assert_int_eq(v.n, 0);
+	nf_verdict_free(&v);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("verdict-ip6");
+	TCase *tc = tcase_create("tables");
+	SRunner *r;
+	int failed;
+
+	tcase_add_test(tc, test_orphaned_neighbours_found);
+	tcase_add_test(tc, test_aging_entries_not_a_finding);
+	tcase_add_test(tc, test_flat_and_ip4_rows_clean);
+	suite_add_tcase(s, tc);
+	r = srunner_create(s);
+	srunner_run_all(r, CK_NORMAL);
+	failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
