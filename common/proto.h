@@ -62,7 +62,8 @@ enum nf_verb {
 	X(in_session, "harness", "a session open, but no word from the broker since the fault")    \
 	X(in_backoff, "harness", "no report in time: between a failed attempt and the next")      \
 	X(no_report, "harness", "a board (device.kind = external) sent no report in time; a board cannot be asked for STATUS") \
-	X(ip6_timeout, "device", "device.ip6: no preferred IPv6 address within the attempt (no router advertisement, or duplicate address detection failed)")
+	X(ip6_timeout, "device", "device.ip6: no preferred IPv6 address within the attempt (no router advertisement came, or its detection never ended)") \
+	X(dad_failed, "device", "device.ip6: duplicate address detection failed (another node answered for the address): the device did not use it")
 
 enum nf_status {
 #define NF_X(name, origin, help) NF_ST_##name,

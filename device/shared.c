@@ -56,7 +56,7 @@ void nf_shared_set_lease(struct nf_shared *sh, bool bound, uint32_t ip, uint32_t
 	pthread_mutex_unlock(&sh->mu);
 }
 
-void nf_shared_set_ip6(struct nf_shared *sh, bool bound, const uint8_t *addr)
+void nf_shared_set_ip6(struct nf_shared *sh, bool bound, bool dup, const uint8_t *addr)
 {
 	pthread_mutex_lock(&sh->mu);
 	if (bound && (!sh->bound6 || memcmp(sh->ip6, addr, 16))) {
@@ -64,6 +64,7 @@ void nf_shared_set_ip6(struct nf_shared *sh, bool bound, const uint8_t *addr)
 		sh->t_ip6 = nf_now_ms();
 	}
 	sh->bound6 = bound;
+	sh->dup6 = !bound && dup;
 	pthread_cond_broadcast(&sh->cv);
 	pthread_mutex_unlock(&sh->mu);
 }

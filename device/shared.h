@@ -20,6 +20,7 @@ struct nf_shared {
 	uint32_t ip, gw, dns; /* network byte order */
 	int64_t t_lease;
 	bool bound6;     /* a global IPv6 address is preferred (DAD passed) */
+	bool dup6;       /* none is, and one failed its DAD (another node holds it) */
 	uint8_t ip6[16];
 	int64_t t_ip6;   /* when it became so */
 	uint8_t dns6[16]; /* the DNS server over IPv6 (asked without IPv4) */
@@ -32,8 +33,9 @@ void nf_shared_init(struct nf_shared *sh);
 void nf_shared_destroy(struct nf_shared *sh);
 void nf_shared_set_carrier(struct nf_shared *sh, bool up);
 void nf_shared_set_lease(struct nf_shared *sh, bool bound, uint32_t ip, uint32_t gw, uint32_t dns);
-/* IPv6: a global address became preferred (addr), or none is */
-void nf_shared_set_ip6(struct nf_shared *sh, bool bound, const uint8_t *addr);
+/* IPv6: a global address became preferred (addr), or none is (dup: one
+ * failed its duplicate address detection) */
+void nf_shared_set_ip6(struct nf_shared *sh, bool bound, bool dup, const uint8_t *addr);
 void nf_shared_quit(struct nf_shared *sh);
 
 /* Waits until pred(sh, arg) holds (called with sh->mu held) or the

@@ -63,7 +63,8 @@ static bool pred_bound_or_lost(const struct nf_shared *sh, const void *arg)
 {
 	const struct nf_session *s = arg;
 	bool bound = (!s->cfg->ip4 || sh->bound) && (!s->cfg->ip6 || sh->bound6);
-	return bound || sh->carrier_downs != s->io.downs_seen || sh->quit;
+	bool dup = s->cfg->ip6 && sh->dup6; /* the address is another's: none to wait for */
+	return bound || dup || sh->carrier_downs != s->io.downs_seen || sh->quit;
 }
 
 
@@ -155,7 +156,7 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r)
 		return no_lease ? NF_ST_dhcp_timeout : NF_ST_ip6_timeout;
 	}
 	pthread_mutex_lock(&s->sh->mu);
-	bool lost = carrier_lost(s);
+	bool lost = carrier_lost(s), dup = s->cfg->ip6 && s->sh->dup6;
 	if (s->cfg->ip4) {
 		r->v[NF_R_t_lease] = s->sh->t_lease;
 		r->v[NF_R_ip] = ntohl(s->sh->ip);
@@ -165,6 +166,10 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r)
 	pthread_mutex_unlock(&s->sh->mu);
 	if (lost)
 		return NF_ST_carrier_lost;
+	if (dup) {
+		nf_sess_log(s, "IPv6: duplicate address detection failed: the address is not used");
+		return NF_ST_dad_failed;
+	}
 	return nf_app_connect(s, r, deadline);
 }
 

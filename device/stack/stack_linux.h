@@ -16,6 +16,7 @@ struct nf_stack {
 	int ifindex;
 	int wake_fd; /* an eventfd: a kernel object, no socket */
 	int ip6_fd;  /* device.ip6: rtnetlink's IPv6 address events, else -1 */
+	bool dad_failed; /* this phase: the kernel said a global address failed its DAD */
 };
 
 /* device.ip6 over the kernel (SLAAC is the kernel's own: the run turned

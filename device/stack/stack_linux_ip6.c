@@ -81,25 +81,63 @@ static void publish(struct nf_stack *st)
 {
 	struct kaddr k[16];
 	int n = read_addrs(st, k, 16);
+	pthread_mutex_lock(&st->sh->mu);
+	bool dup = st->dad_failed; /* a SLAAC address that failed is deleted at once */
+	pthread_mutex_unlock(&st->sh->mu);
 
-	for (int i = 0; i < n; i++)
-		if (k[i].scope == 0 && state_of(k[i].flags) == NF_IP6_PREFERRED &&
-		    (st->cfg.ip6 != NF_IP6_STATIC || !memcmp(k[i].a, st->cfg.ip6_static, 16))) {
-			nf_shared_set_ip6(st->sh, true, k[i].a);
+	for (int i = 0; i < n; i++) {
+		if (k[i].scope != 0 ||
+		    (st->cfg.ip6 == NF_IP6_STATIC && memcmp(k[i].a, st->cfg.ip6_static, 16)))
+			continue;
+		dup = dup || state_of(k[i].flags) == NF_IP6_DUPLICATED;
+		if (state_of(k[i].flags) == NF_IP6_PREFERRED) {
+			nf_shared_set_ip6(st->sh, true, false, k[i].a);
 			return;
 		}
-	nf_shared_set_ip6(st->sh, false, NULL);
+	}
+	nf_shared_set_ip6(st->sh, false, dup, NULL);
+}
+
+/* a global address of ours the kernel says failed its detection */
+static bool dad_failure(const struct nf_stack *st, const struct nlmsghdr *h)
+{
+	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+	unsigned flags;
+
+	if ((h->nlmsg_type != RTM_NEWADDR && h->nlmsg_type != RTM_DELADDR) ||
+	    ifa->ifa_family != AF_INET6 ||
+	    (int)ifa->ifa_index != st->ifindex || ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return false;
+	flags = ifa->ifa_flags;
+	int len = (int)IFA_PAYLOAD(h);
+	for (struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == IFA_FLAGS && RTA_PAYLOAD(a) >= sizeof(uint32_t))
+			memcpy(&flags, RTA_DATA(a), sizeof(uint32_t));
+	/* the kernel deletes a SLAAC address whose detection failed while it is
+	 * still tentative (a static one stays, marked): ours are deleted only
+	 * once preferred, or at a carrier loss, before the next phase starts */
+	return (flags & IFA_F_DADFAILED) ||
+	       (h->nlmsg_type == RTM_DELADDR && (flags & IFA_F_TENTATIVE));
 }
 
 void nf_linux_ip6_events(struct nf_stack *st)
 {
 	char buf[8192];
+	ssize_t n;
 
 	if (st->ip6_fd < 0)
 		return;
-	while (recv(st->ip6_fd, buf, sizeof(buf), 0) > 0)
-		; /* what changed is read back whole below */
-	publish(st);
+	while ((n = recv(st->ip6_fd, buf, sizeof(buf), 0)) > 0) {
+		int len = (int)n;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len))
+			if (dad_failure(st, h)) {
+				pthread_mutex_lock(&st->sh->mu);
+				st->dad_failed = true;
+				pthread_mutex_unlock(&st->sh->mu);
+			}
+	}
+	publish(st); /* the rest is read back whole */
 }
 
 /* the static address, or every global one (SLAAC's) */
@@ -132,6 +170,7 @@ int nf_linux_ip6_start(struct nf_stack *st)
 		return 0;
 	pthread_mutex_lock(&st->sh->mu);
 	memcpy(st->sh->dns6, st->cfg.dns6, 16);
+	st->dad_failed = false; /* a new association, a new detection */
 	pthread_mutex_unlock(&st->sh->mu);
 	if (st->cfg.ip6 == NF_IP6_STATIC)
 		rc = addr6_op(st, st->cfg.ip6_static, true);
@@ -151,7 +190,7 @@ void nf_linux_ip6_stop(struct nf_stack *st)
 	for (int i = 0; i < n; i++)
 		if (k[i].scope == 0)
 			addr6_op(st, k[i].a, false);
-	nf_shared_set_ip6(st->sh, false, NULL);
+	nf_shared_set_ip6(st->sh, false, false, NULL);
 }
 
 static void count_neigh(struct nl_object *o, void *arg)

@@ -38,19 +38,25 @@ void nf_lwip_addr_out(const ip_addr_t *in, struct nf_ip *out)
 }
 
 #if LWIP_IPV6
-/* the first global address that is preferred, if any: to the session */
+/* the first global address that is preferred, if any, or whether one
+ * failed its detection: to the session */
 static void publish(struct nf_stack *st)
 {
 	struct netif *n = &st->netif;
+	bool dup = false;
 
 	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
 		const ip6_addr_t *a = netif_ip6_addr(n, i);
-		if (ip6_addr_ispreferred(netif_ip6_addr_state(n, i)) && !ip6_addr_islinklocal(a)) {
-			nf_shared_set_ip6(st->sh, true, (const uint8_t *)a->addr);
+		u8_t state = netif_ip6_addr_state(n, i);
+		if (ip6_addr_islinklocal(a))
+			continue;
+		dup = dup || ip6_addr_isduplicated(state);
+		if (ip6_addr_ispreferred(state)) {
+			nf_shared_set_ip6(st->sh, true, false, (const uint8_t *)a->addr);
 			return;
 		}
 	}
-	nf_shared_set_ip6(st->sh, false, NULL);
+	nf_shared_set_ip6(st->sh, false, dup, NULL);
 }
 
 /* tcpip thread: an address came, went, or changed state */
@@ -113,7 +119,7 @@ void nf_lwip_ip6_stop(struct nf_stack *st)
 	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
 		netif_ip6_addr_set_state(n, i, IP6_ADDR_INVALID);
 	nd6_cleanup_netif(n);
-	nf_shared_set_ip6(st->sh, false, NULL);
+	nf_shared_set_ip6(st->sh, false, false, NULL);
 }
 #else
 void nf_lwip_ip6_open(struct nf_stack *st)

@@ -14,6 +14,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -301,4 +302,49 @@ int nf_topo_ap_forward(struct nf_topo *t, int i, bool forward)
 		return -EINVAL;
 	return port_attr(t->ap_nl, t->dev[i].ap_ifindex, IFLA_BRPORT_STATE,
 			 forward ? BR_STATE_FORWARDING : BR_STATE_DISABLED);
+}
+
+int nf_topo_ap_addr6(struct nf_topo *t, const uint8_t addr[16], bool add)
+{
+	char cidr[64];
+	struct rtnl_addr *a;
+	struct nl_addr *local = NULL;
+	int rc;
+
+	if (!inet_ntop(AF_INET6, addr, cidr, sizeof(cidr) - 4))
+		return -EINVAL;
+	strcat(cidr, "/128");
+	if (add)
+		return add_addr(t->ap_nl, t->br_ifindex, cidr, AF_INET6);
+	if (!(a = rtnl_addr_alloc()))
+		return -ENOMEM;
+	rc = nl_addr_parse(cidr, AF_INET6, &local);
+	if (rc >= 0) {
+		rtnl_addr_set_ifindex(a, t->br_ifindex);
+		rtnl_addr_set_local(a, local);
+		rc = rtnl_addr_delete(t->ap_nl, a, 0);
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(a);
+	return rc < 0 && rc != -NLE_NOADDR ? nf_nl_err(rc) : 0;
+}
+
+int nf_topo_dev_mac(struct nf_topo *t, int i, uint8_t mac[6])
+{
+	struct nl_sock *dnl = nf_nl_in(t->dev[i].nsfd);
+	struct rtnl_link *l = NULL;
+	int rc = -ENODEV;
+
+	if (!dnl)
+		return -EIO;
+	if (rtnl_link_get_kernel(dnl, 0, t->dev[i].dev_if, &l) >= 0) {
+		struct nl_addr *a = rtnl_link_get_addr(l);
+		if (a && nl_addr_get_len(a) == 6) {
+			memcpy(mac, nl_addr_get_binary_addr(a), 6);
+			rc = 0;
+		}
+		rtnl_link_put(l);
+	}
+	nl_socket_free(dnl);
+	return rc;
 }

@@ -5,6 +5,7 @@
 #define NETFLAP_TOPO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "scenario.h"
 #include "undo.h"
@@ -47,6 +48,13 @@ int nf_topo_build(struct nf_topo *t, const char *runid, int ndev, unsigned flags
 
 /* Takes device i's AP-side port up or down. 0 or -errno. */
 int nf_topo_ap_port(struct nf_topo *t, int i, bool up);
+
+/* An IPv6 address of the AP's own on its bridge, without duplicate address
+ * detection, or gone (dad_conflict: the AP answers for a device's). */
+int nf_topo_ap_addr6(struct nf_topo *t, const uint8_t addr[16], bool add);
+
+/* The MAC of device i's end (the kernel device's interface identifier). */
+int nf_topo_dev_mac(struct nf_topo *t, int i, uint8_t mac[6]);
 
 /* Device i's bridge port forwards, or drops every frame (carrier stays). */
 int nf_topo_ap_forward(struct nf_topo *t, int i, bool forward);

@@ -75,6 +75,8 @@ int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 	char err[200] = "";
 	int rc;
 
+	if (step == NF_FS_DOWN && (rc = nf_fault_ip6_undo(r)))
+		return rc;
 	switch (f) {
 	case NF_FAULT_flap:
 		return step == NF_FS_UP_LATE ? 0 : nf_run_ap_switch(r, step == NF_FS_UP);
@@ -102,6 +104,9 @@ int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 		if (step == NF_FS_DOWN)
 			return (rc = nf_run_ap_switch(r, false)) ? rc : change_addresses(r);
 		return step == NF_FS_UP ? nf_run_ap_switch(r, true) : 0;
+	case NF_FAULT_dad_conflict:
+	case NF_FAULT_router_lifetime0:
+		return nf_fault_ip6_apply(r, f, step);
 	case NF_FAULT_COUNT:
 		break;
 	}

@@ -15,4 +15,9 @@ int nf_run_ap_switch(struct run *r, bool on);
 /* Fault f's step on run r. 0, or -errno with r->fatal set. */
 int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step);
 
+/* The IPv6 faults (fault_ip6.c): f's step, and taking back at a cycle's
+ * DOWN what the last one left in force. 0, or -errno with r->fatal set. */
+int nf_fault_ip6_apply(struct run *r, enum nf_fault f, enum nf_fault_step step);
+int nf_fault_ip6_undo(struct run *r);
+
 #endif

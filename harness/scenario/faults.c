@@ -92,3 +92,8 @@ int nf_fault_has_late_step(enum nf_fault f)
 {
 	return f == NF_FAULT_dhcp_outage || f == NF_FAULT_dns_outage;
 }
+
+int nf_fault_is_ip6(enum nf_fault f)
+{
+	return f == NF_FAULT_dad_conflict || f == NF_FAULT_router_lifetime0;
+}

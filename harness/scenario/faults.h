@@ -15,7 +15,9 @@
 	X(broker_stall, "mosquitto paused (SIGSTOP) for the disable interval, then resumed")      \
 	X(dhcp_outage, "a flap, then DHCP silent for the disable interval into the up phase")     \
 	X(dns_outage, "a flap, then DNS silent for the disable interval into the up phase")       \
-	X(address_change, "a flap, and the next lease is another address")
+	X(address_change, "a flap, and the next lease is another address")                      \
+	X(dad_conflict, "device.ip6: a flap, and the AP answers the device's duplicate address detection for the address it will make (as a duplicate would) until the next cycle: the device must not use it, and recovers then") \
+	X(router_lifetime0, "device.ip6: a flap, and the router advertisements withdraw the router (lifetime 0) for the cycle: no default router, the on-link broker still reached")
 
 enum nf_fault {
 #define NF_X(name, help) NF_FAULT_##name,
@@ -43,6 +45,8 @@ int nf_fault_mix_parse(const char *text, struct nf_fault_mix *m, char *err, unsi
 enum nf_fault nf_fault_mix_pick(const struct nf_fault_mix *m, uint32_t r);
 /* 1 when the fault keeps something off into the up phase (an outage) */
 int nf_fault_has_late_step(enum nf_fault f);
+/* 1 when the fault acts on IPv6 (a scenario with device.ip6 only) */
+int nf_fault_is_ip6(enum nf_fault f);
 /* 1 when the carrier stays up through the fault: the device finds out by
  * its own timeouts and recovers by its own retries and backoff */
 int nf_fault_keeps_carrier(enum nf_fault f);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults.h"
 #include "scenario.h"
 #include "scenario_int.h"
 #include "stacks.h"
@@ -283,6 +284,21 @@ static int validate_ip6(const struct nf_scenario *sc, const char *where, char *e
 	if (sc->prefer == NF_PREFER_IP6 && !v6)
 		return nf_scenario_errf(err, errlen, "%s: device.prefer = ip6 needs device.ip6",
 					where);
+	struct nf_fault_mix mix;
+	char why[128];
+	if (nf_fault_mix_parse(sc->fault, &mix, why, sizeof(why)) == 0)
+		for (int i = 0; i < mix.n; i++) {
+			if (!v6 && nf_fault_is_ip6(mix.kind[i]))
+				return nf_scenario_errf(err, errlen,
+							"%s: run.fault %s acts on IPv6: it needs "
+							"device.ip6", where, nf_fault_name(mix.kind[i]));
+			if (!v4 && (mix.kind[i] == NF_FAULT_dhcp_outage ||
+				    mix.kind[i] == NF_FAULT_address_change))
+				return nf_scenario_errf(err, errlen,
+							"%s: run.fault %s acts on the DHCP lease: an "
+							"IPv6-only device (device.ip = off) has none",
+							where, nf_fault_name(mix.kind[i]));
+		}
 	if (!v6)
 		return 0;
 	if (sc->kind == NF_KIND_EXTERNAL)

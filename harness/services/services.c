@@ -109,7 +109,8 @@ static int ra_args(const struct nf_services *sv, char **argv, int k)
 	if (!sv->ip6[0])
 		return k;
 	argv[k++] = "--enable-ra";
-	argv[k++] = "--ra-param=" NF_BRIDGE ",10,1800";
+	/* router_lifetime0: the router withdraws itself (lifetime 0) */
+	argv[k++] = sv->ra_withdrawn ? "--ra-param=" NF_BRIDGE ",10,0" : "--ra-param=" NF_BRIDGE ",10,1800";
 	argv[k++] = "--dhcp-option=option6:dns-server,[" NF_AP_ADDR6 "]";
 	argv[k++] = strcmp(sv->ip6, "dhcp6") == 0 ? "--dhcp-range=" NF_PREFIX6 ",ra-stateless,64,1h"
 						 : "--dhcp-range=" NF_PREFIX6 ",ra-only,64,1h";
@@ -287,6 +288,20 @@ int nf_services_dhcp_hosts(struct nf_services *sv, const char *text)
 	if (rc)
 		return rc;
 	return kill(sv->dhcpd, SIGHUP) < 0 ? -errno : 0; /* dnsmasq re-reads its hosts file */
+}
+
+int nf_services_ra_withdraw(struct nf_services *sv, bool withdraw)
+{
+	pid_t pid = sv->dhcpd;
+	int rc;
+
+	if (!sv->ip6[0] || withdraw == sv->ra_withdrawn)
+		return 0;
+	sv->dhcpd = -1; /* its end is asked for, not a dead service */
+	if (pid > 0 && (rc = nf_proc_stop(pid, 2000)) < 0)
+		return rc;
+	sv->ra_withdrawn = withdraw;
+	return spawn_dnsmasq(sv, true, &sv->dhcpd);
 }
 
 const char *nf_services_name(const struct nf_services *sv, pid_t pid)

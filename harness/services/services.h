@@ -21,6 +21,7 @@ struct nf_services {
 	int nsfd, port, tls_port; /* tls_port 0: no TLS listener */
 	char run_dir[PATH_MAX], conf[PATH_MAX + 32], hosts[PATH_MAX + 32];
 	char ip6[8]; /* device.ip6 (slaac, dhcp6, static), "" without IPv6 */
+	bool ra_withdrawn; /* router advertisements say router lifetime 0 */
 };
 
 enum nf_service { NF_SVC_BROKER, NF_SVC_DNS, NF_SVC_DHCP };
@@ -45,6 +46,10 @@ int nf_services_pause(struct nf_services *sv, enum nf_service which, bool pause)
 /* DHCP reservations (dnsmasq --dhcp-hostsfile lines "MAC,ADDRESS"),
  * re-read at once: the next lease follows them (address_change). */
 int nf_services_dhcp_hosts(struct nf_services *sv, const char *text);
+
+/* router_lifetime0: DHCP's dnsmasq started again advertising the router
+ * with lifetime 0 (withdraw), or as before. 0 or -errno. */
+int nf_services_ra_withdraw(struct nf_services *sv, bool withdraw);
 
 /* Which service pid is, or NULL. */
 const char *nf_services_name(const struct nf_services *sv, pid_t pid);

@@ -10,6 +10,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "faults.h"
+#include "proto.h"
 #include "verdict_int.h"
 
 static const struct {
@@ -21,9 +23,34 @@ static const struct {
     {C_MLD6, "MLD groups"},            {C_ND6_QUEUE, "ND6 queue"},
 };
 
+/* dad_conflict: the AP answered the device's duplicate address detection
+ * for the address it was making; a session in that cycle ran on an
+ * address another node held (the field's looped-back DAD bugs make the
+ * same mistake the other way) */
+static void dad_ignored(struct nf_verdict *v, int dev, const struct nf_series *s)
+{
+	int64_t n = 0, first = NF_UNSET;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i][C_FAULT] == NF_FAULT_dad_conflict && nf_status_is_ok(s->status[i])) {
+			n += nf_row_weight(s, i);
+			if (first == NF_UNSET)
+				first = s->v[i][C_CYCLE];
+		}
+	struct nf_finding *f = n ? nf_vd_add(v, dev, NF_DAD_IGNORED, "dad") : NULL;
+	if (!f)
+		return;
+	f->first_cycle = first;
+	snprintf(f->summary, sizeof(f->summary),
+		 "%" PRId64 " dad_conflict cycles, from cycle %" PRId64 ", ended in a session on "
+		 "an address another node answered for: its duplicate address detection did "
+		 "not stop it", n, first);
+}
+
 void nf_vd_ip6(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 	       struct pt *p)
 {
+	dad_ignored(v, dev, s);
 	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
 		struct trend t;
 		int n = nf_vd_collect(s, tables[k].col, -1, settle, false, p);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults.h"
 #include "verdict_int.h"
 
 /* a row still under way: no report in time, or the device's own attempt
@@ -17,6 +18,15 @@ static bool under_way(const struct nf_series *s, size_t i)
 	return s->v[i][C_PROGRESS] == 1 && (nf_status_is_under_way(s->status[i]) ||
 					    st == NF_ST_timeout || st == NF_ST_dhcp_timeout ||
 					    st == NF_ST_ip6_timeout);
+}
+
+/* a failed row that is the right outcome of its cycle's fault: the
+ * device refused an address its duplicate address detection found held
+ * (dad_conflict); as a recovery, never toward a stall */
+static bool meant(const struct nf_series *s, size_t i)
+{
+	return s->v[i][C_FAULT] == NF_FAULT_dad_conflict &&
+	       nf_status_parse(s->status[i]) == NF_ST_dad_failed;
 }
 
 static bool crashed(const struct nf_series *s, size_t i)
@@ -65,8 +75,9 @@ static struct final_run stall_rows(const struct nf_series *s, bool *counts)
 
 	for (size_t i = 0; i < s->n; i++) {
 		int64_t w = nf_row_weight(s, i);
-		counts[i] = !nf_status_is_ok(s->status[i]) && !under_way(s, i);
-		if (nf_status_is_ok(s->status[i])) {
+		bool fine = nf_status_is_ok(s->status[i]) || meant(s, i);
+		counts[i] = !fine && !under_way(s, i);
+		if (fine) {
 			if (at - f.before > longest_recovered)
 				longest_recovered = at - f.before;
 			f.from = i + 1;
