@@ -12,6 +12,13 @@
 # ok over IPv6 (ip_family 6), its address preferred (ip6_state 2) with its
 # DAD time (dad_ms) and the neighbour-discovery columns filled, the broker
 # reached from the device's IPv6 address (mosquitto's log), no finding.
+#   fixed-faults, fixed-faults-v6only, linux-faults   flap, dad_conflict and
+#                   router_lifetime0 mixed over 9 cycles: a dad_conflict cycle
+#                   ends dad_failed (the address duplicated, unused; the
+#                   kernel may still be waiting: in_lease), a router_lifetime0
+#                   cycle ok with no default router, a flap cycle ok; clean
+#   fixed-cuts, fixed-cuts-v6only   a cut at each phase (up, lease: the
+#                   address's detection, dns, connect, connack): clean
 #   bad-input       IPv6 keys a device or stack cannot honour: exit 2 with
 #                   the reason, before any network is built
 set -uo pipefail
@@ -64,7 +71,63 @@ if [ "$case" = bad-input ]; then
 	exit 0
 fi
 
+# IPv6 faults and cuts: STACK and extra --set words; the rows of each fault
+# as they must be, the verdict clean
+faults() {
+	local name=$1
+	shift
+	# the kernel makes no new address after a failed detection until the
+	# router's next advertisement (one every 10 s): linux's cycles wait 25 s
+	nf_run_quiet "$name" "$quick" --set run.loops=9 --set run.reconnect_timeout=$([ "$stack" = linux ] && echo 25s || echo 12s) \
+		--set "run.fault=flap:1,dad_conflict:1,router_lifetime0:1" "$@"
+	local csv=$out/$name/cycles.csv
+	[ $rc = 0 ] || nf_fail "$name: exit $rc: $(tail -3 "$out/$name.log")"
+	nf_clean "$out/$name" || nf_fail "$name: not clean: $(grep summary "$out/$name/verdict.json")"
+	# dad_conflict: never a session on the address the AP answered for; the
+	# device says so (dad_failed, the address duplicated where it keeps it)
+	# or, the kernel, may still be waiting for another (in_lease)
+	awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) k[$i] = i; next}
+		$k["fault"] == "dad_conflict" {n++; if ($k["status"] == "dad_failed") d++;
+			else if ($k["status"] != "in_lease") bad = bad " " $1 ":" $k["status"]}
+		$k["fault"] == "router_lifetime0" {r++; if ($k["status"] != "ok" || $k["nd6_routers"] != 0)
+			bad = bad " " $1 ":" $k["status"] "/routers=" $k["nd6_routers"]}
+		$k["fault"] == "flap" && $k["status"] != "ok" {bad = bad " " $1 ":flap " $k["status"]}
+		END {print n + 0, d + 0, r + 0, bad}' "$csv" >"$out/$name.sum"
+	read -r n d r bad <"$out/$name.sum"
+	[ -z "$bad" ] || nf_fail "$name: rows not as the faults leave them:$bad"
+	[ "$n" -ge 1 ] && [ "$d" -ge 1 ] && [ "$r" -ge 1 ] ||
+		nf_fail "$name: dad_conflict $n cycles ($d dad_failed), router_lifetime0 $r: want each"
+	[ "$stack" = linux ] || [ "$d" = "$n" ] || nf_fail "$name: $((n - d)) dad_conflict cycles not said dad_failed"
+	if [ "$stack" != linux ]; then
+		awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) k[$i] = i; next}
+			$k["status"] == "dad_failed" && $k["ip6_state"] != 4 {exit 1}' "$csv" ||
+			nf_fail "$name: a dad_failed row without its duplicated address"
+	fi
+	echo "$name: dad_conflict $n cycles ($d dad_failed), router_lifetime0 $r ok without a router, clean"
+}
+
+cuts() { # every cut phase, three cycles each
+	local name=$1
+	shift
+	for p in up lease dns connect connack; do
+		nf_run_quiet "$name-$p" "$quick" --set run.loops=3 --set run.cut_at=$p "$@"
+		[ $rc = 0 ] && nf_clean "$out/$name-$p" ||
+			nf_fail "$name: cut at $p: exit $rc: $(grep summary "$out/$name-$p/verdict.json")"
+		[ "$(nf_col_count status "$out/$name-$p/cycles.csv" cut)" -ge 1 ] ||
+			nf_fail "$name: no cut landed at $p"
+	done
+	echo "$name: cut at up, lease, dns, connect, connack: clean"
+}
+
 nf_need_root
+stack=fixed
+case $case in
+fixed-faults) faults "$case"; exit 0 ;;
+fixed-faults-v6only) faults "$case" --set device.ip=off; exit 0 ;;
+linux-faults) stack=linux; faults "$case" --set device.stack=linux --set device.ip=static; exit 0 ;;
+fixed-cuts) cuts "$case"; exit 0 ;;
+fixed-cuts-v6only) cuts "$case" --set device.ip=off; exit 0 ;;
+esac
 case $case in
 fixed-dual) set_=() ;;
 fixed-v6only) set_=(--set device.ip=off) ;;
