@@ -122,9 +122,5 @@ int nf_dev_stack_cfg(struct nf_dev_opts *o, struct nf_stack_cfg *sc)
 		return rc;
 	o->s.ip4 = sc->ip4;
 	o->s.ip6 = sc->ip6 != NF_IP6_OFF;
-	if (o->s.prefer6 && !o->s.ip6) {
-		fprintf(stderr, "netflap-device: --prefer ip6 needs --ip6\n");
-		return -EINVAL;
-	}
 	return 0;
 }

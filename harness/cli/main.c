@@ -244,7 +244,7 @@ static const struct cmd {
      "plots/*.png and *.svg and a self-contained report.html (each cell of a matrix's folders)",
      cmd_plot},
     {"matrix",
-     "SCENARIO [--stacks a,b] [--close-modes x,y] [--faults f,g] [--cut-at p,q] [--clients c,d] [--set k=v]... "
+     "SCENARIO [--stacks a,b] [--close-modes x,y] [--faults f,g] [--cut-at p,q] [--clients c,d] [--ip x,y] [--ip6 x,y] [--set k=v]... "
      "[--out DIR] [--list | --cell ID]",
      "the scenario over stack x close_mode (x fault x cut phase): matrix.csv, matrix.md, "
      "junit.xml, report.html; --list prints the cells as JSON, --cell ID --out DIR runs one",

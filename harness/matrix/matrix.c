@@ -21,7 +21,8 @@
 
 #define USAGE                                                                                      \
 	"usage: netflap matrix SCENARIO [--stacks a,b] [--close-modes x,y] [--faults f,g] "        \
-	"[--cut-at p,q] [--clients c,d] [--set k=v]... [--out DIR] [--quiet] [--list | --cell ID]\n"
+	"[--cut-at p,q] [--clients c,d] [--ip x,y] [--ip6 x,y] [--set k=v]... [--out DIR] [--quiet] " \
+	"[--list | --cell ID]\n"
 
 /* a stop signal ends the cell that runs (it finishes its cycle and judges)
  * and the matrix after it; the handler only forwards and counts */
@@ -68,7 +69,8 @@ static int parse(struct nf_matrix *m, int argc, char **argv)
 	static const struct option lo[] = {
 	    {"stacks", required_argument, NULL, 0},   {"close-modes", required_argument, NULL, 1},
 	    {"faults", required_argument, NULL, 2},   {"cut-at", required_argument, NULL, 3},
-	    {"clients", required_argument, NULL, 4},
+	    {"clients", required_argument, NULL, 4},  {"ip", required_argument, NULL, 5},
+	    {"ip6", required_argument, NULL, 6},
 	    {"set", required_argument, NULL, 's'},    {"out", required_argument, NULL, 'o'},
 	    {"quiet", no_argument, NULL, 'q'},        {"list", no_argument, NULL, 'l'},
 	    {"cell", required_argument, NULL, 'c'},   {0}};
@@ -87,6 +89,8 @@ static int parse(struct nf_matrix *m, int argc, char **argv)
 		case 2:
 		case 3:
 		case 4:
+		case 5:
+		case 6:
 			snprintf(m->ax[c].buf, sizeof(m->ax[c].buf), "%s", optarg);
 			if (!optarg[0]) {
 				fprintf(stderr, "netflap matrix: empty --%s\n", nf_axis_defs[c].opt);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define MAX_AXIS 8 /* values per axis */
-#define NAXES 5
+#define NAXES 7
 #define MAX_CELLS 1024
 #define MAX_SETS 64
 

@@ -23,6 +23,10 @@ const struct nf_axis_def nf_axis_defs[NAXES] = {
     {"faults", "run.fault", "fault", NULL},
     {"cut-at", "run.cut_at", "cut_at", NULL},
     {"clients", "device.client", "client", NULL},
+    /* the address family: --ip6 off,slaac (IPv4 beside dual-stack), with
+     * --ip dhcp,off for IPv6-only cells */
+    {"ip", "device.ip", "ip", NULL},
+    {"ip6", "device.ip6", "ip6", NULL},
 };
 
 int nf_mx_split(struct nf_axis *ax)

@@ -45,8 +45,10 @@ if [ "$case" = bad-input ]; then
 	run=("$nf" run "$quick" --out "$out/never" --quiet)
 	refused "no address at all" "device.ip = off needs device.ip6" \
 		"${run[@]}" --set device.ip=off --set device.ip6=off
-	refused "prefer ip6 without IPv6" "device.prefer = ip6 needs device.ip6" \
-		"${run[@]}" --set device.ip6=off
+	refused "an IPv6 fault without IPv6" "run.fault dad_conflict acts on IPv6: it needs device.ip6" \
+		"${run[@]}" --set device.ip6=off --set run.fault=dad_conflict
+	refused "a DHCP fault without IPv4" "run.fault dhcp_outage acts on the DHCP lease" \
+		"${run[@]}" --set device.ip=off --set run.fault=flap:1,dhcp_outage:1
 	refused "dhcp6 on the kernel" "stack linux is the kernel, which has no DHCPv6 client" \
 		"${run[@]}" --set device.stack=linux --set device.ip=static --set device.ip6=dhcp6
 	refused "an unknown mode" "device.ip6" "${run[@]}" --set device.ip6=eui64
@@ -67,7 +69,7 @@ if [ "$case" = bad-input ]; then
 		fake nodhcp6 --set device.ip6=dhcp6
 	grep -q '^ipv6=static,slaac,dhcp6$' "$build/stacks/fixed.info" ||
 		nf_fail "fixed's manifest: $(grep ipv6 "$build/stacks/fixed.info")"
-	echo "bad-input: 7 refusals (exit 2, the reason said); fixed's manifest: ipv6=static,slaac,dhcp6"
+	echo "bad-input: 8 refusals (exit 2, the reason said); fixed's manifest: ipv6=static,slaac,dhcp6"
 	exit 0
 fi
 
