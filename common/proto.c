@@ -76,6 +76,7 @@ int nf_status_is_under_way(const char *word)
 }
 
 _Static_assert(NF_ST_in_backoff - NF_ST_in_up == NF_PH_backoff - NF_PH_up &&
+		       NF_ST_in_dad - NF_ST_in_up == NF_PH_dad - NF_PH_up &&
 		       NF_ST_in_session - NF_ST_in_up == NF_PH_session,
 	       "the in_<phase> statuses follow NF_PHASES");
 

@@ -61,6 +61,8 @@ enum nf_verb {
 	X(in_connack, "harness", "no report in time: still waiting for CONNACK")                   \
 	X(in_session, "harness", "a session open, but no word from the broker since the fault")    \
 	X(in_backoff, "harness", "no report in time: between a failed attempt and the next")      \
+	X(in_ra, "harness", "no report in time: device.ip6, still waiting for the router's advertisement") \
+	X(in_dad, "harness", "no report in time: device.ip6, its address's duplicate address detection still under way") \
 	X(no_report, "harness", "a board (device.kind = external) sent no report in time; a board cannot be asked for STATUS") \
 	X(ip6_timeout, "device", "device.ip6: no preferred IPv6 address within the attempt (no router advertisement came, or its detection never ended)") \
 	X(dad_failed, "device", "device.ip6: duplicate address detection failed (another node answered for the address): the device did not use it")
@@ -98,7 +100,9 @@ int nf_status_is_ok(const char *word);
 	X(tls, "TLS handshake in flight (ClientHello sent; device.tls)")                          \
 	X(connack, "CONNECT sent, waiting for CONNACK")                                            \
 	X(session, "connected: publishing and keeping alive")                                      \
-	X(backoff, "between a failed attempt and the next")
+	X(backoff, "between a failed attempt and the next")                                        \
+	X(ra, "device.ip6: its link-local address passed DAD, waiting for the router's advertisement") \
+	X(dad, "device.ip6: a global address made, its duplicate address detection under way")
 
 enum nf_phase {
 #define NF_X(name, help) NF_PH_##name,

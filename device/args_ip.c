@@ -122,5 +122,6 @@ int nf_dev_stack_cfg(struct nf_dev_opts *o, struct nf_stack_cfg *sc)
 		return rc;
 	o->s.ip4 = sc->ip4;
 	o->s.ip6 = sc->ip6 != NF_IP6_OFF;
+	o->s.ip6_static = sc->ip6 == NF_IP6_STATIC;
 	return 0;
 }

@@ -56,15 +56,17 @@ void nf_shared_set_lease(struct nf_shared *sh, bool bound, uint32_t ip, uint32_t
 	pthread_mutex_unlock(&sh->mu);
 }
 
-void nf_shared_set_ip6(struct nf_shared *sh, bool bound, bool dup, const uint8_t *addr)
+void nf_shared_set_ip6(struct nf_shared *sh, const struct nf_ip6_seen *seen)
 {
 	pthread_mutex_lock(&sh->mu);
-	if (bound && (!sh->bound6 || memcmp(sh->ip6, addr, 16))) {
-		memcpy(sh->ip6, addr, 16);
+	if (seen->preferred && (!sh->bound6 || memcmp(sh->ip6, seen->addr, 16))) {
+		memcpy(sh->ip6, seen->addr, 16);
 		sh->t_ip6 = nf_now_ms();
 	}
-	sh->bound6 = bound;
-	sh->dup6 = !bound && dup;
+	sh->bound6 = seen->preferred;
+	sh->dup6 = !seen->preferred && seen->dup;
+	sh->ll6 = seen->ll;
+	sh->tent6 = seen->tentative;
 	pthread_cond_broadcast(&sh->cv);
 	pthread_mutex_unlock(&sh->mu);
 }

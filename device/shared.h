@@ -21,6 +21,8 @@ struct nf_shared {
 	int64_t t_lease;
 	bool bound6;     /* a global IPv6 address is preferred (DAD passed) */
 	bool dup6;       /* none is, and one failed its DAD (another node holds it) */
+	bool ll6;        /* the link-local address passed its DAD (a router may be asked) */
+	bool tent6;      /* a global address is made, its DAD under way */
 	uint8_t ip6[16];
 	int64_t t_ip6;   /* when it became so */
 	uint8_t dns6[16]; /* the DNS server over IPv6 (asked without IPv4) */
@@ -33,9 +35,13 @@ void nf_shared_init(struct nf_shared *sh);
 void nf_shared_destroy(struct nf_shared *sh);
 void nf_shared_set_carrier(struct nf_shared *sh, bool up);
 void nf_shared_set_lease(struct nf_shared *sh, bool bound, uint32_t ip, uint32_t gw, uint32_t dns);
-/* IPv6: a global address became preferred (addr), or none is (dup: one
- * failed its duplicate address detection) */
-void nf_shared_set_ip6(struct nf_shared *sh, bool bound, bool dup, const uint8_t *addr);
+/* what a stack's IPv6 addresses are now: the first preferred global one
+ * (addr), or none, and how far the others got */
+struct nf_ip6_seen {
+	bool preferred, dup, ll, tentative;
+	const uint8_t *addr; /* preferred: 16 bytes */
+};
+void nf_shared_set_ip6(struct nf_shared *sh, const struct nf_ip6_seen *seen);
 void nf_shared_quit(struct nf_shared *sh);
 
 /* Waits until pred(sh, arg) holds (called with sh->mu held) or the

@@ -68,6 +68,40 @@ static bool pred_bound_or_lost(const struct nf_shared *sh, const void *arg)
 }
 
 
+/* IPv6's addressing stages: the link-local address through its DAD (a
+ * router may be solicited), then a global address made (its DAD under way) */
+static bool pred_ll_or_lost(const struct nf_shared *sh, const void *arg)
+{
+	const struct nf_session *s = arg;
+	return sh->ll6 || sh->tent6 || sh->bound6 || sh->dup6 ||
+	       sh->carrier_downs != s->io.downs_seen || sh->quit;
+}
+
+static bool pred_global_or_lost(const struct nf_shared *sh, const void *arg)
+{
+	const struct nf_session *s = arg;
+	return sh->tent6 || sh->bound6 || sh->dup6 || sh->carrier_downs != s->io.downs_seen ||
+	       sh->quit;
+}
+
+/* the ra and dad phases of a device with IPv6 (a cut lands entering
+ * them); the static address needs no router: no ra */
+static enum nf_status ip6_stages(struct nf_session *s, int64_t deadline)
+{
+	static const struct {
+		enum nf_phase ph;
+		bool (*pred)(const struct nf_shared *, const void *);
+	} stages[] = {{NF_PH_ra, pred_ll_or_lost}, {NF_PH_dad, pred_global_or_lost}};
+
+	for (size_t i = s->cfg->ip6_static; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		if (nf_shared_wait(s->sh, stages[i].pred, s, deadline) < 0)
+			return NF_ST_ip6_timeout;
+		if (nf_sess_enter(s, stages[i].ph))
+			return NF_ST_carrier_lost;
+	}
+	return NF_ST_ok;
+}
+
 static bool is_lost(struct nf_session *s)
 {
 	return nf_netio_lost(&s->io);
@@ -147,8 +181,12 @@ static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r)
 {
 	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
 
+	enum nf_status st;
+
 	if (nf_sess_enter(s, NF_PH_lease))
 		return NF_ST_carrier_lost;
+	if (s->cfg->ip6 && (st = ip6_stages(s, deadline)) != NF_ST_ok)
+		return st;
 	if (nf_shared_wait(s->sh, pred_bound_or_lost, s, deadline) < 0) {
 		pthread_mutex_lock(&s->sh->mu);
 		bool no_lease = s->cfg->ip4 && !s->sh->bound;

@@ -64,6 +64,7 @@ struct nf_session_cfg {
 	/* the families it has addresses in (the lease phase waits for each)
 	 * and the one a dual-stack connect uses */
 	bool ip4, ip6, prefer6;
+	bool ip6_static; /* the static IPv6 address: no router to wait for */
 };
 
 #define NF_INFLIGHT_MAX 64

@@ -76,26 +76,34 @@ static int state_of(unsigned flags)
 	return flags & IFA_F_DEPRECATED ? NF_IP6_DEPRECATED : NF_IP6_PREFERRED;
 }
 
-/* the first global address that is preferred, to the session */
+/* the first global address that is preferred, and how far the others
+ * got, to the session */
 static void publish(struct nf_stack *st)
 {
 	struct kaddr k[16];
 	int n = read_addrs(st, k, 16);
-	pthread_mutex_lock(&st->sh->mu);
-	bool dup = st->dad_failed; /* a SLAAC address that failed is deleted at once */
-	pthread_mutex_unlock(&st->sh->mu);
+	struct nf_ip6_seen seen = {0};
 
+	pthread_mutex_lock(&st->sh->mu);
+	seen.dup = st->dad_failed; /* a SLAAC address that failed is deleted at once */
+	pthread_mutex_unlock(&st->sh->mu);
 	for (int i = 0; i < n; i++) {
+		int state = state_of(k[i].flags);
+		if (k[i].scope == 0x20) { /* link */
+			seen.ll = seen.ll || state == NF_IP6_PREFERRED;
+			continue;
+		}
 		if (k[i].scope != 0 ||
 		    (st->cfg.ip6 == NF_IP6_STATIC && memcmp(k[i].a, st->cfg.ip6_static, 16)))
 			continue;
-		dup = dup || state_of(k[i].flags) == NF_IP6_DUPLICATED;
-		if (state_of(k[i].flags) == NF_IP6_PREFERRED) {
-			nf_shared_set_ip6(st->sh, true, false, k[i].a);
-			return;
+		seen.dup = seen.dup || state == NF_IP6_DUPLICATED;
+		seen.tentative = seen.tentative || state == NF_IP6_TENTATIVE;
+		if (state == NF_IP6_PREFERRED && !seen.preferred) {
+			seen.preferred = true;
+			seen.addr = k[i].a;
 		}
 	}
-	nf_shared_set_ip6(st->sh, false, dup, NULL);
+	nf_shared_set_ip6(st->sh, &seen);
 }
 
 /* a global address of ours the kernel says failed its detection */
@@ -190,7 +198,7 @@ void nf_linux_ip6_stop(struct nf_stack *st)
 	for (int i = 0; i < n; i++)
 		if (k[i].scope == 0)
 			addr6_op(st, k[i].a, false);
-	nf_shared_set_ip6(st->sh, false, false, NULL);
+	nf_shared_set_ip6(st->sh, &(struct nf_ip6_seen){0});
 }
 
 static void count_neigh(struct nl_object *o, void *arg)

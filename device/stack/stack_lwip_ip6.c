@@ -38,25 +38,28 @@ void nf_lwip_addr_out(const ip_addr_t *in, struct nf_ip *out)
 }
 
 #if LWIP_IPV6
-/* the first global address that is preferred, if any, or whether one
- * failed its detection: to the session */
+/* the first global address that is preferred, if any, and how far the
+ * others got: to the session */
 static void publish(struct nf_stack *st)
 {
 	struct netif *n = &st->netif;
-	bool dup = false;
+	struct nf_ip6_seen seen = {0};
 
 	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
 		const ip6_addr_t *a = netif_ip6_addr(n, i);
 		u8_t state = netif_ip6_addr_state(n, i);
-		if (ip6_addr_islinklocal(a))
+		if (ip6_addr_islinklocal(a)) {
+			seen.ll = seen.ll || ip6_addr_isvalid(state);
 			continue;
-		dup = dup || ip6_addr_isduplicated(state);
-		if (ip6_addr_ispreferred(state)) {
-			nf_shared_set_ip6(st->sh, true, false, (const uint8_t *)a->addr);
-			return;
+		}
+		seen.dup = seen.dup || ip6_addr_isduplicated(state);
+		seen.tentative = seen.tentative || ip6_addr_istentative(state);
+		if (ip6_addr_ispreferred(state) && !seen.preferred) {
+			seen.preferred = true;
+			seen.addr = (const uint8_t *)a->addr;
 		}
 	}
-	nf_shared_set_ip6(st->sh, false, dup, NULL);
+	nf_shared_set_ip6(st->sh, &seen);
 }
 
 /* tcpip thread: an address came, went, or changed state */
@@ -119,7 +122,7 @@ void nf_lwip_ip6_stop(struct nf_stack *st)
 	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
 		netif_ip6_addr_set_state(n, i, IP6_ADDR_INVALID);
 	nd6_cleanup_netif(n);
-	nf_shared_set_ip6(st->sh, false, false, NULL);
+	nf_shared_set_ip6(st->sh, &(struct nf_ip6_seen){0});
 }
 #else
 void nf_lwip_ip6_open(struct nf_stack *st)

@@ -45,6 +45,7 @@ void nf_engine_init(struct nf_engine *e, const struct nf_scenario *sc,
 	e->path_rng = (uint32_t)sc->seed * 40503u + 0x9e3779b9u;
 	e->cut_at = (int)sc->cut_at;
 	e->tls = sc->tls;
+	e->ip6 = nf_scenario_ip6(sc);
 	char why[96];
 	if (nf_fault_mix_parse(sc->fault, &e->faults, why, sizeof(why)) < 0)
 		nf_fault_mix_parse("flap", &e->faults, why, sizeof(why)); /* validated before */
@@ -67,19 +68,23 @@ static void arm_cuts(struct nf_engine *e)
 				       [NF_CUT_dns] = NF_PH_dns,
 				       [NF_CUT_connect] = NF_PH_connect,
 				       [NF_CUT_tls] = NF_PH_tls,
-				       [NF_CUT_connack] = NF_PH_connack};
-	/* random draws from the phases a reconnect walks: tls only over TLS */
+				       [NF_CUT_connack] = NF_PH_connack,
+				       [NF_CUT_ra] = NF_PH_ra,
+				       [NF_CUT_dad] = NF_PH_dad};
+	/* random draws from the phases a reconnect walks: tls only over TLS,
+	 * ra and dad only over IPv6 (the table's tail) */
 	static const int plain[] = {NF_CUT_up, NF_CUT_lease, NF_CUT_dns, NF_CUT_connect,
-				    NF_CUT_connack};
-	static const int with_tls[] = {NF_CUT_up,      NF_CUT_lease, NF_CUT_dns,
-				       NF_CUT_connect, NF_CUT_tls,   NF_CUT_connack};
+				    NF_CUT_connack, NF_CUT_ra, NF_CUT_dad};
+	static const int with_tls[] = {NF_CUT_up,      NF_CUT_lease, NF_CUT_dns, NF_CUT_connect,
+				       NF_CUT_tls,     NF_CUT_connack, NF_CUT_ra, NF_CUT_dad};
 
 	if (e->cut_at == NF_CUT_session || !e->ops->arm_cut)
 		return;
 	for (int i = 0; i < e->ndev; i++) {
 		int c = e->cut_at;
 		if (c == NF_CUT_random)
-			c = e->tls ? with_tls[path_rand(e) % 6] : plain[path_rand(e) % 5];
+			c = e->tls ? with_tls[path_rand(e) % (6 + 2 * e->ip6)]
+				   : plain[path_rand(e) % (5 + 2 * e->ip6)];
 		e->ops->arm_cut(e->ctx, i, phase_of[c]);
 	}
 }
@@ -361,6 +366,10 @@ static const enum nf_report_field status_fields[] = {
     NF_R_pbuf_pool_err,  NF_R_tcp_time_wait,  NF_R_reconnect_total,   NF_R_reconnect_ok,
     NF_R_reconnect_fail, NF_R_publishes,     NF_R_session,          NF_R_heap_closing,
     NF_R_closing_queued, NF_R_tcp_xmit,
+    /* what IPv6 holds now: a device still waiting for its address says why */
+    NF_R_ip6_state,      NF_R_ip6_addrs,      NF_R_nd6_neighbors,     NF_R_nd6_incomplete,
+    NF_R_nd6_dests,      NF_R_nd6_routers,    NF_R_nd6_prefixes,      NF_R_mld6_groups,
+    NF_R_nd6_queue,      NF_R_ip6_reass,
 };
 
 /* an ok row from STATUS: the session's own socket and when it opened */

@@ -97,6 +97,7 @@ struct nf_engine {
 	uint32_t path_rng; /* faults and random cuts: their own sequence, so jitter repeats */
 	int cut_at;        /* enum nf_cut_at */
 	bool tls;          /* device.tls: the reconnect has a tls phase */
+	bool ip6;          /* device.ip6: and ra and dad phases */
 	struct nf_fault_mix faults;
 	enum nf_fault fault; /* this cycle's */
 	int64_t late_at;     /* an outage's end in UP, -1 none */

@@ -34,7 +34,9 @@ enum nf_cut_at {
 	NF_CUT_connect,
 	NF_CUT_tls,
 	NF_CUT_connack,
-	NF_CUT_random
+	NF_CUT_random,
+	NF_CUT_ra,  /* device.ip6: waiting for the router's advertisement */
+	NF_CUT_dad  /* device.ip6: the global address's detection under way */
 };
 
 /* device.on_crash: what a device's crash does to the run */

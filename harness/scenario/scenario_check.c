@@ -298,6 +298,10 @@ static int validate_ip6(const struct nf_scenario *sc, const char *where, char *e
 							"IPv6-only device (device.ip = off) has none",
 							where, nf_fault_name(mix.kind[i]));
 		}
+	if (!v6 && (sc->cut_at == NF_CUT_ra || sc->cut_at == NF_CUT_dad))
+		return nf_scenario_errf(err, errlen,
+					"%s: run.cut_at = %s is a phase of IPv6's addressing: it needs "
+					"device.ip6", where, sc->cut_at == NF_CUT_ra ? "ra" : "dad");
 	if (!v6)
 		return 0;
 	if (sc->kind == NF_KIND_EXTERNAL)

@@ -32,7 +32,7 @@ static const char *const w_threads[] = {"one", "rx-task", NULL};
 static const char *const w_rx_wait[] = {"select", "poll", "recv", NULL};
 static const char *const w_loss[] = {"bernoulli", "gilbert_elliott", NULL}; /* nf_loss_model */
 static const char *const w_cut[] = { /* enum nf_cut_at */
-    "session", "up", "lease", "dns", "connect", "tls", "connack", "random", NULL};
+    "session", "up", "lease", "dns", "connect", "tls", "connack", "random", "ra", "dad", NULL};
 static const char *const w_sockopts[] = {
 #define NF_X(name, help) #name,
     NF_FW_SOCKOPTS(NF_X)
@@ -60,7 +60,8 @@ const struct nf_key nf_scenario_keys[] = {
     {"run", "cut_at", T_WORD, F(cut_at), 0, "session", 0, 0, w_cut,
      "where the network goes: session (connected, the AP's flap) or the device cuts its "
      "own link entering that phase of its reconnect (tls: with device.tls, the ClientHello "
-     "out); random: a phase each cycle (seeded)"},
+     "out; ra, dad: with device.ip6, waiting for the router's advertisement, the address's "
+     "duplicate address detection under way); random: a phase each cycle (seeded)"},
     {"run", "fault", T_FAULTS, S(fault), "flap", 0, 0, NULL,
      "each cycle's fault: flap, blackhole, broker_restart, broker_stall, dhcp_outage, "
      "dns_outage, address_change, or a weighted list (flap:6,blackhole:2; seeded)"},

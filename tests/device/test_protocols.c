@@ -115,6 +115,31 @@ START_TEST(test_dns_answers)
 }
 END_TEST
 
+/* AAAA: the query's type 28, the answer's 16 bytes; an A record in the same
+ * answer is not taken for it, nor is an AAAA for an A query */
+START_TEST(test_dns_aaaa)
+{
+	uint8_t q[64], resp[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, 1, 'b', 2, 'n',
+				 'f', 0, 0, 28, 0, 1,
+				 /* an A record first, then the AAAA */
+				 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 213, 0, 1,
+				 0xc0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16, 0xfd, 0x6e, 0x66, 0x6c,
+				 0x61, 0x70, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	uint8_t a6[16] = {0}, want[16] = {0xfd, 0x6e, 0x66, 0x6c, 0x61, 0x70, [15] = 1};
+	uint32_t ip = 0;
+	int n = nf_dns_build_query_type(q, sizeof(q), 0x1234, "b.nf", NF_DNS_AAAA);
+
+	ck_assert_int_eq(n, 12 + 6 + 4);
+	ck_assert_int_eq(q[n - 4] << 8 | q[n - 3], 28);
+	ck_assert_int_eq(nf_dns_parse(resp, sizeof(resp), 0x1234, NF_DNS_AAAA, a6), 0);
+	ck_assert_mem_eq(a6, want, 16);
+	ck_assert_int_eq(nf_dns_parse(resp, sizeof(resp), 0x1234, NF_DNS_A, &ip), 0);
+	ck_assert_mem_eq(&ip, ((uint8_t[]){10, 213, 0, 1}), 4);
+	resp[7] = 1; /* the A record alone: no AAAA */
+	ck_assert_int_eq(nf_dns_parse(resp, sizeof(resp) - 28, 0x1234, NF_DNS_AAAA, a6), -ENOENT);
+}
+END_TEST
+
 START_TEST(test_icmp_echo)
 {
 	uint8_t req[NF_ICMP_ECHO_LEN], pkt[20 + NF_ICMP_ECHO_LEN] = {0x45, 0, 0, 44, 0, 0, 0, 0, 64, 1};
@@ -235,6 +260,7 @@ int main(void)
 	tcase_add_test(tc, test_report_hostile);
 	tcase_add_test(tc, test_dns_query_bytes);
 	tcase_add_test(tc, test_dns_answers);
+	tcase_add_test(tc, test_dns_aaaa);
 	tcase_add_test(tc, test_icmp_echo);
 	tcase_add_test(tc, test_durations);
 	tcase_add_test(tc, test_control_protocol);

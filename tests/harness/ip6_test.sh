@@ -17,8 +17,9 @@
 #                   ends dad_failed (the address duplicated, unused; the
 #                   kernel may still be waiting: in_lease), a router_lifetime0
 #                   cycle ok with no default router, a flap cycle ok; clean
-#   fixed-cuts, fixed-cuts-v6only   a cut at each phase (up, lease: the
-#                   address's detection, dns, connect, connack): clean
+#   fixed-cuts, fixed-cuts-v6only   a cut at each phase (up, lease, ra:
+#                   waiting for the router's advertisement, dad: the global
+#                   address's detection under way, dns, connect, connack): clean
 #   bad-input       IPv6 keys a device or stack cannot honour: exit 2 with
 #                   the reason, before any network is built
 set -uo pipefail
@@ -52,6 +53,8 @@ if [ "$case" = bad-input ]; then
 	refused "dhcp6 on the kernel" "stack linux is the kernel, which has no DHCPv6 client" \
 		"${run[@]}" --set device.stack=linux --set device.ip=static --set device.ip6=dhcp6
 	refused "an unknown mode" "device.ip6" "${run[@]}" --set device.ip6=eui64
+	refused "an IPv6 phase without IPv6" "run.cut_at = dad is a phase of IPv6's addressing" \
+		"${run[@]}" --set device.ip6=off --set run.cut_at=dad
 	# stacks whose manifests say what their options build (written by the
 	# configure step; here by hand): IPv4-only options, and a 2.0 release
 	st=$out/stacks
@@ -69,7 +72,7 @@ if [ "$case" = bad-input ]; then
 		fake nodhcp6 --set device.ip6=dhcp6
 	grep -q '^ipv6=static,slaac,dhcp6$' "$build/stacks/fixed.info" ||
 		nf_fail "fixed's manifest: $(grep ipv6 "$build/stacks/fixed.info")"
-	echo "bad-input: 8 refusals (exit 2, the reason said); fixed's manifest: ipv6=static,slaac,dhcp6"
+	echo "bad-input: 9 refusals (exit 2, the reason said); fixed's manifest: ipv6=static,slaac,dhcp6"
 	exit 0
 fi
 
@@ -111,14 +114,14 @@ faults() {
 cuts() { # every cut phase, three cycles each
 	local name=$1
 	shift
-	for p in up lease dns connect connack; do
+	for p in up lease ra dad dns connect connack; do
 		nf_run_quiet "$name-$p" "$quick" --set run.loops=3 --set run.cut_at=$p "$@"
 		[ $rc = 0 ] && nf_clean "$out/$name-$p" ||
 			nf_fail "$name: cut at $p: exit $rc: $(grep summary "$out/$name-$p/verdict.json")"
 		[ "$(nf_col_count status "$out/$name-$p/cycles.csv" cut)" -ge 1 ] ||
 			nf_fail "$name: no cut landed at $p"
 	done
-	echo "$name: cut at up, lease, dns, connect, connack: clean"
+	echo "$name: cut at up, lease, ra, dad, dns, connect, connack: clean"
 }
 
 nf_need_root
