@@ -77,7 +77,7 @@ struct nf_rows {
 	int64_t heap_floor;            /* the lowest heap_free of any row, NF_UNSET none */
 };
 
-/* The rows held by default: about 150 MiB, whatever the run's length.
+/* The rows held by default: about 180 MiB, whatever the run's length.
  * Below it every row is held as read (the verdict exact); past it rows
  * are folded (rows_fold.c) and the verdict reads them by weight. */
 #define NF_ROWS_BUDGET ((size_t)1 << 19)
