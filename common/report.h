@@ -112,7 +112,8 @@
 	X(nd6_prefixes, "device.ip6: on-link prefixes") \
 	X(mld6_groups, "device.ip6: MLD groups joined") \
 	X(nd6_queue, "device.ip6: packets queued for unresolved neighbours") \
-	X(ip6_reass, "device.ip6: IPv6 reassemblies under way")
+	X(ip6_reass, "device.ip6: IPv6 reassemblies under way") \
+	X(ip_fallback, "dual-stack, device.prefer = ip6: 1 the connect went over IPv4, IPv6 having no address in time; 0 over IPv6")
 
 enum nf_report_field {
 #define NF_X(name, help) NF_R_##name,

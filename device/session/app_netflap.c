@@ -201,6 +201,8 @@ static enum nf_status connect_steps(struct nf_session *s, struct netflap_app *a,
 		return NF_ST_dns_failed;
 	r->v[NF_R_t_dns] = nf_now_ms();
 	r->v[NF_R_ip_family] = family;
+	if (s->cfg->ip4 && s->cfg->ip6 && s->cfg->prefer6)
+		r->v[NF_R_ip_fallback] = family == 4;
 
 	s->fd = nf_netio_socket(&s->io, NF_SOCK_TCP, family, &e);
 	f->socket_fd = s->fd;

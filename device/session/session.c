@@ -57,15 +57,6 @@ static bool pred_up_or_quit(const struct nf_shared *sh, const void *arg)
 	return sh->carrier || sh->quit;
 }
 
-/* every family the device has: the IPv4 lease, a preferred IPv6 address
- * (a dual-stack device waits for both, as one that needs both does) */
-static bool pred_bound_or_lost(const struct nf_shared *sh, const void *arg)
-{
-	const struct nf_session *s = arg;
-	bool bound = (!s->cfg->ip4 || sh->bound) && (!s->cfg->ip6 || sh->bound6);
-	bool dup = s->cfg->ip6 && sh->dup6; /* the address is another's: none to wait for */
-	return bound || dup || sh->carrier_downs != s->io.downs_seen || sh->quit;
-}
 
 
 /* IPv6's addressing stages: the link-local address through its DAD (a
@@ -176,39 +167,73 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 	return nf_report_format(&r, NF_VERB_STATUS, buf, cap);
 }
 
-/* The platform's part of an attempt (the lease), then the app's */
-static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r)
+static bool pred_ip4_or_lost(const struct nf_shared *sh, const void *arg)
 {
-	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
+	const struct nf_session *s = arg;
+	return sh->bound || sh->carrier_downs != s->io.downs_seen || sh->quit;
+}
 
-	enum nf_status st;
+static bool pred_ip6_or_lost(const struct nf_shared *sh, const void *arg)
+{
+	const struct nf_session *s = arg;
+	return sh->bound6 || sh->dup6 || sh->carrier_downs != s->io.downs_seen || sh->quit;
+}
+
+/* IPv6's address by deadline: ok, ip6_timeout, dad_failed (another node
+ * answered for it: not used), carrier_lost */
+static enum nf_status lease_ip6(struct nf_session *s, int64_t deadline)
+{
+	enum nf_status st = ip6_stages(s, deadline);
+
+	if (st != NF_ST_ok)
+		return st;
+	if (nf_shared_wait(s->sh, pred_ip6_or_lost, s, deadline) < 0)
+		return NF_ST_ip6_timeout;
+	pthread_mutex_lock(&s->sh->mu);
+	bool lost = carrier_lost(s), dup = !s->sh->bound6 && s->sh->dup6;
+	pthread_mutex_unlock(&s->sh->mu);
+	return lost ? NF_ST_carrier_lost : dup ? NF_ST_dad_failed : NF_ST_ok;
+}
+
+/* The platform's part of an attempt: an address in each family the device
+ * has. A dual-stack device gives IPv6 three quarters of the attempt, then
+ * goes on over IPv4 without it (the row says what IPv6 did), as firmware
+ * that connects on whichever address it holds does. */
+static enum nf_status lease_steps(struct nf_session *s, struct nf_report *r, int64_t deadline)
+{
+	enum nf_status st = NF_ST_ok;
 
 	if (nf_sess_enter(s, NF_PH_lease))
 		return NF_ST_carrier_lost;
-	if (s->cfg->ip6 && (st = ip6_stages(s, deadline)) != NF_ST_ok)
-		return st;
-	if (nf_shared_wait(s->sh, pred_bound_or_lost, s, deadline) < 0) {
-		pthread_mutex_lock(&s->sh->mu);
-		bool no_lease = s->cfg->ip4 && !s->sh->bound;
-		pthread_mutex_unlock(&s->sh->mu);
-		return no_lease ? NF_ST_dhcp_timeout : NF_ST_ip6_timeout;
+	if (s->cfg->ip4 && nf_shared_wait(s->sh, pred_ip4_or_lost, s, deadline) < 0)
+		return NF_ST_dhcp_timeout;
+	if (s->cfg->ip6) {
+		int64_t left = deadline - nf_now_ms();
+		st = lease_ip6(s, s->cfg->ip4 ? deadline - left / 4 : deadline);
+		if (st == NF_ST_dad_failed)
+			nf_sess_log(s, "IPv6: duplicate address detection failed: the address is not used");
+		if (s->cfg->ip4 && (st == NF_ST_ip6_timeout || st == NF_ST_dad_failed))
+			st = NF_ST_ok; /* over IPv4 */
 	}
 	pthread_mutex_lock(&s->sh->mu);
-	bool lost = carrier_lost(s), dup = s->cfg->ip6 && s->sh->dup6;
+	bool lost = carrier_lost(s);
 	if (s->cfg->ip4) {
 		r->v[NF_R_t_lease] = s->sh->t_lease;
 		r->v[NF_R_ip] = ntohl(s->sh->ip);
 	}
-	if (s->cfg->ip6)
+	if (s->cfg->ip6 && s->sh->bound6)
 		r->v[NF_R_t_ip6] = s->sh->t_ip6;
 	pthread_mutex_unlock(&s->sh->mu);
-	if (lost)
-		return NF_ST_carrier_lost;
-	if (dup) {
-		nf_sess_log(s, "IPv6: duplicate address detection failed: the address is not used");
-		return NF_ST_dad_failed;
-	}
-	return nf_app_connect(s, r, deadline);
+	return lost ? NF_ST_carrier_lost : st;
+}
+
+/* The platform's part of an attempt (the lease), then the app's */
+static enum nf_status attempt_steps(struct nf_session *s, struct nf_report *r)
+{
+	int64_t deadline = nf_now_ms() + s->cfg->attempt_timeout_ms;
+	enum nf_status st = lease_steps(s, r, deadline);
+
+	return st != NF_ST_ok ? st : nf_app_connect(s, r, deadline);
 }
 
 /* An attempt's outcome: whatever failed once the carrier was gone (a

@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "lwip/dns.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
+#include "lwip/dns.h" /* after netif.h: 2.0.x's dns.h includes no err.h */
 #if LWIP_IPV6
 #include "lwip/dhcp6.h"
 #include "lwip/nd6.h"

@@ -348,3 +348,16 @@ int nf_topo_dev_mac(struct nf_topo *t, int i, uint8_t mac[6])
 	nl_socket_free(dnl);
 	return rc;
 }
+
+int nf_topo_ap_ip6(struct nf_topo *t, bool on)
+{
+	char path[96];
+	int rc;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", NF_BRIDGE);
+	rc = nf_netns_sysctl(t->ap_nsfd, path, on ? "0" : "1");
+	/* off took the bridge's addresses with it: its own goes back on */
+	if (!rc && on)
+		rc = add_addr(t->ap_nl, t->br_ifindex, NF_AP_CIDR6, AF_INET6);
+	return rc;
+}

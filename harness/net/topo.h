@@ -53,6 +53,10 @@ int nf_topo_ap_port(struct nf_topo *t, int i, bool up);
  * detection, or gone (dad_conflict: the AP answers for a device's). */
 int nf_topo_ap_addr6(struct nf_topo *t, const uint8_t addr[16], bool add);
 
+/* blackhole6: the AP's IPv6 off (every IPv6 frame to the AP unanswered,
+ * its advertisements stopped) or on again with its address. 0 or -errno. */
+int nf_topo_ap_ip6(struct nf_topo *t, bool on);
+
 /* The MAC of device i's end (the kernel device's interface identifier). */
 int nf_topo_dev_mac(struct nf_topo *t, int i, uint8_t mac[6]);
 

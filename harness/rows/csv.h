@@ -127,7 +127,8 @@ enum nf_csv_src {
 	X(nd6_prefixes, S_REPORT, NF_R_nd6_prefixes) \
 	X(mld6_groups, S_REPORT, NF_R_mld6_groups) \
 	X(nd6_queue, S_REPORT, NF_R_nd6_queue) \
-	X(ip6_reass, S_REPORT, NF_R_ip6_reass)
+	X(ip6_reass, S_REPORT, NF_R_ip6_reass) \
+	X(ip_fallback, S_REPORT, NF_R_ip_fallback)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -54,6 +54,8 @@ static const enum nf_csv_col col_ids[C_NCOLS] = {
     [C_ND6_PREFIXES] = NF_COL_nd6_prefixes,
     [C_MLD6] = NF_COL_mld6_groups,
     [C_ND6_QUEUE] = NF_COL_nd6_queue,
+    [C_FAMILY] = NF_COL_ip_family,
+    [C_FALLBACK] = NF_COL_ip_fallback,
 };
 
 /* the columns that hold a word, read as its index in their list */

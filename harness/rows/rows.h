@@ -51,6 +51,8 @@ enum nf_col {
 	C_ND6_PREFIXES, /* nd6_prefixes */
 	C_MLD6,        /* mld6_groups */
 	C_ND6_QUEUE,   /* nd6_queue */
+	C_FAMILY,      /* ip_family */
+	C_FALLBACK,    /* ip_fallback */
 	C_NCOLS
 };
 

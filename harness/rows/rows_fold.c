@@ -39,10 +39,11 @@ static const enum fold_how how[C_NCOLS] = {
     /* IPv6's tables are judged as the pools are: by block minima */
     [C_ND6_NEIGH] = F_MIN,   [C_ND6_DESTS] = F_MIN,      [C_ND6_ROUTERS] = F_MIN,
     [C_ND6_PREFIXES] = F_MIN, [C_MLD6] = F_MIN,          [C_ND6_QUEUE] = F_MIN,
+    [C_FAMILY] = F_FIRST,    [C_FALLBACK] = F_FIRST,
 };
 
 /* the columns two rows must agree on to be one */
-static const int same[] = {C_CUT, C_FAULT, C_PROGRESS, C_REBOOTS};
+static const int same[] = {C_CUT, C_FAULT, C_PROGRESS, C_REBOOTS, C_FAMILY, C_FALLBACK};
 /* and, while anything else can be folded, the exact counts the slot leak
  * is judged on: a leak that fills its table in 38 cycles of a 10^8-cycle
  * night keeps its 38 rows (folded to one, the night's verdict said the

@@ -2,8 +2,8 @@
  * next global address on the AP's bridge, so the AP answers the device's
  * duplicate address detection for it as a duplicate host would;
  * router_lifetime0 has the router advertisements withdraw the router.
- * Both last one cycle: the next cycle's DOWN takes them back, whatever
- * fault that cycle has. */
+ * blackhole6 turns the AP's IPv6 off (IPv4 kept). Each lasts one cycle:
+ * the next cycle's DOWN takes it back, whatever fault that cycle has. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -66,10 +66,24 @@ static int withdraw(struct run *r, bool on)
 	return rc;
 }
 
+static int ap_ip6(struct run *r, bool on)
+{
+	int rc = nf_topo_ap_ip6(&r->topo, on);
+
+	if (rc)
+		snprintf(r->fatal, sizeof(r->fatal), "blackhole6: the AP's IPv6 %s: %s",
+			 on ? "back on" : "off", strerror(-rc));
+	else
+		r->ip6_off = !on;
+	return rc;
+}
+
 int nf_fault_ip6_undo(struct run *r)
 {
 	int rc = r->dad_conflict ? dad_conflict(r, false) : 0;
 
+	if (!rc && r->ip6_off)
+		rc = ap_ip6(r, true);
 	return rc ? rc : r->svc.ra_withdrawn ? withdraw(r, false) : 0;
 }
 
@@ -83,5 +97,7 @@ int nf_fault_ip6_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 		return nf_run_ap_switch(r, true);
 	if ((rc = nf_run_ap_switch(r, false)))
 		return rc;
+	if (f == NF_FAULT_blackhole6)
+		return ap_ip6(r, false);
 	return f == NF_FAULT_dad_conflict ? dad_conflict(r, true) : withdraw(r, true);
 }

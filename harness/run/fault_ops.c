@@ -106,6 +106,7 @@ int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 		return step == NF_FS_UP ? nf_run_ap_switch(r, true) : 0;
 	case NF_FAULT_dad_conflict:
 	case NF_FAULT_router_lifetime0:
+	case NF_FAULT_blackhole6:
 		return nf_fault_ip6_apply(r, f, step);
 	case NF_FAULT_COUNT:
 		break;

@@ -69,6 +69,7 @@ struct run {
 	char v_mosq[128], v_dnsmasq[128], v_hostapd[128];
 	bool addr_alt; /* address_change: the devices' reserved other addresses are in force */
 	bool dad_conflict; /* dad_conflict: the devices' next addresses are the AP's too */
+	bool ip6_off;      /* blackhole6: the AP's IPv6 is off */
 	char device_build[24]; /* the build id the devices' HELLO gave ("-" for linux) */
 	struct mosquitto *mosq; /* device.kind = external, board.telemetry = mqtt */
 	int mosq_fd;

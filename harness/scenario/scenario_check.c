@@ -291,6 +291,11 @@ static int validate_ip6(const struct nf_scenario *sc, const char *where, char *e
 				return nf_scenario_errf(err, errlen,
 							"%s: run.fault %s acts on IPv6: it needs "
 							"device.ip6", where, nf_fault_name(mix.kind[i]));
+			if (!v4 && mix.kind[i] == NF_FAULT_blackhole6)
+				return nf_scenario_errf(err, errlen,
+							"%s: run.fault blackhole6 takes IPv6 away and "
+							"keeps IPv4: an IPv6-only device (device.ip = "
+							"off) has nothing left", where);
 			if (!v4 && (mix.kind[i] == NF_FAULT_dhcp_outage ||
 				    mix.kind[i] == NF_FAULT_address_change))
 				return nf_scenario_errf(err, errlen,
@@ -304,6 +309,12 @@ static int validate_ip6(const struct nf_scenario *sc, const char *where, char *e
 					"device.ip6", where, sc->cut_at == NF_CUT_ra ? "ra" : "dad");
 	if (!v6)
 		return 0;
+	if (sc->reconnect_timeout_ms < 10000)
+		return nf_scenario_errf(err, errlen,
+					"%s: device.ip6 wants run.reconnect_timeout >= 10s: lwIP's "
+					"neighbour discovery takes up to 7 s a reconnect (its 1 s timer, "
+					"a router solicitation every 4 s), and a dual-stack device waits "
+					"three quarters of the attempt for IPv6", where);
 	if (sc->kind == NF_KIND_EXTERNAL)
 		return nf_scenario_errf(err, errlen,
 					"%s: device.ip6 = %s: a board's IPv6 is not judged yet "

@@ -102,7 +102,7 @@ static int spawn_broker(struct nf_services *sv)
 /* device.ip6: the DHCP process also sends router advertisements for the
  * ULA prefix, with itself as the DNS server (RDNSS): SLAAC only (ra-only:
  * the A flag), or SLAAC with stateless DHCPv6 answering for options
- * (ra-stateless: A and O flags). An unsolicited one every 10 s besides the
+ * (ra-stateless: A and O flags). An unsolicited one every 4 s besides the
  * answers to router solicitations. */
 static int ra_args(const struct nf_services *sv, char **argv, int k)
 {
@@ -110,7 +110,7 @@ static int ra_args(const struct nf_services *sv, char **argv, int k)
 		return k;
 	argv[k++] = "--enable-ra";
 	/* router_lifetime0: the router withdraws itself (lifetime 0) */
-	argv[k++] = sv->ra_withdrawn ? "--ra-param=" NF_BRIDGE ",10,0" : "--ra-param=" NF_BRIDGE ",10,1800";
+	argv[k++] = sv->ra_withdrawn ? "--ra-param=" NF_BRIDGE ",4,0" : "--ra-param=" NF_BRIDGE ",4,1800";
 	argv[k++] = "--dhcp-option=option6:dns-server,[" NF_AP_ADDR6 "]";
 	argv[k++] = strcmp(sv->ip6, "dhcp6") == 0 ? "--dhcp-range=" NF_PREFIX6 ",ra-stateless,64,1h"
 						 : "--dhcp-range=" NF_PREFIX6 ",ra-only,64,1h";

@@ -23,34 +23,63 @@ static const struct {
     {C_MLD6, "MLD groups"},            {C_ND6_QUEUE, "ND6 queue"},
 };
 
-/* dad_conflict: the AP answered the device's duplicate address detection
- * for the address it was making; a session in that cycle ran on an
- * address another node held (the field's looped-back DAD bugs make the
- * same mistake the other way) */
-static void dad_ignored(struct nf_verdict *v, int dev, const struct nf_series *s)
+/* the faults that take IPv6 away from a cycle: there, a dual-stack device
+ * preferring IPv6 is right to go over IPv4 */
+static bool ip6_taken(int64_t fault)
 {
-	int64_t n = 0, first = NF_UNSET;
+	return fault == NF_FAULT_dad_conflict || fault == NF_FAULT_blackhole6;
+}
 
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i][C_FAULT] == NF_FAULT_dad_conflict && nf_status_is_ok(s->status[i])) {
-			n += nf_row_weight(s, i);
-			if (first == NF_UNSET)
-				first = s->v[i][C_CYCLE];
-		}
-	struct nf_finding *f = n ? nf_vd_add(v, dev, NF_DAD_IGNORED, "dad") : NULL;
-	if (!f)
-		return;
-	f->first_cycle = first;
-	snprintf(f->summary, sizeof(f->summary),
-		 "%" PRId64 " dad_conflict cycles, from cycle %" PRId64 ", ended in a session on "
-		 "an address another node answered for: its duplicate address detection did "
-		 "not stop it", n, first);
+struct tally6 {
+	int64_t n, first;
+};
+
+static void count(struct tally6 *t, const struct nf_series *s, size_t i)
+{
+	t->n += nf_row_weight(s, i);
+	if (t->first == NF_UNSET)
+		t->first = s->v[i][C_CYCLE];
+}
+
+/* dad_conflict: the AP answered the device's duplicate address detection
+ * for the address it was making, so a session over IPv6 in that cycle ran
+ * on an address another node held (the field's looped-back DAD bugs make
+ * the same mistake the other way). And a dual-stack device preferring
+ * IPv6 that went over IPv4 when no fault took IPv6 away: its IPv6 should
+ * have worked (rows: ip_fallback). */
+static void used_wrongly(struct nf_verdict *v, int dev, const struct nf_series *s)
+{
+	struct tally6 dup = {0, NF_UNSET}, fb = {0, NF_UNSET};
+	struct nf_finding *f;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!nf_status_is_ok(s->status[i]))
+			continue;
+		if (s->v[i][C_FAULT] == NF_FAULT_dad_conflict && s->v[i][C_FAMILY] == 6)
+			count(&dup, s, i);
+		if (s->v[i][C_FALLBACK] == 1 && !ip6_taken(s->v[i][C_FAULT]))
+			count(&fb, s, i);
+	}
+	if (dup.n && (f = nf_vd_add(v, dev, NF_DAD_IGNORED, "dad"))) {
+		f->first_cycle = dup.first;
+		snprintf(f->summary, sizeof(f->summary),
+			 "%" PRId64 " dad_conflict cycles, from cycle %" PRId64 ", ended in a "
+			 "session over IPv6 on an address another node answered for: its "
+			 "duplicate address detection did not stop it", dup.n, dup.first);
+	}
+	if (fb.n && (f = nf_vd_add(v, dev, NF_IP4_FALLBACK, "ip6"))) {
+		f->first_cycle = fb.first;
+		snprintf(f->summary, sizeof(f->summary),
+			 "%" PRId64 " reconnects, from cycle %" PRId64 ", went over IPv4 though "
+			 "IPv6 was preferred and no fault took it away: IPv6 had no address in "
+			 "three quarters of the attempt", fb.n, fb.first);
+	}
 }
 
 void nf_vd_ip6(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 	       struct pt *p)
 {
-	dad_ignored(v, dev, s);
+	used_wrongly(v, dev, s);
 	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
 		struct trend t;
 		int n = nf_vd_collect(s, tables[k].col, -1, settle, false, p);

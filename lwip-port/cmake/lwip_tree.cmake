@@ -269,7 +269,7 @@ function(_netflap_write_manifest gen name version src origin opts hooks)
   string(SHA256 id "${m}${port_text}")
   string(SUBSTRING "${id}" 0 16 id)
   string(APPEND m "build_id=${id}\n")
-  if(ipv6_modes) # the caller's: follows from the options (in the build id)
+  if(NOT "${ipv6_modes}" STREQUAL "") # the caller's; follows from the options (in the build id)
     string(APPEND m "ipv6=${ipv6_modes}\n")
   endif()
   if(unittests_note) # the caller's (netflap_lwip_stack): not part of the build id

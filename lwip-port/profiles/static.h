@@ -77,17 +77,17 @@
  * servers (RDNSS), MLD, router solicitations, and stateless DHCPv6 (the
  * one lwIP 2.1 and 2.2 have: options such as the DNS server; addresses
  * stay SLAAC's). The neighbour cache, destination cache, router and
- * prefix lists keep lwIP's sizes. The esp profile keeps IPv4 only. */
-#ifndef NF_PROFILE_IPV4_ONLY
+ * prefix lists keep lwIP's sizes. IPv4 only on lwIP 2.0.x (netflap follows
+ * address states through 2.1's netif extended status callback) and in the
+ * esp profile. */
+#if !defined(NF_PROFILE_IPV4_ONLY) && !defined(NF_TREE_LWIP_2_0)
 #define LWIP_IPV6 1
 #define LWIP_IPV6_AUTOCONFIG 1
 #define LWIP_IPV6_MLD 1
 #define LWIP_IPV6_SEND_ROUTER_SOLICIT 1
 #define LWIP_ND6_RDNSS_MAX_DNS_SERVERS 1
-#ifndef NF_TREE_LWIP_2_0
 #define LWIP_IPV6_DHCP6 1
 #define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* address state changes: DAD done */
-#endif
 #else
 #define LWIP_IPV6 0
 #endif

@@ -1,8 +1,10 @@
-/* The verdict on IPv6's tables (verdict_ip6.c) over synthetic rows: a
- * neighbour cache that keeps an entry per reconnect is a finding, of its
- * class and table; entries that age out (up within a stretch of cycles,
- * back down on their timers) and an IPv4 device's rows (no IPv6 columns
- * filled) are not. */
+/* The verdict on IPv6 (verdict_ip6.c) over synthetic rows: a neighbour
+ * cache that keeps an entry per reconnect is a finding, of its class and
+ * table; entries that age out (up within a stretch of cycles, back down on
+ * their timers) and an IPv4 device's rows (no IPv6 columns filled) are
+ * not. IPv4 taken where IPv6 should have worked, and a session over IPv6
+ * on an address the AP answered for, are findings; IPv4 taken when a fault
+ * took IPv6 away is not. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +101,46 @@ START_TEST(test_flat_and_ip4_rows_clean)
 }
 END_TEST
 
+/* rows of a dual-stack device preferring IPv6: every fourth cycle has the
+ * fault named, and goes over the family given (fallback when IPv4) */
+static const char *family_rows(const char *fault, int family, int other_family)
+{
+	static char path[64];
+	strcpy(path, "/tmp/nf-verdict-ip6f.XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "cycle,device,connack_ms,status,heap_free,fault,ip_family,ip_fallback\n");
+	for (int c = 1; c <= 30; c++) {
+		bool faulty = c > 1 && c % 4 == 0;
+		int fam = faulty ? family : other_family;
+		fprintf(f, "%d,0,5,ok,60000,%s,%d,%d\n", c, faulty ? fault : "flap", fam, fam == 4);
+	}
+	fclose(f);
+	return path;
+}
+
+START_TEST(test_fallback_and_duplicates)
+{
+	struct nf_verdict v = {0};
+
+	/* IPv4 taken where a fault took IPv6 away: right */
+	judge_file(family_rows("blackhole6", 4, 6), &v);
+	ck_assert_int_eq(v.n, 0);
+	judge_file(family_rows("dad_conflict", 4, 6), &v);
+	ck_assert_int_eq(v.n, 0);
+	/* IPv4 taken after a flap, IPv6 fine: IPv6 should have worked */
+	judge_file(family_rows("flap", 4, 6), &v);
+	ck_assert_int_eq(count(&v, NF_IP4_FALLBACK, NULL), 1);
+	ck_assert_int_eq(v.f[0].first_cycle, 4);
+	/* a session over IPv6 while the AP answered for its address */
+	judge_file(family_rows("dad_conflict", 6, 6), &v);
+	ck_assert_int_eq(count(&v, NF_DAD_IGNORED, NULL), 1);
+	ck_assert_int_eq(v.n, 1);
+	nf_verdict_free(&v);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("verdict-ip6");
@@ -109,6 +151,7 @@ int main(void)
 	tcase_add_test(tc, test_orphaned_neighbours_found);
 	tcase_add_test(tc, test_aging_entries_not_a_finding);
 	tcase_add_test(tc, test_flat_and_ip4_rows_clean);
+	tcase_add_test(tc, test_fallback_and_duplicates);
 	suite_add_tcase(s, tc);
 	r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

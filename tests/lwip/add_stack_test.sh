@@ -211,6 +211,8 @@ if [ -d "$shared" ]; then
 	rc=$?
 	check "lwIP 2.0.3: add-stack exit 0 (got $rc), socket-cycles pass" \
 		bash -c "[ $rc = 0 ] && cd '$build' && ctest -R '^socket-cycles-r203\$' >'$work/ctest-r203.log' 2>&1"
+	check "lwIP 2.0.3: its manifest says ipv6=off (device.ip6 refused on it)" \
+		grep -qx 'ipv6=off' "$build/stacks/r203.info"
 	run r203 "$src/scenarios/fixed-quick.scn" --set device.stack=r203 --set run.loops=1000
 	check "lwIP 2.0.3: fixed-quick clean over 1000 cycles (exit $rc)" test "$rc" = 0 -a \
 		"$(oks "$work/run-r203/cycles.csv")" = 1000
