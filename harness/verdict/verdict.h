@@ -56,6 +56,7 @@ enum nf_class {
 	X(heap_held_by_closing_pcbs, "a heap fall no larger than the send buffers of closing pcbs piling up with it (rows without heap_closing)") \
 	X(connack_after_carrier_kept, "CONNACK times after a fault that kept the carrier (keepalive and backoff, not the stack), left out of the slowdown") \
 	X(slowed_with_fleet, "a device's slowdown that the whole fleet shared: judged once, for the fleet") \
+	X(under_one_block, "a heap fall whose fit over the judged cycles loses less than one heap block (16 B): the mix of levels buffers in flight leave, not a loss (lwIP loses whole blocks)") \
 	X(nd6_aged, "an IPv6 table's rise that came back down: entries aging out on their timers (a neighbour's reachable time, a router's or prefix's lifetime), not kept per reconnect")
 enum nf_exempt {
 #define NF_X(name, why) NF_EX_##name,

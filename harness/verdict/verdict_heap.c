@@ -89,6 +89,14 @@ static void heap_leak(struct nf_verdict *v, int dev, const struct nf_series *s, 
 		v->exempt[NF_EX_one_step] += t.one_step;
 		return;
 	}
+	/* lwIP loses whole blocks: a fitted fall of less than one over the
+	 * judged cycles is the mix of levels buffers in flight leave (seen:
+	 * esp-lwip with lwIP's MQTT client, levels 8 and 16 B apart, 0.0144 B
+	 * a cycle over 900 cycles: 13 B, once in several runs) */
+	if (n && t.slope * (double)(p[n - 1].cycle - p[0].cycle) < HEAP_BLOCK) {
+		v->exempt[NF_EX_under_one_block]++;
+		return;
+	}
 	if (lingering_explains(s, settle, n ? p[n - 1].cycle : 0, t.slope)) {
 		v->exempt[NF_EX_heap_held_by_closing_pcbs]++;
 		return;

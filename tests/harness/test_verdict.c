@@ -225,6 +225,35 @@ START_TEST(test_one_step_is_not_a_leak)
 }
 END_TEST
 
+/* the levels buffers in flight leave, 8 B apart, their mix shifting late in
+ * the run by one block in all (esp-lwip with lwIP's MQTT client, seen once
+ * in several runs: "0.0144 bytes per cycle"); and the same shape as a leak
+ * of a block every 100 cycles, which is one */
+static void g_level_mix(int c, unsigned *s, struct syn *r)
+{
+	g_clean(c, s, r);
+	r->heap = every ? 162312 - 16 * (c / every) : c < 626 ? 162312 : c < 876 ? 162304 : 162296;
+	if (c % 7 == 0)
+		r->heap += 192; /* a buffer let go at the row's moment, now and then */
+}
+
+START_TEST(test_under_one_block_is_not_a_leak)
+{
+	every = 0;
+	write_csv_full(1000, g_level_mix);
+	judge();
+	dump();
+	ck_assert_int_eq(v.n, 0);
+	ck_assert_int_eq(v.exempt[NF_EX_under_one_block], 1);
+	every = 100;
+	write_csv_full(1000, g_level_mix);
+	judge();
+	dump();
+	ck_assert_ptr_nonnull(find(NF_HEAP_LEAK, NULL));
+	every = 0;
+}
+END_TEST
+
 START_TEST(test_pbuf_in_flight_is_not_a_leak)
 {
 	write_csv_full(45, g_pbuf_in_flight);
@@ -604,6 +633,7 @@ int main(void)
 	tcase_add_test(tc, test_back_at_baseline_late_is_not_a_leak);
 	tcase_add_test(tc, test_in_flight_level_is_not_a_leak);
 	tcase_add_test(tc, test_one_step_is_not_a_leak);
+	tcase_add_test(tc, test_under_one_block_is_not_a_leak);
 	tcase_add_test(tc, test_level_shift_is_not_a_leak);
 	tcase_add_test(tc, test_time_wait_is_not_a_leak);
 	tcase_add_test(tc, test_heap_time_wait_is_not_a_leak);
