@@ -78,6 +78,11 @@ static int ap_ip6(struct run *r, bool on)
 	return rc;
 }
 
+bool nf_fault_ip6_pending(const struct run *r)
+{
+	return r->dad_conflict || r->ip6_off || r->svc.ra_withdrawn;
+}
+
 int nf_fault_ip6_undo(struct run *r)
 {
 	int rc = r->dad_conflict ? dad_conflict(r, false) : 0;

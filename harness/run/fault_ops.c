@@ -75,6 +75,13 @@ int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 	char err[200] = "";
 	int rc;
 
+	/* an IPv6 fault of the last cycle is taken back with the AP already off
+	 * when this one turns it off: a router advertisement of the restored
+	 * dnsmasq must not reach a device still up (it would keep the router
+	 * into a router_lifetime0 cycle; seen under the sanitizers) */
+	if (step == NF_FS_DOWN && nf_fault_ip6_pending(r) && !nf_fault_keeps_carrier(f) &&
+	    (rc = nf_run_ap_switch(r, false)))
+		return rc;
 	if (step == NF_FS_DOWN && (rc = nf_fault_ip6_undo(r)))
 		return rc;
 	switch (f) {

@@ -19,5 +19,7 @@ int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step);
  * DOWN what the last one left in force. 0, or -errno with r->fatal set. */
 int nf_fault_ip6_apply(struct run *r, enum nf_fault f, enum nf_fault_step step);
 int nf_fault_ip6_undo(struct run *r);
+/* an IPv6 fault is still in force (the next DOWN takes it back) */
+bool nf_fault_ip6_pending(const struct run *r);
 
 #endif
