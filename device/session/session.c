@@ -63,16 +63,12 @@ static bool pred_up_or_quit(const struct nf_shared *sh, const void *arg)
  * router may be solicited), then a global address made (its DAD under way) */
 static bool pred_ll_or_lost(const struct nf_shared *sh, const void *arg)
 {
-	const struct nf_session *s = arg;
-	return sh->ll6 || sh->tent6 || sh->bound6 || sh->dup6 ||
-	       sh->carrier_downs != s->io.downs_seen || sh->quit;
+	return sh->ll6 || sh->tent6 || sh->bound6 || sh->dup6 || nf_sess_pred_lost(sh, arg);
 }
 
 static bool pred_global_or_lost(const struct nf_shared *sh, const void *arg)
 {
-	const struct nf_session *s = arg;
-	return sh->tent6 || sh->bound6 || sh->dup6 || sh->carrier_downs != s->io.downs_seen ||
-	       sh->quit;
+	return sh->tent6 || sh->bound6 || sh->dup6 || nf_sess_pred_lost(sh, arg);
 }
 
 /* the ra and dad phases of a device with IPv6 (a cut lands entering
@@ -169,14 +165,12 @@ int nf_session_status(struct nf_session *s, char *buf, size_t cap)
 
 static bool pred_ip4_or_lost(const struct nf_shared *sh, const void *arg)
 {
-	const struct nf_session *s = arg;
-	return sh->bound || sh->carrier_downs != s->io.downs_seen || sh->quit;
+	return sh->bound || nf_sess_pred_lost(sh, arg);
 }
 
 static bool pred_ip6_or_lost(const struct nf_shared *sh, const void *arg)
 {
-	const struct nf_session *s = arg;
-	return sh->bound6 || sh->dup6 || sh->carrier_downs != s->io.downs_seen || sh->quit;
+	return sh->bound6 || sh->dup6 || nf_sess_pred_lost(sh, arg);
 }
 
 /* IPv6's address by deadline: ok, ip6_timeout, dad_failed (another node

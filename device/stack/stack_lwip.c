@@ -43,12 +43,12 @@ static void on_status(struct netif *netif)
 {
 	/* netif->state is the pcapif; the stack embeds the netif */
 	struct nf_stack *s = (struct nf_stack *)((char *)netif - offsetof(struct nf_stack, netif));
+	if (!s->cfg.ip4)
+		return; /* also called for IPv6's address changes: no lease here */
 	const ip_addr_t *dns = dns_getserver(0);
 	bool bound = !ip4_addr_isany_val(*netif_ip4_addr(netif));
 	uint32_t dns4 = IP_IS_V4(dns) ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0; /* RDNSS may fill it */
 
-	if (!s->cfg.ip4)
-		return;
 	nf_shared_set_lease(s->sh, bound, ip4_addr_get_u32(netif_ip4_addr(netif)),
 			    ip4_addr_get_u32(netif_ip4_gw(netif)), dns4);
 }
