@@ -113,7 +113,9 @@
 	X(mld6_groups, "device.ip6: MLD groups joined") \
 	X(nd6_queue, "device.ip6: packets queued for unresolved neighbours") \
 	X(ip6_reass, "device.ip6: IPv6 reassemblies under way") \
-	X(ip_fallback, "dual-stack, device.prefer = ip6: 1 the connect went over IPv4, IPv6 having no address in time; 0 over IPv6")
+	X(ip_fallback, "dual-stack, device.prefer = ip6: 1 the connect went over IPv4, IPv6 having no address in time; 0 over IPv6") \
+	X(ip6_hi, "device.ip6: the global IPv6 address the attempt had, its first 8 bytes as one big-endian number (its prefix)") \
+	X(ip6_lo, "device.ip6: that address's last 8 bytes (its interface identifier)")
 
 enum nf_report_field {
 #define NF_X(name, help) NF_R_##name,

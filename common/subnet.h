@@ -25,6 +25,10 @@
 #define NF_PREFIX6 "fd6e:666c:6170::"
 #define NF_AP_ADDR6 NF_PREFIX6 "1"
 #define NF_AP_CIDR6 NF_AP_ADDR6 "/64"
+/* ra_renumber: the LAN's prefix while renumbered (the AP's services keep
+ * their address in the first, no longer on the LAN) */
+#define NF_PREFIX6_ALT "fd6e:666c:6171::"
+#define NF_AP_CIDR6_ALT NF_PREFIX6_ALT "1/64"
 
 static inline void nf_static_cidr6(int i, char *buf, size_t len)
 {

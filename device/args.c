@@ -207,6 +207,8 @@ static const struct opt_row {
     {"address6", "ADDR", parse_str, O(address6), "--ip6 static: the address (a /64)"},
     {"dns6", "ADDR", parse_str, O(dns6), "the DNS server over IPv6 (stack linux)"},
     {"prefer", "ip4|ip6", parse_prefer, O(s.prefer6), "dual-stack: the broker connect's family"},
+    {"ip6-keep", "off|on", parse_on_off, O(ip6_keep),
+     "keep IPv6 addresses and neighbour discovery through a carrier loss (off)"},
     {"mac", "XX:XX:XX:XX:XX:XX", parse_str, O(mac), "lwIP netif MAC (default: derived)"},
     {"broker", "HOST", parse_str, O(s.broker), "broker name or address"},
     {"port", "N", parse_port, O(s.port), "broker port (1883)"},

@@ -16,6 +16,7 @@ struct nf_dev_opts {
 	const char *ip_mode, *address, *gateway, *dns;
 	const char *ip6_mode, *address6, *dns6;
 	long control_fd, socket_limit;
+	bool ip6_keep; /* --ip6-keep on */
 	bool version;
 	struct nf_impair_cfg impair;
 	struct nf_session_cfg s;

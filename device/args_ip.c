@@ -70,6 +70,7 @@ static int ip6_cfg(const struct nf_dev_opts *o, struct nf_stack_cfg *sc)
 		return -EINVAL;
 	}
 	sc->ip6 = (enum nf_ip6_mode)m;
+	sc->ip6_keep = o->ip6_keep;
 	if (m == NF_IP6_STATIC && (!o->address6 || inet_pton(AF_INET6, o->address6, sc->ip6_static) != 1)) {
 		fprintf(stderr, "netflap-device: --ip6 static needs --address6 ADDR (an IPv6 address)\n");
 		return -EINVAL;

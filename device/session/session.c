@@ -189,6 +189,16 @@ static enum nf_status lease_ip6(struct nf_session *s, int64_t deadline)
 	return lost ? NF_ST_carrier_lost : dup ? NF_ST_dad_failed : NF_ST_ok;
 }
 
+/* 8 bytes as one big-endian number */
+static int64_t be64(const uint8_t *b)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return (int64_t)v;
+}
+
 /* The platform's part of an attempt: an address in each family the device
  * has. A dual-stack device gives IPv6 three quarters of the attempt, then
  * goes on over IPv4 without it (the row says what IPv6 did), as firmware
@@ -215,8 +225,11 @@ static enum nf_status lease_steps(struct nf_session *s, struct nf_report *r, int
 		r->v[NF_R_t_lease] = s->sh->t_lease;
 		r->v[NF_R_ip] = ntohl(s->sh->ip);
 	}
-	if (s->cfg->ip6 && s->sh->bound6)
+	if (s->cfg->ip6 && s->sh->bound6) {
 		r->v[NF_R_t_ip6] = s->sh->t_ip6;
+		r->v[NF_R_ip6_hi] = be64(s->sh->ip6); /* the prefix */
+		r->v[NF_R_ip6_lo] = be64(s->sh->ip6 + 8); /* the interface id */
+	}
 	pthread_mutex_unlock(&s->sh->mu);
 	return lost ? NF_ST_carrier_lost : st;
 }

@@ -74,6 +74,8 @@ struct nf_stack_cfg {
 	enum nf_ip6_mode ip6;
 	uint8_t ip6_static[16];        /* NF_IP6_STATIC: the address (a /64) */
 	uint8_t dns6[16];              /* the DNS server over IPv6 (stacks without RDNSS) */
+	bool ip6_keep;                 /* a carrier loss keeps IPv6's addresses and neighbour
+					* discovery (netif_set_link_down alone) */
 	int socket_limit;              /* 0: the whole table */
 	struct nf_impair_cfg impair;   /* the link's impairment (all 0: a clean link) */
 };

@@ -170,34 +170,63 @@ out:
 	return rc;
 }
 
+/* IPv6 on the port off or on: the kernel keeps its addresses, routers and
+ * neighbours through a carrier loss and on the carrier's return neither
+ * detects its addresses again nor solicits a router (it waits for the next
+ * periodic advertisement; seen: 3 to 15 s). A station's network manager
+ * starts IPv6 afresh per association, as lwIP's port does: off at the
+ * loss (every address, route and neighbour goes), on at the association
+ * (link-local detection, then a router solicitation) */
+static int ip6_enable(const struct nf_stack *st, bool on)
+{
+	char name[IF_NAMESIZE], path[96];
+
+	if (!if_indextoname((unsigned)st->ifindex, name))
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	int rc = fputs(on ? "0" : "1", f) < 0 ? -EIO : 0;
+	return fclose(f) && !rc ? -errno : rc;
+}
+
+/* address events of the association before: the tentative addresses the
+ * loss took are no failed detection of this one */
+static void drain_events(const struct nf_stack *st)
+{
+	char buf[8192];
+
+	while (recv(st->ip6_fd, buf, sizeof(buf), 0) > 0)
+		;
+}
+
 int nf_linux_ip6_start(struct nf_stack *st)
 {
-	int rc = 0;
+	int rc;
 
 	if (st->cfg.ip6 == NF_IP6_OFF)
 		return 0;
+	drain_events(st);
 	pthread_mutex_lock(&st->sh->mu);
 	memcpy(st->sh->dns6, st->cfg.dns6, 16);
 	st->dad_failed = false; /* a new association, a new detection */
 	pthread_mutex_unlock(&st->sh->mu);
-	if (st->cfg.ip6 == NF_IP6_STATIC)
+	rc = st->cfg.ip6_keep ? 0 : ip6_enable(st, true);
+	if (rc == 0 && st->cfg.ip6 == NF_IP6_STATIC)
 		rc = addr6_op(st, st->cfg.ip6_static, true);
-	publish(st); /* an address the kernel already holds */
+	publish(st);
 	return rc;
 }
 
-/* as the lwIP port: every global address goes with the carrier */
+/* as the lwIP port: every address, router and neighbour goes with the
+ * carrier (ip6_keep: the kernel's own way, everything stays) */
 void nf_linux_ip6_stop(struct nf_stack *st)
 {
-	struct kaddr k[16];
-	int n;
-
 	if (st->cfg.ip6 == NF_IP6_OFF)
 		return;
-	n = read_addrs(st, k, 16);
-	for (int i = 0; i < n; i++)
-		if (k[i].scope == 0)
-			addr6_op(st, k[i].a, false);
+	if (!st->cfg.ip6_keep)
+		ip6_enable(st, false);
 	nf_shared_set_ip6(st->sh, &(struct nf_ip6_seen){0});
 }
 

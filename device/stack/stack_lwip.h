@@ -18,6 +18,7 @@ struct nf_stack {
 	struct pcapif *pcap;
 	struct netif netif;
 	bool netif_added;
+	bool ip6_kept; /* ip6_keep: a carrier loss left IPv6 as it was */
 	/* DNS answer handed over from the tcpip thread */
 	sys_mutex_t dns_mu;
 	sys_sem_t dns_sem;

@@ -90,6 +90,10 @@ int nf_lwip_ip6_start(struct nf_stack *st)
 
 	if (st->cfg.ip6 == NF_IP6_OFF)
 		return 0;
+	if (st->ip6_kept) { /* ip6_keep: lwIP's link-up solicits a router; the rest stays */
+		publish(st);
+		return 0;
+	}
 	netif_create_ip6_linklocal_address(n, 1); /* tentative: DAD again */
 	if (st->cfg.ip6 == NF_IP6_STATIC) {
 		ip6_addr_t a;
@@ -116,13 +120,17 @@ void nf_lwip_ip6_stop(struct nf_stack *st)
 
 	if (st->cfg.ip6 == NF_IP6_OFF)
 		return;
+	nf_shared_set_ip6(st->sh, &(struct nf_ip6_seen){0}); /* no address without a link */
+	if (st->cfg.ip6_keep) {
+		st->ip6_kept = true; /* netif_set_link_down alone: everything stays */
+		return;
+	}
 	if (st->cfg.ip6 == NF_IP6_DHCP6)
 		dhcp6_disable(n);
 	netif_set_ip6_autoconfig_enabled(n, 0);
 	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
 		netif_ip6_addr_set_state(n, i, IP6_ADDR_INVALID);
 	nd6_cleanup_netif(n);
-	nf_shared_set_ip6(st->sh, &(struct nf_ip6_seen){0});
 }
 #else
 void nf_lwip_ip6_open(struct nf_stack *st)

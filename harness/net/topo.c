@@ -54,7 +54,12 @@ out:
 
 /* cidr on ifindex; IPv6 without duplicate address detection (the AP's
  * own address is there at once, as a router's configured one is) */
-static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr, int family)
+enum addr_how { ADDR_ADD, ADDR_REPLACE, ADDR_DELETE };
+
+/* an address of the AP's added, given other flags (replace), or deleted
+ * (one already gone is no error); IPv6 ones without detection */
+static int addr_do(struct nl_sock *sk, int ifindex, const char *cidr, int family, unsigned flags,
+		   enum addr_how how)
 {
 	struct rtnl_addr *a = rtnl_addr_alloc();
 	struct nl_addr *local = NULL;
@@ -66,13 +71,20 @@ static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr, int famil
 	if (rc >= 0) {
 		rtnl_addr_set_ifindex(a, ifindex);
 		rtnl_addr_set_local(a, local);
-		if (family == AF_INET6)
-			rtnl_addr_set_flags(a, IFA_F_NODAD);
-		rc = rtnl_addr_add(sk, a, 0);
+		rtnl_addr_set_flags(a, flags | (family == AF_INET6 ? IFA_F_NODAD : 0));
+		rc = how == ADDR_DELETE ? rtnl_addr_delete(sk, a, 0)
+					: rtnl_addr_add(sk, a, how == ADDR_REPLACE ? NLM_F_REPLACE : 0);
 	}
 	nl_addr_put(local);
 	rtnl_addr_put(a);
+	if (how == ADDR_DELETE && rc == -NLE_NOADDR)
+		rc = 0;
 	return rc < 0 ? nf_nl_err(rc) : 0;
+}
+
+static int add_addr(struct nl_sock *sk, int ifindex, const char *cidr, int family)
+{
+	return addr_do(sk, ifindex, cidr, family, 0, ADDR_ADD);
 }
 
 /* The device's lwIP checks checksums; a veth passes on the partial ones
@@ -307,26 +319,24 @@ int nf_topo_ap_forward(struct nf_topo *t, int i, bool forward)
 int nf_topo_ap_addr6(struct nf_topo *t, const uint8_t addr[16], bool add)
 {
 	char cidr[64];
-	struct rtnl_addr *a;
-	struct nl_addr *local = NULL;
-	int rc;
 
 	if (!inet_ntop(AF_INET6, addr, cidr, sizeof(cidr) - 4))
 		return -EINVAL;
 	strcat(cidr, "/128");
-	if (add)
-		return add_addr(t->ap_nl, t->br_ifindex, cidr, AF_INET6);
-	if (!(a = rtnl_addr_alloc()))
-		return -ENOMEM;
-	rc = nl_addr_parse(cidr, AF_INET6, &local);
-	if (rc >= 0) {
-		rtnl_addr_set_ifindex(a, t->br_ifindex);
-		rtnl_addr_set_local(a, local);
-		rc = rtnl_addr_delete(t->ap_nl, a, 0);
-	}
-	nl_addr_put(local);
-	rtnl_addr_put(a);
-	return rc < 0 && rc != -NLE_NOADDR ? nf_nl_err(rc) : 0;
+	return addr_do(t->ap_nl, t->br_ifindex, cidr, AF_INET6, 0, add ? ADDR_ADD : ADDR_DELETE);
+}
+
+int nf_topo_ap_renumber(struct nf_topo *t, bool on)
+{
+	/* the first prefix's address stays (the services are bound to it),
+	 * without its on-link route: an answer to a device's address in it
+	 * has nowhere to go, as after a real renumbering */
+	int rc = addr_do(t->ap_nl, t->br_ifindex, NF_AP_CIDR6, AF_INET6,
+			 on ? IFA_F_NOPREFIXROUTE : 0, ADDR_REPLACE);
+
+	return rc ? rc
+		  : addr_do(t->ap_nl, t->br_ifindex, NF_AP_CIDR6_ALT, AF_INET6, 0,
+			    on ? ADDR_ADD : ADDR_DELETE);
 }
 
 int nf_topo_dev_mac(struct nf_topo *t, int i, uint8_t mac[6])

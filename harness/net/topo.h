@@ -57,6 +57,10 @@ int nf_topo_ap_addr6(struct nf_topo *t, const uint8_t addr[16], bool add);
  * its advertisements stopped) or on again with its address. 0 or -errno. */
 int nf_topo_ap_ip6(struct nf_topo *t, bool on);
 
+/* ra_renumber: the bridge takes the other prefix's first address (on-link)
+ * and keeps its own without the on-link route, or back. 0 or -errno. */
+int nf_topo_ap_renumber(struct nf_topo *t, bool on);
+
 /* The MAC of device i's end (the kernel device's interface identifier). */
 int nf_topo_dev_mac(struct nf_topo *t, int i, uint8_t mac[6]);
 

@@ -1,4 +1,5 @@
 /* cycles.csv writer (see csv.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -49,6 +50,22 @@ size_t nf_csv_header_len(void)
 	for (int i = 0; i < NCOLS; i++)
 		n += strlen(cols[i].name) + 1; /* its comma, the last one's newline */
 	return n;
+}
+
+/* an address the device gave as two big-endian halves; none unset */
+static void put_addr6(FILE *f, int64_t hi, int64_t lo)
+{
+	uint8_t a[16];
+	char text[INET6_ADDRSTRLEN];
+
+	if (hi == NF_UNSET || lo == NF_UNSET)
+		return;
+	for (int i = 0; i < 8; i++) {
+		a[i] = (uint8_t)((uint64_t)hi >> (56 - 8 * i));
+		a[8 + i] = (uint8_t)((uint64_t)lo >> (56 - 8 * i));
+	}
+	if (inet_ntop(AF_INET6, a, text, sizeof(text)))
+		fputs(text, f);
 }
 
 static void put_int(FILE *f, int64_t v)
@@ -117,6 +134,9 @@ static void put_col(FILE *m, int i, const struct nf_row *row, const struct nf_wi
 		break;
 	case S_REBOOTS:
 		put_int(m, row->reboots);
+		break;
+	case S_ADDR6:
+		put_addr6(m, r->v[cols[i].f], r->v[cols[i].f + 1]);
 		break;
 	case S_CRASH:
 		for (const char *c = row->crash; *c; c++)

@@ -24,6 +24,7 @@ enum nf_csv_src {
 	S_FAULT, /* the cycle's fault, by name */
 	S_CAUSE, /* why the cycle's teardown came, a status word */
 	S_ADDR,  /* a report field holding an IPv4 address, dotted */
+	S_ADDR6, /* two report fields (hi, then lo) holding an IPv6 address */
 	S_PROGRESS, /* a failed row: 1 the device was still on its way, 0 not */
 	S_REBOOTS,  /* device.on_crash = restart: restarts so far */
 	S_CRASH,    /* a crash row: its cause (no commas: they become ';') */
@@ -128,7 +129,8 @@ enum nf_csv_src {
 	X(mld6_groups, S_REPORT, NF_R_mld6_groups) \
 	X(nd6_queue, S_REPORT, NF_R_nd6_queue) \
 	X(ip6_reass, S_REPORT, NF_R_ip6_reass) \
-	X(ip_fallback, S_REPORT, NF_R_ip_fallback)
+	X(ip_fallback, S_REPORT, NF_R_ip_fallback) \
+	X(address6, S_ADDR6, NF_R_ip6_hi)
 
 enum nf_csv_col {
 #define NF_X(name, src, f) NF_COL_##name,

@@ -65,6 +65,10 @@ static int ip6_args(const struct nf_scenario *sc, int i, struct dev_args *a, int
 	a->argv[k++] = NF_AP_ADDR6;
 	a->argv[k++] = "--prefer";
 	a->argv[k++] = sc->prefer == NF_PREFER_IP6 ? "ip6" : "ip4";
+	if (sc->ip6_keep) {
+		a->argv[k++] = "--ip6-keep";
+		a->argv[k++] = "on";
+	}
 	if (strcmp(sc->ip6, "static") == 0) {
 		nf_static_cidr6(i, a->addr6, sizeof(a->addr6));
 		*strchr(a->addr6, '/') = '\0'; /* the device takes the address; a /64 */

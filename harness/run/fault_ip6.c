@@ -2,7 +2,10 @@
  * next global address on the AP's bridge, so the AP answers the device's
  * duplicate address detection for it as a duplicate host would;
  * router_lifetime0 has the router advertisements withdraw the router.
- * blackhole6 turns the AP's IPv6 off (IPv4 kept). Each lasts one cycle:
+ * blackhole6 turns the AP's IPv6 off (IPv4 kept). ra_renumber moves the
+ * LAN to another prefix while the devices are off it: the AP's services
+ * keep their address, now off the LAN (reached through the router), and
+ * nothing answers an address in the old prefix. Each lasts one cycle:
  * the next cycle's DOWN takes it back, whatever fault that cycle has. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,9 +81,23 @@ static int ap_ip6(struct run *r, bool on)
 	return rc;
 }
 
+/* the bridge holds the new prefix before dnsmasq advertises it, and the
+ * old one's route back before dnsmasq stops advertising the new one */
+static int renumber(struct run *r, bool on)
+{
+	int rc = on ? nf_topo_ap_renumber(&r->topo, true) : nf_services_ra_renumber(&r->svc, false);
+
+	if (!rc)
+		rc = on ? nf_services_ra_renumber(&r->svc, true) : nf_topo_ap_renumber(&r->topo, false);
+	if (rc)
+		snprintf(r->fatal, sizeof(r->fatal), "ra_renumber %s: %s", on ? "on" : "back",
+			 strerror(-rc));
+	return rc;
+}
+
 bool nf_fault_ip6_pending(const struct run *r)
 {
-	return r->dad_conflict || r->ip6_off || r->svc.ra_withdrawn;
+	return r->dad_conflict || r->ip6_off || r->svc.ra_withdrawn || r->svc.ra_renumbered;
 }
 
 int nf_fault_ip6_undo(struct run *r)
@@ -89,6 +106,8 @@ int nf_fault_ip6_undo(struct run *r)
 
 	if (!rc && r->ip6_off)
 		rc = ap_ip6(r, true);
+	if (!rc && r->svc.ra_renumbered)
+		rc = renumber(r, false);
 	return rc ? rc : r->svc.ra_withdrawn ? withdraw(r, false) : 0;
 }
 
@@ -102,7 +121,14 @@ int nf_fault_ip6_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 		return nf_run_ap_switch(r, true);
 	if ((rc = nf_run_ap_switch(r, false)))
 		return rc;
-	if (f == NF_FAULT_blackhole6)
+	switch (f) {
+	case NF_FAULT_blackhole6:
 		return ap_ip6(r, false);
-	return f == NF_FAULT_dad_conflict ? dad_conflict(r, true) : withdraw(r, true);
+	case NF_FAULT_dad_conflict:
+		return dad_conflict(r, true);
+	case NF_FAULT_ra_renumber:
+		return renumber(r, true);
+	default:
+		return withdraw(r, true);
+	}
 }

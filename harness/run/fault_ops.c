@@ -114,6 +114,7 @@ int nf_fault_apply(struct run *r, enum nf_fault f, enum nf_fault_step step)
 	case NF_FAULT_dad_conflict:
 	case NF_FAULT_router_lifetime0:
 	case NF_FAULT_blackhole6:
+	case NF_FAULT_ra_renumber:
 		return nf_fault_ip6_apply(r, f, step);
 	case NF_FAULT_COUNT:
 		break;

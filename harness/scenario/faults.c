@@ -96,5 +96,5 @@ int nf_fault_has_late_step(enum nf_fault f)
 int nf_fault_is_ip6(enum nf_fault f)
 {
 	return f == NF_FAULT_dad_conflict || f == NF_FAULT_router_lifetime0 ||
-	       f == NF_FAULT_blackhole6;
+	       f == NF_FAULT_blackhole6 || f == NF_FAULT_ra_renumber;
 }

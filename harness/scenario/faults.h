@@ -18,7 +18,8 @@
 	X(address_change, "a flap, and the next lease is another address")                      \
 	X(dad_conflict, "device.ip6: a flap, and the AP answers the device's duplicate address detection for the address it will make (as a duplicate would) until the next cycle: the device must not use it, and recovers then") \
 	X(router_lifetime0, "device.ip6: a flap, and the router advertisements withdraw the router (lifetime 0) for the cycle: no default router, the on-link broker still reached") \
-	X(blackhole6, "device.ip6: a flap, and the AP's IPv6 is off for the cycle (IPv4 kept): a dual-stack device goes on over IPv4")
+	X(blackhole6, "device.ip6: a flap, and the AP's IPv6 is off for the cycle (IPv4 kept): a dual-stack device goes on over IPv4") \
+	X(ra_renumber, "device.ip6: a flap, and the LAN's prefix changes while the link is down, for the cycle: the old address must go (nothing answers it), the new one must be used")
 
 enum nf_fault {
 #define NF_X(name, help) NF_FAULT_##name,

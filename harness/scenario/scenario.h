@@ -92,6 +92,7 @@ struct nf_scenario {
 	char ip[8];
 	char ip6[8];     /* off | slaac | dhcp6 | static, passed as written */
 	int64_t prefer;  /* enum nf_prefer: the family a dual-stack device connects over */
+	int64_t ip6_keep; /* 1: IPv6 state kept through a carrier loss */
 	int64_t keepalive_ms, publish_interval_ms;
 	int64_t qos;
 	char threads[16], rx_wait[16]; /* passed to the device as written */

@@ -291,6 +291,12 @@ static int validate_ip6(const struct nf_scenario *sc, const char *where, char *e
 				return nf_scenario_errf(err, errlen,
 							"%s: run.fault %s acts on IPv6: it needs "
 							"device.ip6", where, nf_fault_name(mix.kind[i]));
+			if (mix.kind[i] == NF_FAULT_ra_renumber && strcmp(sc->ip6, "static") == 0)
+				return nf_scenario_errf(err, errlen,
+							"%s: run.fault ra_renumber moves the LAN to "
+							"another prefix: a static IPv6 address "
+							"(device.ip6 = static) stays in the old one "
+							"(use slaac or dhcp6)", where);
 			if (!v4 && mix.kind[i] == NF_FAULT_blackhole6)
 				return nf_scenario_errf(err, errlen,
 							"%s: run.fault blackhole6 takes IPv6 away and "
@@ -303,6 +309,10 @@ static int validate_ip6(const struct nf_scenario *sc, const char *where, char *e
 							"IPv6-only device (device.ip = off) has none",
 							where, nf_fault_name(mix.kind[i]));
 		}
+	if (!v6 && sc->ip6_keep)
+		return nf_scenario_errf(err, errlen,
+					"%s: device.ip6_keep = on keeps IPv6 state: it needs device.ip6",
+					where);
 	if (!v6 && (sc->cut_at == NF_CUT_ra || sc->cut_at == NF_CUT_dad))
 		return nf_scenario_errf(err, errlen,
 					"%s: run.cut_at = %s is a phase of IPv6's addressing: it needs "

@@ -129,6 +129,10 @@ const struct nf_key nf_scenario_keys[] = {
      "DHCPv6 for the DNS server, the one lwIP has), or static (fd6e:666c:6170::100:N/64)"},
     {"device", "prefer", T_WORD, F(prefer), 0, "ip4", 0, 0, w_prefer,
      "dual-stack: the family the broker connect uses (the other when it has no address)"},
+    {"device", "ip6_keep", T_WORD, F(ip6_keep), 0, "off", 0, 0, w_onoff,
+     "device.ip6: on, the port keeps its IPv6 addresses, routers, prefixes and neighbours "
+     "through a carrier loss (netif_set_link_down alone; the kernel's own way); off, they go "
+     "as netif_set_down makes them go"},
     {"device", "keepalive", T_DUR, F(keepalive_ms), 0, "10s", 1000, 65535000, NULL,
      "MQTT keepalive (whole seconds)"},
     {"device", "publish_interval", T_DUR, F(publish_interval_ms), 0, "1s", 0, DAY, NULL,

@@ -112,8 +112,12 @@ static int ra_args(const struct nf_services *sv, char **argv, int k)
 	/* router_lifetime0: the router withdraws itself (lifetime 0) */
 	argv[k++] = sv->ra_withdrawn ? "--ra-param=" NF_BRIDGE ",4,0" : "--ra-param=" NF_BRIDGE ",4,1800";
 	argv[k++] = "--dhcp-option=option6:dns-server,[" NF_AP_ADDR6 "]";
-	argv[k++] = strcmp(sv->ip6, "dhcp6") == 0 ? "--dhcp-range=" NF_PREFIX6 ",ra-stateless,64,1h"
-						 : "--dhcp-range=" NF_PREFIX6 ",ra-only,64,1h";
+	/* ra_renumber: the other prefix; the DNS server keeps its address */
+	static const char *const range[2][2] = {
+	    {"--dhcp-range=" NF_PREFIX6 ",ra-only,64,1h", "--dhcp-range=" NF_PREFIX6 ",ra-stateless,64,1h"},
+	    {"--dhcp-range=" NF_PREFIX6_ALT ",ra-only,64,1h",
+	     "--dhcp-range=" NF_PREFIX6_ALT ",ra-stateless,64,1h"}};
+	argv[k++] = (char *)range[sv->ra_renumbered][strcmp(sv->ip6, "dhcp6") == 0];
 	return k;
 }
 
@@ -290,18 +294,30 @@ int nf_services_dhcp_hosts(struct nf_services *sv, const char *text)
 	return kill(sv->dhcpd, SIGHUP) < 0 ? -errno : 0; /* dnsmasq re-reads its hosts file */
 }
 
-int nf_services_ra_withdraw(struct nf_services *sv, bool withdraw)
+/* DHCP's dnsmasq started again with *flag set to on (what its router
+ * advertisements say); nothing when it already is */
+static int ra_restart(struct nf_services *sv, bool *flag, bool on)
 {
 	pid_t pid = sv->dhcpd;
 	int rc;
 
-	if (!sv->ip6[0] || withdraw == sv->ra_withdrawn)
+	if (!sv->ip6[0] || on == *flag)
 		return 0;
 	sv->dhcpd = -1; /* its end is asked for, not a dead service */
 	if (pid > 0 && (rc = nf_proc_stop(pid, 2000)) < 0)
 		return rc;
-	sv->ra_withdrawn = withdraw;
+	*flag = on;
 	return spawn_dnsmasq(sv, true, &sv->dhcpd);
+}
+
+int nf_services_ra_withdraw(struct nf_services *sv, bool withdraw)
+{
+	return ra_restart(sv, &sv->ra_withdrawn, withdraw);
+}
+
+int nf_services_ra_renumber(struct nf_services *sv, bool renumber)
+{
+	return ra_restart(sv, &sv->ra_renumbered, renumber);
 }
 
 const char *nf_services_name(const struct nf_services *sv, pid_t pid)

@@ -22,6 +22,7 @@ struct nf_services {
 	char run_dir[PATH_MAX], conf[PATH_MAX + 32], hosts[PATH_MAX + 32];
 	char ip6[8]; /* device.ip6 (slaac, dhcp6, static), "" without IPv6 */
 	bool ra_withdrawn; /* router advertisements say router lifetime 0 */
+	bool ra_renumbered; /* they advertise NF_PREFIX6_ALT (ra_renumber) */
 };
 
 enum nf_service { NF_SVC_BROKER, NF_SVC_DNS, NF_SVC_DHCP };
@@ -50,6 +51,11 @@ int nf_services_dhcp_hosts(struct nf_services *sv, const char *text);
 /* router_lifetime0: DHCP's dnsmasq started again advertising the router
  * with lifetime 0 (withdraw), or as before. 0 or -errno. */
 int nf_services_ra_withdraw(struct nf_services *sv, bool withdraw);
+
+/* ra_renumber: DHCP's dnsmasq started again advertising the other prefix
+ * (NF_PREFIX6_ALT, on the bridge by then), or the first again. 0 or
+ * -errno. */
+int nf_services_ra_renumber(struct nf_services *sv, bool renumber);
 
 /* Which service pid is, or NULL. */
 const char *nf_services_name(const struct nf_services *sv, pid_t pid);

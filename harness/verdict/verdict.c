@@ -21,6 +21,7 @@ static const char *const class_names[NF_NCLASSES] = {
     [NF_ND6_GROWTH] = "neighbour-discovery growth",
     [NF_DAD_IGNORED] = "duplicate address used",
     [NF_IP4_FALLBACK] = "IPv4 fallback",
+    [NF_STALE_PREFIX] = "stale prefix kept",
     [NF_LATE_RELEASE] = "late release",   [NF_SLOW] = "slow reconnect",
 };
 

@@ -39,6 +39,7 @@ enum nf_class {
 	NF_ND6_GROWTH, /* device.ip6: neighbour discovery's tables grow */
 	NF_DAD_IGNORED, /* device.ip6: a session on an address another node held */
 	NF_IP4_FALLBACK, /* device.ip6: IPv4 taken where IPv6 should have worked */
+	NF_STALE_PREFIX, /* device.ip6: a renumbered LAN's old prefix kept, no reconnect */
 	NF_LATE_RELEASE, /* a note */
 	NF_SLOW,         /* a note */
 	NF_NCLASSES

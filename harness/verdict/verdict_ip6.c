@@ -76,10 +76,40 @@ static void used_wrongly(struct nf_verdict *v, int dev, const struct nf_series *
 	}
 }
 
+/* ra_renumber: the LAN moved to another prefix while the device was off
+ * it, and one prefix is advertised at a time, so a device that forgot the
+ * old network at the carrier loss holds one. A renumbered cycle that did
+ * not reconnect while the device held more is the old prefix kept (a port
+ * that calls netif_set_link_down alone): its address in it is answered by
+ * nothing. A renumbered cycle that failed holding one is left to the
+ * other classes. */
+static void stale_prefix(struct nf_verdict *v, int dev, const struct nf_series *s)
+{
+	struct tally6 t = {0, NF_UNSET};
+	int64_t most = 0;
+	struct nf_finding *f;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i][C_FAULT] == NF_FAULT_ra_renumber && !nf_status_is_ok(s->status[i]) &&
+		    s->v[i][C_ND6_PREFIXES] != NF_UNSET && s->v[i][C_ND6_PREFIXES] > 1) {
+			count(&t, s, i);
+			most = s->v[i][C_ND6_PREFIXES] > most ? s->v[i][C_ND6_PREFIXES] : most;
+		}
+	if (t.n && (f = nf_vd_add(v, dev, NF_STALE_PREFIX, "ip6"))) {
+		f->first_cycle = t.first;
+		snprintf(f->summary, sizeof(f->summary),
+			 "%" PRId64 " ra_renumber cycles, from cycle %" PRId64 ", did not reconnect "
+			 "with the device holding %" PRId64 " prefixes where one was advertised: the "
+			 "old network's prefix and address were kept through the carrier loss",
+			 t.n, t.first, most);
+	}
+}
+
 void nf_vd_ip6(struct nf_verdict *v, int dev, const struct nf_series *s, int64_t settle,
 	       struct pt *p)
 {
 	used_wrongly(v, dev, s);
+	stale_prefix(v, dev, s);
 	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
 		struct trend t;
 		int n = nf_vd_collect(s, tables[k].col, -1, settle, false, p);

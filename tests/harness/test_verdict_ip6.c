@@ -4,7 +4,9 @@
  * their timers) and an IPv4 device's rows (no IPv6 columns filled) are
  * not. IPv4 taken where IPv6 should have worked, and a session over IPv6
  * on an address the AP answered for, are findings; IPv4 taken when a fault
- * took IPv6 away is not. */
+ * took IPv6 away is not. A renumbered cycle that did not reconnect with
+ * the old prefix still held is a finding; one that reconnected, or failed
+ * holding one prefix, is not (of that class). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +15,22 @@
 
 #include "verdict_judge.h"
 
+/* a new temporary rows file from tmpl (mkstemp's), open for writing */
+static FILE *tmp_rows(char path[64], const char *tmpl)
+{
+	strcpy(path, tmpl);
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	return fdopen(fd, "w");
+}
+
 /* nd6_neighbors, nd6_routers, nd6_prefixes, mld6_groups of a cycle */
 typedef void (*nd_gen)(int cycle, int *v);
 
 static const char *write_rows(int cycles, nd_gen gen, bool ip6)
 {
 	static char path[64];
-	strcpy(path, "/tmp/nf-verdict-ip6.XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	FILE *f = fdopen(fd, "w");
+	FILE *f = tmp_rows(path, "/tmp/nf-verdict-ip6.XXXXXX");
 	fprintf(f, "cycle,device,connack_ms,status,heap_free,nd6_neighbors,nd6_routers,"
 		   "nd6_prefixes,mld6_groups\n");
 	for (int c = 1; c <= cycles; c++) {
@@ -106,10 +114,7 @@ END_TEST
 static const char *family_rows(const char *fault, int family, int other_family)
 {
 	static char path[64];
-	strcpy(path, "/tmp/nf-verdict-ip6f.XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	FILE *f = fdopen(fd, "w");
+	FILE *f = tmp_rows(path, "/tmp/nf-verdict-ip6f.XXXXXX");
 	fprintf(f, "cycle,device,connack_ms,status,heap_free,fault,ip_family,ip_fallback\n");
 	for (int c = 1; c <= 30; c++) {
 		bool faulty = c > 1 && c % 4 == 0;
@@ -141,6 +146,46 @@ START_TEST(test_fallback_and_duplicates)
 }
 END_TEST
 
+/* every third cycle renumbered (ra_renumber) ending in status, the device
+ * holding prefixes prefixes then (one in the other cycles) */
+static const char *renumber_rows(const char *status, int prefixes)
+{
+	static char path[64];
+	FILE *f = tmp_rows(path, "/tmp/nf-verdict-ip6r.XXXXXX");
+	fprintf(f, "cycle,device,connack_ms,status,heap_free,fault,ip_family,nd6_prefixes\n");
+	for (int c = 1; c <= 30; c++) {
+		bool renumbered = c % 3 == 0;
+		fprintf(f, "%d,0,%s,%s,60000,%s,%s,%d\n", c, renumbered && strcmp(status, "ok") ? "" : "5",
+			renumbered ? status : "ok", renumbered ? "ra_renumber" : "flap",
+			renumbered && strcmp(status, "ok") ? "" : "6", renumbered ? prefixes : 1);
+	}
+	fclose(f);
+	return path;
+}
+
+START_TEST(test_stale_prefix)
+{
+	struct nf_verdict v = {0};
+
+	/* the old prefix kept, the reconnect never made it: found */
+	judge_file(renumber_rows("in_dns", 2), &v);
+	ck_assert_int_eq(count(&v, NF_STALE_PREFIX, NULL), 1);
+	ck_assert_int_eq(v.f[0].first_cycle, 3);
+	judge_file(renumber_rows("connect_failed", 3), &v);
+	ck_assert_int_eq(count(&v, NF_STALE_PREFIX, NULL), 1);
+	/* renumbered and reconnected: nothing */
+	judge_file(renumber_rows("ok", 1), &v);
+	ck_assert_int_eq(v.n, 0);
+	/* reconnected though both prefixes were held: not this class */
+	judge_file(renumber_rows("ok", 2), &v);
+	ck_assert_int_eq(count(&v, NF_STALE_PREFIX, NULL), 0);
+	/* failed holding the new prefix alone: another class's, not this */
+	judge_file(renumber_rows("in_dns", 1), &v);
+	ck_assert_int_eq(count(&v, NF_STALE_PREFIX, NULL), 0);
+	nf_verdict_free(&v);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("verdict-ip6");
@@ -152,6 +197,7 @@ int main(void)
 	tcase_add_test(tc, test_aging_entries_not_a_finding);
 	tcase_add_test(tc, test_flat_and_ip4_rows_clean);
 	tcase_add_test(tc, test_fallback_and_duplicates);
+	tcase_add_test(tc, test_stale_prefix);
 	suite_add_tcase(s, tc);
 	r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);
