@@ -6,19 +6,23 @@
 #   fixed-dhcp6     device.ip = off, dhcp6 (SLAAC with stateless DHCPv6)
 #   upstream-dual   dual-stack, the static IPv6 address, prefer ip6
 #   upstream-v6only device.ip = off, SLAAC
-#   linux-dual      the kernel: static IPv4, SLAAC, prefer ip4 (every row over
-#                   IPv4; IPv6's address preferred where the kernel had it)
+#   linux-dual      the kernel: static IPv4, SLAAC, prefer ip6
 #   linux-v6only    the kernel: IPv6 only, the static address
 # Each, LOOPS event-paced cycles (12; the `long` tests 1,000): every row
 # ok over IPv6 (ip_family 6), its address preferred (ip6_state 2) with its
 # DAD time (dad_ms) and the neighbour-discovery columns filled, the broker
 # reached from the device's IPv6 address (mosquitto's log), no finding.
 #   fixed-faults, fixed-faults-v6only, linux-faults   flap, dad_conflict,
-#                   router_lifetime0 (and blackhole6, dual-stack) mixed over
-#                   10 cycles: dad_conflict and blackhole6 leave a dual-stack
-#                   device ok over IPv4 (ip_fallback 1; lwIP's address
-#                   duplicated), an IPv6-only one dad_failed; router_lifetime0
-#                   ok over IPv6 with no default router; flap ok over IPv6; clean
+#                   router_lifetime0, ra_renumber (and blackhole6, dual-stack)
+#                   mixed over 16 cycles: dad_conflict and blackhole6 leave a
+#                   dual-stack device ok over IPv4 (ip_fallback 1; lwIP's
+#                   address duplicated), an IPv6-only one dad_failed;
+#                   router_lifetime0 ok over IPv6 with no default router;
+#                   ra_renumber ok over IPv6 on the new prefix's address, one
+#                   prefix held; flap ok over IPv6 on the first prefix; clean
+#   fixed-keep, linux-keep   device.ip6_keep = on (IPv6 state kept through
+#                   a carrier loss): flaps alone clean; with ra_renumber the
+#                   verdict finds the stale prefix kept (exit 1)
 #   fixed-cuts, fixed-cuts-v6only   a cut at each phase (up, lease, ra:
 #                   waiting for the router's advertisement, dad: the global
 #                   address's detection under way, dns, connect, connack): clean
@@ -61,6 +65,10 @@ if [ "$case" = bad-input ]; then
 	refused "an unknown mode" "device.ip6" "${run[@]}" --set device.ip6=eui64
 	refused "an IPv6 phase without IPv6" "run.cut_at = dad is a phase of IPv6's addressing" \
 		"${run[@]}" --set device.ip6=off --set run.cut_at=dad
+	refused "a static address renumbered" "a static IPv6 address (device.ip6 = static) stays in the old one" \
+		"${run[@]}" --set device.ip6=static --set run.fault=flap:1,ra_renumber:1
+	refused "IPv6 state kept without IPv6" "device.ip6_keep = on keeps IPv6 state: it needs device.ip6" \
+		"${run[@]}" --set device.ip6=off --set device.ip6_keep=on
 	# stacks whose manifests say what their options build (written by the
 	# configure step; here by hand): IPv4-only options, and a 2.0 release
 	st=$out/stacks
@@ -78,7 +86,7 @@ if [ "$case" = bad-input ]; then
 		fake nodhcp6 --set device.ip6=dhcp6
 	grep -q '^ipv6=static,slaac,dhcp6$' "$build/stacks/fixed.info" ||
 		nf_fail "fixed's manifest: $(grep ipv6 "$build/stacks/fixed.info")"
-	echo "bad-input: 11 refusals (exit 2, the reason said); fixed's manifest: ipv6=static,slaac,dhcp6"
+	echo "bad-input: 13 refusals (exit 2, the reason said); fixed's manifest: ipv6=static,slaac,dhcp6"
 	exit 0
 fi
 
@@ -87,40 +95,59 @@ fi
 # when a fault takes IPv6 away (blackhole6, dad_conflict: ip_fallback 1);
 # an IPv6-only one refuses the duplicated address (dad_failed).
 faults() {
-	local name=$1 mix=flap:1,dad_conflict:1,router_lifetime0:1
+	local name=$1 mix=flap:1,dad_conflict:1,router_lifetime0:1,ra_renumber:1
 	shift
 	[ "$dual" = 1 ] && mix=$mix,blackhole6:1
 	# the kernel makes no new address after a failed detection until the
-	# router's next advertisement (one every 10 s): linux's cycles wait 25 s
-	nf_run_quiet "$name" "$quick" --set run.loops=12 --set "run.fault=$mix" \
+	# router's next advertisement (one every 4 s): linux's cycles wait 25 s
+	nf_run_quiet "$name" "$quick" --set run.loops=16 --set "run.fault=$mix" \
 		--set run.reconnect_timeout=$([ "$stack" = linux ] && echo 25s || echo 12s) "$@"
 	local csv=$out/$name/cycles.csv
 	[ $rc = 0 ] || nf_fail "$name: exit $rc: $(tail -3 "$out/$name.log")"
 	nf_clean "$out/$name" || nf_fail "$name: not clean: $(grep summary "$out/$name/verdict.json")"
-	# linux's runs prefer IPv4 (see the cases): every row over IPv4, no fallback
-	local lwip=1 fam=6 fb=1
-	[ "$stack" = linux ] && lwip=0 fam=4 fb=
-	awk -F, -v dual="$dual" -v lwip=$lwip -v want=$fam -v fb="$fb" '
+	local lwip=1
+	[ "$stack" = linux ] && lwip=0
+	awk -F, -v dual="$dual" -v lwip=$lwip '
 		NR == 1 {for (i = 1; i <= NF; i++) k[$i] = i; next}
-		{f = $k["fault"]; st = $k["status"]; fam = $k["ip_family"]; s6 = $k["ip6_state"]}
+		{f = $k["fault"]; st = $k["status"]; fam = $k["ip_family"]; s6 = $k["ip6_state"]
+		 a6 = $k["address6"]}
 		f == "dad_conflict" {n[f]++
-			if (dual && !(st == "ok" && fam == 4 && $k["ip_fallback"] == fb)) bad = bad " " $1 ":" st "/" fam
+			if (dual && !(st == "ok" && fam == 4 && $k["ip_fallback"] == 1)) bad = bad " " $1 ":" st "/" fam
 			if (!dual && st != "dad_failed") bad = bad " " $1 ":" st
 			if (lwip && s6 != 4) bad = bad " " $1 ":ip6_state=" s6}
-		f == "blackhole6" {n[f]++; if (!(st == "ok" && fam == 4 && $k["ip_fallback"] == fb)) bad = bad " " $1 ":" st "/" fam}
-		# lwIP: no default router at the row. The kernel: not asserted (seen:
-		# the earlier advertisement'"'"'s default route still listed at the row,
-		# a prefer-IPv4 reconnect being over before the withdrawal came)
-		f == "router_lifetime0" {n[f]++; if (st != "ok" || fam != want || (lwip && $k["nd6_routers"] != 0))
+		f == "blackhole6" {n[f]++; if (!(st == "ok" && fam == 4 && $k["ip_fallback"] == 1)) bad = bad " " $1 ":" st "/" fam}
+		f == "router_lifetime0" {n[f]++; if (st != "ok" || fam != 6 || $k["nd6_routers"] != 0)
 			bad = bad " " $1 ":" st "/routers=" $k["nd6_routers"]}
-		f == "flap" && !(st == "ok" && fam == want) {bad = bad " " $1 ":flap " st "/" fam}
-		END {printf "%d %d %d %s\n", n["dad_conflict"], n["router_lifetime0"], n["blackhole6"], bad}' \
-		"$csv" >"$out/$name.sum"
-	read -r d r b bad <"$out/$name.sum"
+		# the new prefix'"'"'s address, the old one gone: one prefix held
+		f == "ra_renumber" {n[f]++; if (st != "ok" || fam != 6 || a6 !~ /^fd6e:666c:6171:/ || $k["nd6_prefixes"] != 1)
+			bad = bad " " $1 ":renumber " st "/" fam "/" a6 "/prefixes=" $k["nd6_prefixes"]}
+		f != "ra_renumber" && fam == 6 && a6 !~ /^fd6e:666c:6170:/ {bad = bad " " $1 ":" f " on " a6}
+		f == "flap" && !(st == "ok" && fam == 6) {bad = bad " " $1 ":flap " st "/" fam}
+		END {printf "%d %d %d %d %s\n", n["dad_conflict"], n["router_lifetime0"], n["blackhole6"],
+			n["ra_renumber"], bad}' "$csv" >"$out/$name.sum"
+	read -r d r b n bad <"$out/$name.sum"
 	[ -z "$bad" ] || nf_fail "$name: rows not as the faults leave them:$bad"
-	[ "$d" -ge 1 ] && [ "$r" -ge 1 ] && { [ "$dual" = 0 ] || [ "$b" -ge 1 ]; } ||
-		nf_fail "$name: dad_conflict $d cycles, router_lifetime0 $r, blackhole6 $b: want each"
-	echo "$name: dad_conflict $d, router_lifetime0 $r, blackhole6 $b cycles as they must be; clean"
+	[ "$d" -ge 1 ] && [ "$r" -ge 1 ] && [ "$n" -ge 1 ] && { [ "$dual" = 0 ] || [ "$b" -ge 1 ]; } ||
+		nf_fail "$name: dad_conflict $d cycles, router_lifetime0 $r, blackhole6 $b, ra_renumber $n: want each"
+	echo "$name: dad_conflict $d, router_lifetime0 $r, blackhole6 $b, ra_renumber $n cycles as they must be; clean"
+}
+
+# device.ip6_keep = on: a port that keeps IPv6's state through a carrier
+# loss. Flaps alone: clean (the address still answers). With ra_renumber:
+# the old prefix and address kept, the renumbered cycles never reconnect,
+# and the verdict names it (stale prefix kept, exit 1)
+keep() {
+	local name=$1
+	shift
+	nf_run_quiet "$name-flap" "$quick" --set run.loops=6 --set device.ip6_keep=on "$@"
+	[ $rc = 0 ] && nf_clean "$out/$name-flap" ||
+		nf_fail "$name: flaps alone: exit $rc: $(grep summary "$out/$name-flap/verdict.json")"
+	nf_run_quiet "$name" "$quick" --set run.loops=6 --set device.ip6_keep=on \
+		--set run.fault=flap:1,ra_renumber:1 --set run.reconnect_timeout=12s "$@"
+	[ $rc = 1 ] || nf_fail "$name: exit $rc, want 1: $(tail -3 "$out/$name.log")"
+	grep -q '"class": "stale prefix kept"' "$out/$name/verdict.json" ||
+		nf_fail "$name: no stale prefix found: $(grep summary "$out/$name/verdict.json")"
+	echo "$name: flaps alone clean; renumbered: $(grep -o '"summary": "[^"]*ra_renumber[^"]*"' "$out/$name/verdict.json")"
 }
 
 cuts() { # every cut phase, three cycles each
@@ -141,7 +168,9 @@ stack=fixed dual=1
 case $case in
 fixed-faults) faults "$case"; exit 0 ;;
 fixed-faults-v6only) dual=0; faults "$case" --set device.ip=off; exit 0 ;;
-linux-faults) stack=linux; faults "$case" --set device.stack=linux --set device.ip=static --set device.prefer=ip4; exit 0 ;;
+linux-faults) stack=linux; faults "$case" --set device.stack=linux --set device.ip=static; exit 0 ;;
+fixed-keep) keep "$case" --set device.ip=off; exit 0 ;;
+linux-keep) keep "$case" --set device.stack=linux --set device.ip=off; exit 0 ;;
 fixed-cuts) cuts "$case"; exit 0 ;;
 fixed-cuts-v6only) cuts "$case" --set device.ip=off; exit 0 ;;
 esac
@@ -151,7 +180,7 @@ fixed-v6only) set_=(--set device.ip=off) ;;
 fixed-dhcp6) set_=(--set device.ip=off --set device.ip6=dhcp6) ;;
 upstream-dual) set_=(--set device.stack=upstream --set device.ip6=static) ;;
 upstream-v6only) set_=(--set device.stack=upstream --set device.ip=off) ;;
-linux-dual) set_=(--set device.stack=linux --set device.ip=static --set device.prefer=ip4) ;;
+linux-dual) set_=(--set device.stack=linux --set device.ip=static) ;;
 linux-v6only) set_=(--set device.stack=linux --set device.ip=off --set device.ip6=static) ;;
 *) nf_fail "unknown case $case" ;;
 esac
@@ -162,20 +191,13 @@ nf_clean "$out/r" || nf_fail "$case: not clean: $(grep summary "$out/r/verdict.j
 rows=$(($(wc -l <"$csv") - 1))
 [ "$rows" = "$loops" ] || nf_fail "$case: $rows rows, want $loops"
 [ "$(nf_col_count status "$csv" ok)" = "$loops" ] || nf_fail "$case: not every row ok"
-if [ "$case" = linux-dual ]; then
-	# the kernel re-learns its SLAAC address from an advertisement after a
-	# carrier loss, some cycles later than three quarters of the attempt:
-	# its dual-stack control prefers IPv4 (docs/ipv6.md), and shows IPv6
-	[ "$(nf_col_count ip_family "$csv" 4)" = "$loops" ] || nf_fail "$case: not every connect over IPv4"
-	[ "$(nf_col_count ip6_state "$csv" 2)" -ge 1 ] || nf_fail "$case: no address ever preferred"
-	cols="ip6_addrs nd6_neighbors mld6_groups"
-else
-	[ "$(nf_col_count ip_family "$csv" 6)" = "$loops" ] || nf_fail "$case: not every connect over IPv6"
-	[ "$(nf_col_count ip6_state "$csv" 2)" = "$loops" ] || nf_fail "$case: an address not preferred"
-	cols="dad_ms ip6_addrs nd6_neighbors nd6_routers nd6_prefixes mld6_groups"
-	grep -q "New client connected from fd6e:666c:6170:" "$out/r/logs/mosquitto.log" ||
-		nf_fail "$case: the broker saw no client over IPv6"
-fi
+[ "$(nf_col_count ip_family "$csv" 6)" = "$loops" ] || nf_fail "$case: not every connect over IPv6"
+[ "$(nf_col_count ip6_state "$csv" 2)" = "$loops" ] || nf_fail "$case: an address not preferred"
+[ "$(nf_col address6 "$csv" | grep -c '^fd6e:666c:6170:')" = "$loops" ] ||
+	nf_fail "$case: address6 not the prefix's in every row"
+cols="dad_ms ip6_addrs nd6_neighbors nd6_routers nd6_prefixes mld6_groups"
+grep -q "New client connected from fd6e:666c:6170:" "$out/r/logs/mosquitto.log" ||
+	nf_fail "$case: the broker saw no client over IPv6"
 for c in $cols; do
 	[ "$(nf_col "$c" "$csv" | grep -c '^[0-9][0-9]*$')" = "$loops" ] || nf_fail "$case: $c not in every row"
 done
