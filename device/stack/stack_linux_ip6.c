@@ -122,8 +122,8 @@ static bool dad_failure(const struct nf_stack *st, const struct nlmsghdr *h)
 		if (a->rta_type == IFA_FLAGS && RTA_PAYLOAD(a) >= sizeof(uint32_t))
 			memcpy(&flags, RTA_DATA(a), sizeof(uint32_t));
 	/* the kernel deletes a SLAAC address whose detection failed while it is
-	 * still tentative (a static one stays, marked): ours are deleted only
-	 * once preferred, or at a carrier loss, before the next phase starts */
+	 * still tentative (a static one stays, marked); the deletions of a
+	 * carrier loss (IPv6 off) are drained at the next association */
 	return (flags & IFA_F_DADFAILED) ||
 	       (h->nlmsg_type == RTM_DELADDR && (flags & IFA_F_TENTATIVE));
 }
@@ -148,8 +148,8 @@ void nf_linux_ip6_events(struct nf_stack *st)
 	publish(st); /* the rest is read back whole */
 }
 
-/* the static address, or every global one (SLAAC's) */
-static int addr6_op(struct nf_stack *st, const uint8_t *a, bool add)
+/* the static address on the port (again: IPv6 off at a loss took it) */
+static int add_static(struct nf_stack *st, const uint8_t *a)
 {
 	struct rtnl_addr *ra = rtnl_addr_alloc();
 	struct nl_addr *local = nl_addr_build(AF_INET6, a, 16);
@@ -162,8 +162,7 @@ static int addr6_op(struct nf_stack *st, const uint8_t *a, bool add)
 	nl_addr_set_prefixlen(local, 64);
 	rtnl_addr_set_ifindex(ra, st->ifindex);
 	rtnl_addr_set_local(ra, local);
-	rc = add ? rtnl_addr_add(st->nl, ra, NLM_F_REPLACE) : rtnl_addr_delete(st->nl, ra, 0);
-	rc = rc < 0 && !(rc == -NLE_NOADDR && !add) ? -EIO : 0;
+	rc = rtnl_addr_add(st->nl, ra, NLM_F_REPLACE) < 0 ? -EIO : 0;
 out:
 	nl_addr_put(local);
 	rtnl_addr_put(ra);
@@ -214,7 +213,7 @@ int nf_linux_ip6_start(struct nf_stack *st)
 	pthread_mutex_unlock(&st->sh->mu);
 	rc = st->cfg.ip6_keep ? 0 : ip6_enable(st, true);
 	if (rc == 0 && st->cfg.ip6 == NF_IP6_STATIC)
-		rc = addr6_op(st, st->cfg.ip6_static, true);
+		rc = add_static(st, st->cfg.ip6_static);
 	publish(st);
 	return rc;
 }

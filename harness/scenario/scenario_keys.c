@@ -64,7 +64,8 @@ const struct nf_key nf_scenario_keys[] = {
      "duplicate address detection under way); random: a phase each cycle (seeded)"},
     {"run", "fault", T_FAULTS, S(fault), "flap", 0, 0, NULL,
      "each cycle's fault: flap, blackhole, broker_restart, broker_stall, dhcp_outage, "
-     "dns_outage, address_change, or a weighted list (flap:6,blackhole:2; seeded)"},
+     "dns_outage, address_change; with device.ip6 dad_conflict, router_lifetime0, "
+     "blackhole6, ra_renumber; or a weighted list (flap:6,blackhole:2; seeded)"},
     {"run", "pcap_limit", T_INT, F(pcap_limit_mib), 0, "256", 0, 1 << 20, NULL,
      "MiB of ap.pcap at most (a soak's capture stops there; counts go on); 0 = no file"},
     {"run", "rotate", T_INT, F(rotate_mib), 0, "0", 0, 1 << 20, NULL,
