@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,26 @@ static int ns_path(char *buf, size_t len, const char *name)
 	return (n < 0 || (size_t)n >= len || strchr(name, '/')) ? -EINVAL : 0;
 }
 
+/* The folder made a shared mount point of its own before a namespace is
+ * mounted in it, as iproute2 makes it: left a plain folder, the first
+ * `ip netns add` (a user's, a test's) binds it over itself, burying the
+ * mounts of every run alive then, whose files can then be neither
+ * unmounted nor deleted (EBUSY) and open as no namespace. Once, under a
+ * lock on the folder: runs starting together do it one at a time. Best
+ * effort: without it the namespaces work as before. */
+static void dir_mount_point(void)
+{
+	int fd = open(NF_NETNS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX) == 0 &&
+	    mount("", NF_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0 && errno == EINVAL &&
+	    mount(NF_NETNS_DIR, NF_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) == 0)
+		mount("", NF_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL);
+	close(fd); /* the lock goes with it */
+}
+
 int nf_netns_create(const char *name)
 {
 	char path[256];
@@ -25,6 +46,7 @@ int nf_netns_create(const char *name)
 		return -EINVAL;
 	if (mkdir(NF_NETNS_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	dir_mount_point();
 	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return -errno;
