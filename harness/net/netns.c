@@ -26,6 +26,12 @@ static int ns_path(char *buf, size_t len, const char *name)
  * effort: without it the namespaces work as before. */
 static void dir_mount_point(void)
 {
+	struct statx sx;
+
+	if (statx(AT_FDCWD, NF_NETNS_DIR, 0, STATX_BASIC_STATS, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	    (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return; /* one already: nothing to bury (a fleet's namespaces ask once each) */
 	int fd = open(NF_NETNS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
